@@ -1,0 +1,374 @@
+//! Reading a SQLite database into [`Schema`] values: four pragma queries over every table at
+//! once (no per-table round trips), plus the parsed `CREATE TABLE` text for what pragmas omit.
+
+use std::collections::BTreeMap;
+
+use sqlx::{Row, SqliteConnection};
+
+use super::{ddl, types};
+use crate::dialect::DbError;
+use crate::schema::{
+    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique, naming,
+};
+
+const TABLES: &str = r"SELECT m.name AS table_name, m.sql AS create_sql FROM sqlite_master m
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND (?1 IS NULL OR m.name = ?1)
+ORDER BY m.name";
+
+const COLUMNS: &str = r#"SELECT m.name AS table_name, c.name AS column_name, c.type AS declared_type,
+       c."notnull" AS not_null, c.dflt_value AS default_sql, c.pk AS pk_position, c.hidden AS hidden
+FROM sqlite_master m JOIN pragma_table_xinfo(m.name) c
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND (?1 IS NULL OR m.name = ?1)
+ORDER BY m.name, c.cid"#;
+
+const INDEXES: &str = r#"SELECT m.name AS table_name, il.name AS index_name, il."unique" AS is_unique,
+       il.origin AS origin, il.partial AS partial, ix.cid AS cid, ix.name AS column_name,
+       s.sql AS index_sql
+FROM sqlite_master m
+JOIN pragma_index_list(m.name) il
+JOIN pragma_index_xinfo(il.name) ix
+LEFT JOIN sqlite_master s ON s.type = 'index' AND s.name = il.name
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND (?1 IS NULL OR m.name = ?1)
+  AND ix.key = 1
+ORDER BY m.name, il.name, ix.seqno"#;
+
+const FOREIGN_KEYS: &str = r#"SELECT m.name AS table_name, f.id AS fk_id, f."table" AS ref_table,
+       f."from" AS column_name, f."to" AS ref_column, f.on_update AS on_update, f.on_delete AS on_delete
+FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND (?1 IS NULL OR m.name = ?1)
+ORDER BY m.name, f.id, f.seq"#;
+
+const TRIGGERS: &str = "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' \
+     AND sql IS NOT NULL AND (?1 IS NULL OR tbl_name = ?1) ORDER BY name";
+
+/// What a rebuild must carry over that the schema model does not hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableExtras {
+    /// `CREATE TRIGGER` statements on the table.
+    pub triggers: Vec<String>,
+    /// `CREATE INDEX` statements of expression or partial indexes.
+    pub opaque_indexes: Vec<String>,
+    /// Table options after the column list (`WITHOUT ROWID`, `STRICT`).
+    pub options: String,
+    /// Why the table cannot be rebuilt faithfully, if it cannot.
+    pub unsupported: Option<String>,
+}
+
+/// A database as read: the schema and, per table, what only a rebuild needs.
+#[derive(Debug, Clone, Default)]
+pub struct Introspected {
+    /// The tables.
+    pub schema: Schema,
+    /// Extras by table name.
+    pub extras: BTreeMap<String, TableExtras>,
+}
+
+/// One index as the pragmas list it.
+struct FoundIndex {
+    unique: bool,
+    /// `c` (CREATE INDEX), `u` (UNIQUE constraint) or `pk`.
+    origin: String,
+    /// An expression or partial index, which the schema model does not hold.
+    opaque: bool,
+    columns: Vec<String>,
+    sql: Option<String>,
+}
+
+struct Raw {
+    create_sql: String,
+    table: Table,
+    extras: TableExtras,
+    ddl: Option<ddl::TableDdl>,
+    pk: Vec<(i64, String)>,
+}
+
+/// Reads every table, or only `only`. Tables named in `skip` (the version table) are left out.
+pub(crate) async fn introspect(
+    conn: &mut SqliteConnection,
+    only: Option<&str>,
+    skip: &[&str],
+) -> Result<Introspected, DbError> {
+    let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
+    for row in sqlx::query(TABLES)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::query)?
+    {
+        let name: String = row.try_get("table_name").map_err(DbError::query)?;
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        let create_sql: String = row
+            .try_get::<Option<String>, _>("create_sql")
+            .map_err(DbError::query)?
+            .unwrap_or_default();
+        let ddl = ddl::parse(&create_sql);
+        let mut extras = TableExtras {
+            options: table_options(&create_sql),
+            ..TableExtras::default()
+        };
+        if ddl.is_none() {
+            extras.unsupported = Some("its CREATE TABLE statement could not be read".into());
+        }
+        let table = crate::schema::table(name.clone());
+        raw.insert(
+            name,
+            Raw {
+                create_sql,
+                table,
+                extras,
+                ddl,
+                pk: Vec::new(),
+            },
+        );
+    }
+    read_columns(conn, only, &mut raw).await?;
+    read_indexes(conn, only, &mut raw).await?;
+    read_foreign_keys(conn, only, &mut raw).await?;
+    read_triggers(conn, only, &mut raw).await?;
+    let mut out = Introspected::default();
+    for (name, r) in raw {
+        let (table, extras) = finish(r);
+        out.extras.insert(name, extras);
+        out.schema.insert(table);
+    }
+    Ok(out)
+}
+
+fn table_options(create_sql: &str) -> String {
+    create_sql
+        .rfind(')')
+        .map(|i| create_sql[i + 1..].trim().to_string())
+        .unwrap_or_default()
+}
+
+async fn read_columns(
+    conn: &mut SqliteConnection,
+    only: Option<&str>,
+    raw: &mut BTreeMap<String, Raw>,
+) -> Result<(), DbError> {
+    for row in sqlx::query(COLUMNS)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::query)?
+    {
+        let table: String = row.try_get("table_name").map_err(DbError::query)?;
+        let Some(r) = raw.get_mut(&table) else {
+            continue;
+        };
+        let hidden: i64 = row.try_get("hidden").map_err(DbError::query)?;
+        let name: String = row.try_get("column_name").map_err(DbError::query)?;
+        if hidden == 2 || hidden == 3 {
+            r.extras.unsupported = Some(format!("column '{name}' is a generated column"));
+        }
+        if hidden != 0 {
+            continue;
+        }
+        let declared: String = row.try_get("declared_type").map_err(DbError::query)?;
+        let not_null: i64 = row.try_get("not_null").map_err(DbError::query)?;
+        let default: Option<String> = row.try_get("default_sql").map_err(DbError::query)?;
+        let pk: i64 = row.try_get("pk_position").map_err(DbError::query)?;
+        if pk > 0 {
+            r.pk.push((pk, name.clone()));
+        }
+        r.table.columns.push(Column {
+            name,
+            ty: types::parse(&declared),
+            nullable: not_null == 0,
+            default,
+            autoincrement: false,
+            comment: None,
+        });
+    }
+    Ok(())
+}
+
+async fn read_indexes(
+    conn: &mut SqliteConnection,
+    only: Option<&str>,
+    raw: &mut BTreeMap<String, Raw>,
+) -> Result<(), DbError> {
+    let mut found: BTreeMap<(String, String), FoundIndex> = BTreeMap::new();
+    for row in sqlx::query(INDEXES)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::query)?
+    {
+        let table: String = row.try_get("table_name").map_err(DbError::query)?;
+        let index: String = row.try_get("index_name").map_err(DbError::query)?;
+        let unique: i64 = row.try_get("is_unique").map_err(DbError::query)?;
+        let origin: String = row.try_get("origin").map_err(DbError::query)?;
+        let partial: i64 = row.try_get("partial").map_err(DbError::query)?;
+        let cid: i64 = row.try_get("cid").map_err(DbError::query)?;
+        let column: Option<String> = row.try_get("column_name").map_err(DbError::query)?;
+        let sql: Option<String> = row.try_get("index_sql").map_err(DbError::query)?;
+        let entry = found.entry((table, index)).or_insert_with(|| FoundIndex {
+            unique: unique != 0,
+            origin,
+            opaque: partial != 0,
+            columns: Vec::new(),
+            sql,
+        });
+        entry.opaque |= cid == -2;
+        entry.columns.push(column.unwrap_or_default());
+    }
+    for ((table, name), found) in found {
+        let Some(r) = raw.get_mut(&table) else {
+            continue;
+        };
+        let FoundIndex {
+            unique,
+            origin,
+            opaque,
+            columns,
+            sql,
+        } = found;
+        match origin.as_str() {
+            "pk" => {}
+            "u" => r.table.uniques.push(Unique { name, columns }),
+            _ if opaque => r.extras.opaque_indexes.extend(sql),
+            _ => r.table.indexes.push(Index {
+                name,
+                columns,
+                unique,
+            }),
+        }
+    }
+    Ok(())
+}
+
+async fn read_foreign_keys(
+    conn: &mut SqliteConnection,
+    only: Option<&str>,
+    raw: &mut BTreeMap<String, Raw>,
+) -> Result<(), DbError> {
+    let mut found: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
+    for row in sqlx::query(FOREIGN_KEYS)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::query)?
+    {
+        let table: String = row.try_get("table_name").map_err(DbError::query)?;
+        let id: i64 = row.try_get("fk_id").map_err(DbError::query)?;
+        let ref_table: String = row.try_get("ref_table").map_err(DbError::query)?;
+        let column: String = row.try_get("column_name").map_err(DbError::query)?;
+        let ref_column: Option<String> = row.try_get("ref_column").map_err(DbError::query)?;
+        let on_update: String = row.try_get("on_update").map_err(DbError::query)?;
+        let on_delete: String = row.try_get("on_delete").map_err(DbError::query)?;
+        let fk = found.entry((table, id)).or_insert_with(|| ForeignKey {
+            name: String::new(),
+            columns: Vec::new(),
+            ref_table,
+            ref_columns: Vec::new(),
+            on_delete: Action::from_sql(&on_delete).unwrap_or_default(),
+            on_update: Action::from_sql(&on_update).unwrap_or_default(),
+        });
+        fk.columns.push(column);
+        fk.ref_columns.extend(ref_column);
+    }
+    for ((table, _), mut fk) in found {
+        if fk.ref_columns.is_empty() {
+            // `REFERENCES parent` without columns means the parent's primary key.
+            fk.ref_columns = parent_key(conn, raw, &fk.ref_table).await?;
+        }
+        if let Some(r) = raw.get_mut(&table) {
+            r.table.foreign_keys.push(fk);
+        }
+    }
+    Ok(())
+}
+
+async fn parent_key(
+    conn: &mut SqliteConnection,
+    raw: &BTreeMap<String, Raw>,
+    parent: &str,
+) -> Result<Vec<String>, DbError> {
+    if let Some(r) = raw.get(parent) {
+        let mut pk = r.pk.clone();
+        pk.sort();
+        return Ok(pk.into_iter().map(|(_, c)| c).collect());
+    }
+    let rows = sqlx::query("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
+        .bind(parent)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::query)?;
+    rows.iter()
+        .map(|r| r.try_get("name").map_err(DbError::query))
+        .collect()
+}
+
+async fn read_triggers(
+    conn: &mut SqliteConnection,
+    only: Option<&str>,
+    raw: &mut BTreeMap<String, Raw>,
+) -> Result<(), DbError> {
+    for row in sqlx::query(TRIGGERS)
+        .bind(only)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(DbError::query)?
+    {
+        let table: String = row.try_get("tbl_name").map_err(DbError::query)?;
+        if let Some(r) = raw.get_mut(&table) {
+            r.extras
+                .triggers
+                .push(row.try_get("sql").map_err(DbError::query)?);
+        }
+    }
+    Ok(())
+}
+
+/// Fills in names, checks and AUTOINCREMENT from the parsed DDL; unnamed objects get the
+/// convention's name (SQLite keeps no name for them, so nothing depends on one).
+fn finish(mut r: Raw) -> (Table, TableExtras) {
+    let t = &mut r.table;
+    let ddl = r.ddl.unwrap_or_default();
+    r.pk.sort();
+    if !r.pk.is_empty() {
+        let columns: Vec<String> = r.pk.into_iter().map(|(_, c)| c).collect();
+        let name = ddl
+            .primary_key_name
+            .clone()
+            .unwrap_or_else(|| naming::primary_key(&t.name));
+        t.primary_key = Some(PrimaryKey { name, columns });
+    }
+    if let Some(auto) = &ddl.autoincrement
+        && let Some(c) = t.column_named_mut(auto)
+    {
+        c.autoincrement = true;
+    }
+    let mut named_uniques = ddl.uniques.clone();
+    for u in &mut t.uniques {
+        let found = named_uniques
+            .iter()
+            .position(|(_, cols)| *cols == u.columns);
+        let given = found.and_then(|i| named_uniques.remove(i).0);
+        u.name = given.unwrap_or_else(|| naming::unique(&t.name, &u.columns));
+    }
+    let mut named_fks = ddl.foreign_keys.clone();
+    for fk in &mut t.foreign_keys {
+        let found = named_fks
+            .iter()
+            .position(|(_, cols, parent)| *cols == fk.columns && *parent == fk.ref_table);
+        let given = found.and_then(|i| named_fks.remove(i).0);
+        fk.name = given.unwrap_or_else(|| naming::foreign_key(&t.name, &fk.columns, &fk.ref_table));
+    }
+    let mut unnamed = 0;
+    for (name, expr) in ddl.checks {
+        let name = name.unwrap_or_else(|| {
+            unnamed += 1;
+            naming::check(&t.name, &unnamed.to_string())
+        });
+        t.checks.push(Check { name, expr });
+    }
+    if r.create_sql.to_ascii_uppercase().contains(" COLLATE ") && r.extras.unsupported.is_none() {
+        r.extras.unsupported = Some("a column has a COLLATE clause".into());
+    }
+    t.sort_constraints();
+    (r.table, r.extras)
+}

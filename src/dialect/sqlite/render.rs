@@ -1,0 +1,166 @@
+//! SQLite DDL for tables, columns and indexes.
+
+use sqlparser::dialect::SQLiteDialect;
+
+use super::types;
+use crate::dialect::expr;
+use crate::dialect::sql::Quote;
+use crate::schema::{Column, ForeignKey, Index, Table};
+
+const Q: Quote = Quote::Double;
+
+/// `"name" TYPE [NOT NULL] [DEFAULT ...]`, plus the inline primary key of an autoincrement
+/// column (SQLite only accepts `AUTOINCREMENT` on a column-level `INTEGER PRIMARY KEY`).
+pub(crate) fn column_def(table: &Table, column: &Column) -> String {
+    let inline_pk = inline_primary_key(table).filter(|(_, name)| *name == column.name);
+    // AUTOINCREMENT is only accepted on a rowid alias, which must be spelled exactly INTEGER.
+    let ty = if inline_pk.is_some() {
+        "INTEGER".to_string()
+    } else {
+        types::render(&column.ty)
+    };
+    let mut out = format!("{} {ty}", Q.ident(&column.name));
+    if !column.nullable {
+        out.push_str(" NOT NULL");
+    }
+    if let Some(default) = &column.default {
+        out.push_str(" DEFAULT ");
+        out.push_str(&default_clause(default));
+    }
+    if let Some((name, _)) = inline_pk {
+        out.push_str(&format!(
+            " CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
+            Q.ident(name)
+        ));
+    }
+    out
+}
+
+/// The default as a `DEFAULT` clause wants it: bare when constant, else in parentheses.
+pub(crate) fn default_clause(default: &str) -> String {
+    if expr::is_plain_default(&SQLiteDialect {}, default) {
+        default.trim().to_string()
+    } else {
+        format!("({})", default.trim())
+    }
+}
+
+/// `(constraint name, column)` when the primary key is a lone autoincrement column.
+fn inline_primary_key(table: &Table) -> Option<(&str, &str)> {
+    let pk = table.primary_key.as_ref()?;
+    let [only] = pk.columns.as_slice() else {
+        return None;
+    };
+    let column = table.column_named(only)?;
+    column
+        .autoincrement
+        .then_some((pk.name.as_str(), only.as_str()))
+}
+
+/// `CREATE TABLE` with every constraint, one element per line, then the indexes.
+pub(crate) fn create_table(table: &Table) -> Vec<String> {
+    let mut out = vec![create_table_named(table, &table.name)];
+    out.extend(table.indexes.iter().map(|i| create_index(&table.name, i)));
+    out
+}
+
+/// `CREATE TABLE <name>` with the definition of `table` (used by the rebuild under a temporary
+/// name). Indexes are not included.
+pub(crate) fn create_table_named(table: &Table, name: &str) -> String {
+    let mut lines: Vec<String> = table.columns.iter().map(|c| column_def(table, c)).collect();
+    if let Some(pk) = &table.primary_key
+        && inline_primary_key(table).is_none()
+    {
+        lines.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            Q.ident(&pk.name),
+            Q.list(&pk.columns)
+        ));
+    }
+    for u in &table.uniques {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            Q.ident(&u.name),
+            Q.list(&u.columns)
+        ));
+    }
+    lines.extend(table.foreign_keys.iter().map(foreign_key_clause));
+    for c in &table.checks {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            Q.ident(&c.name),
+            c.expr.trim()
+        ));
+    }
+    format!(
+        "CREATE TABLE {} (\n    {}\n)",
+        Q.ident(name),
+        lines.join(",\n    ")
+    )
+}
+
+fn foreign_key_clause(fk: &ForeignKey) -> String {
+    let mut out = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        Q.ident(&fk.name),
+        Q.list(&fk.columns),
+        Q.ident(&fk.ref_table),
+        Q.list(&fk.ref_columns)
+    );
+    if fk.on_delete != crate::schema::Action::NoAction {
+        out.push_str(" ON DELETE ");
+        out.push_str(fk.on_delete.sql());
+    }
+    if fk.on_update != crate::schema::Action::NoAction {
+        out.push_str(" ON UPDATE ");
+        out.push_str(fk.on_update.sql());
+    }
+    out
+}
+
+/// `CREATE [UNIQUE] INDEX`.
+pub(crate) fn create_index(table: &str, index: &Index) -> String {
+    let unique = if index.unique { "UNIQUE " } else { "" };
+    format!(
+        "CREATE {unique}INDEX {} ON {} ({})",
+        Q.ident(&index.name),
+        Q.ident(table),
+        Q.list(&index.columns)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Action, Type, column, foreign_key, table};
+
+    #[test]
+    fn a_table_with_every_clause() {
+        let t = table("child")
+            .column(column("id", Type::BigInt).not_null().autoincrement())
+            .column(column("name", Type::Varchar(20)).not_null().default("'x'"))
+            .column(column("at", Type::Timestamp).default("CURRENT_TIMESTAMP"))
+            .column(column("day", Type::Real).default("julianday('now')"))
+            .column(column("parent_id", Type::Integer))
+            .primary_key("pk_child", ["id"])
+            .unique("uq_child_name", ["name"])
+            .index("ix_child_at", ["at"])
+            .foreign_key(
+                foreign_key("fk_child_parent_id_parent", ["parent_id"], "parent", ["id"])
+                    .on_delete(Action::Cascade),
+            )
+            .check("ck_child_name", "name <> ''");
+        insta::assert_snapshot!(create_table(&t).join(";\n"));
+    }
+
+    #[test]
+    fn plain_primary_keys_are_table_constraints() {
+        let t = table("t")
+            .column(column("a", Type::Text).not_null())
+            .primary_key("pk_t", ["a"]);
+        assert_eq!(
+            create_table(&t)[0],
+            "CREATE TABLE \"t\" (\n    \"a\" TEXT NOT NULL,\n    CONSTRAINT \"pk_t\" PRIMARY KEY (\"a\")\n)"
+        );
+    }
+}

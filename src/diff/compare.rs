@@ -1,0 +1,42 @@
+//! How two values are compared: each dialect has its own normal form.
+
+use crate::schema::{Column, Table, Type};
+
+/// The dialect's answers to "are these the same?". The differ compares the normal forms but
+/// always emits the desired schema's own values, so a revision stays dialect-neutral.
+///
+/// The default methods compare values as they are, which is right for two schema descriptions.
+pub trait Compare {
+    /// The normal form of a column's type within its table (`int` and `integer` are the same
+    /// type on SQLite).
+    fn ty(&self, _table: &Table, column: &Column) -> Type {
+        column.ty.clone()
+    }
+
+    /// The normal form of a column's default; `None` when the column has no default worth
+    /// comparing (a nullable column's `DEFAULT NULL` is no default).
+    fn default(&self, column: &Column) -> Option<String> {
+        column.default.clone()
+    }
+
+    /// The normal form of a check expression.
+    fn check(&self, expr: &str) -> String {
+        expr.trim().to_string()
+    }
+
+    /// Whether the database stores comments; when it does not, comments never differ.
+    fn comments(&self) -> bool {
+        true
+    }
+
+    /// The normal form of a column's autoincrement flag within its table.
+    fn autoincrement(&self, _table: &Table, column: &Column) -> bool {
+        column.autoincrement
+    }
+}
+
+/// Compares values as they are: for two schema descriptions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Exact;
+
+impl Compare for Exact {}

@@ -1,0 +1,191 @@
+//! Comparing one table that exists on both sides.
+//!
+//! Columns match by name. Constraints and indexes match by what they are (columns, kind,
+//! referenced table, actions, normalised expression), not by name: a database that named its
+//! constraints differently is not "changed", and its names are kept.
+
+use super::Compare;
+use crate::ops::{Alter, Constraint, Operation};
+use crate::schema::{Column, Table};
+
+/// The operations for one table, grouped so the caller can order them across tables.
+#[derive(Debug, Default)]
+pub(crate) struct TableChanges {
+    /// Foreign keys to drop (before anything else, so referenced objects can go).
+    pub drop_foreign_keys: Vec<Operation>,
+    /// Other constraints and indexes to drop.
+    pub drop_constraints: Vec<Operation>,
+    /// Column additions and alterations in the model's order, then drops, then the comment.
+    pub columns: Vec<Operation>,
+    /// Constraints and indexes to add (foreign keys excluded).
+    pub add_constraints: Vec<Operation>,
+    /// Foreign keys to add (after every table exists).
+    pub add_foreign_keys: Vec<Operation>,
+}
+
+pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare) -> TableChanges {
+    let mut out = TableChanges::default();
+    let name = &desired.name;
+    compare_constraints(current, desired, cmp, &mut out);
+    let mut drops = Vec::new();
+    for column in &desired.columns {
+        match current.column_named(&column.name) {
+            None => out.columns.push(Operation::AddColumn {
+                table: name.clone(),
+                column: column.clone(),
+            }),
+            Some(old) => {
+                if let Some(op) = alter_column(current, old, desired, column, cmp) {
+                    out.columns.push(op);
+                }
+            }
+        }
+    }
+    for old in &current.columns {
+        if desired.column_named(&old.name).is_none() {
+            drops.push(Operation::DropColumn {
+                table: name.clone(),
+                column: old.name.clone(),
+                definition: Some(old.clone()),
+            });
+        }
+    }
+    out.columns.extend(drops);
+    if cmp.comments() && current.comment != desired.comment {
+        out.columns.push(Operation::SetTableComment {
+            table: name.clone(),
+            comment: desired.comment.clone(),
+            previous: Some(current.comment.clone()),
+        });
+    }
+    out
+}
+
+fn alter_column(
+    current_table: &Table,
+    old: &Column,
+    desired_table: &Table,
+    new: &Column,
+    cmp: &dyn Compare,
+) -> Option<Operation> {
+    let (mut changes, mut previous) = Alter::between(old, new);
+    if changes.ty.is_some() && cmp.ty(current_table, old) == cmp.ty(desired_table, new) {
+        (changes.ty, previous.ty) = (None, None);
+    }
+    if changes.default.is_some() && cmp.default(old) == cmp.default(new) {
+        (changes.default, previous.default) = (None, None);
+    }
+    if changes.comment.is_some() && !cmp.comments() {
+        (changes.comment, previous.comment) = (None, None);
+    }
+    if cmp.autoincrement(current_table, old) == cmp.autoincrement(desired_table, new) {
+        (changes.autoincrement, previous.autoincrement) = (None, None);
+    }
+    (!changes.is_empty()).then(|| Operation::AlterColumn {
+        table: desired_table.name.clone(),
+        column: new.name.clone(),
+        changes,
+        previous: Some(previous),
+    })
+}
+
+/// Every constraint and index of a table as a [`Constraint`]-like item with a match key.
+fn items(table: &Table, cmp: &dyn Compare) -> Vec<(String, Item)> {
+    let mut out = Vec::new();
+    if let Some(pk) = &table.primary_key {
+        out.push((
+            format!("pk {:?}", pk.columns),
+            Item::Constraint(Constraint::PrimaryKey(pk.clone())),
+        ));
+    }
+    for u in &table.uniques {
+        out.push((
+            format!("uq {:?}", u.columns),
+            Item::Constraint(Constraint::Unique(u.clone())),
+        ));
+    }
+    for i in &table.indexes {
+        out.push((
+            format!("ix {:?} {}", i.columns, i.unique),
+            Item::Index(i.clone()),
+        ));
+    }
+    for f in &table.foreign_keys {
+        let key = format!(
+            "fk {:?} {} {:?} {:?} {:?}",
+            f.columns, f.ref_table, f.ref_columns, f.on_delete, f.on_update
+        );
+        out.push((key, Item::Constraint(Constraint::ForeignKey(f.clone()))));
+    }
+    for c in &table.checks {
+        out.push((
+            format!("ck {}", cmp.check(&c.expr)),
+            Item::Constraint(Constraint::Check(c.clone())),
+        ));
+    }
+    out
+}
+
+#[derive(Debug, Clone)]
+enum Item {
+    Constraint(Constraint),
+    Index(crate::schema::Index),
+}
+
+fn compare_constraints(
+    current: &Table,
+    desired: &Table,
+    cmp: &dyn Compare,
+    out: &mut TableChanges,
+) {
+    let name = &desired.name;
+    let mut old = items(current, cmp);
+    let new = items(desired, cmp);
+    let mut added = Vec::new();
+    for (key, item) in new {
+        match old.iter().position(|(k, _)| *k == key) {
+            Some(found) => {
+                old.remove(found);
+            }
+            None => added.push(item),
+        }
+    }
+    for (_, item) in old {
+        match item {
+            Item::Index(index) => out.drop_constraints.push(Operation::DropIndex {
+                table: name.clone(),
+                name: index.name.clone(),
+                definition: Some(index),
+            }),
+            Item::Constraint(c) => {
+                let op = Operation::DropConstraint {
+                    table: name.clone(),
+                    name: c.name().to_string(),
+                    definition: Some(c.clone()),
+                };
+                match c {
+                    Constraint::ForeignKey(_) => out.drop_foreign_keys.push(op),
+                    _ => out.drop_constraints.push(op),
+                }
+            }
+        }
+    }
+    for item in added {
+        match item {
+            Item::Index(index) => out.add_constraints.push(Operation::CreateIndex {
+                table: name.clone(),
+                index,
+            }),
+            Item::Constraint(c @ Constraint::ForeignKey(_)) => {
+                out.add_foreign_keys.push(Operation::AddConstraint {
+                    table: name.clone(),
+                    constraint: c,
+                })
+            }
+            Item::Constraint(c) => out.add_constraints.push(Operation::AddConstraint {
+                table: name.clone(),
+                constraint: c,
+            }),
+        }
+    }
+}

@@ -1,0 +1,265 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::ops::reverse_all;
+use crate::schema::{Action, Type, column, foreign_key, naming, table};
+
+fn describe(ops: &[Operation]) -> Vec<String> {
+    ops.iter().map(ToString::to_string).collect()
+}
+
+fn parent() -> Table {
+    table("parent")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("name", Type::Varchar(20)).not_null())
+        .primary_key("pk_parent", ["id"])
+        .unique("uq_parent_name", ["name"])
+}
+
+fn child() -> Table {
+    table("child")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("parent_id", Type::Integer))
+        .primary_key("pk_child", ["id"])
+        .foreign_key(foreign_key(
+            "fk_child_parent_id_parent",
+            ["parent_id"],
+            "parent",
+            ["id"],
+        ))
+}
+
+#[test]
+fn creates_in_foreign_key_order_and_drops_in_reverse() {
+    let desired = Schema::from_tables([child(), parent()]);
+    let ops = diff(&Schema::new(), &desired, &Exact);
+    assert_eq!(
+        describe(&ops),
+        [
+            "create table 'parent' (2 columns)",
+            "create table 'child' (2 columns)"
+        ]
+    );
+    let back = diff(&desired, &Schema::new(), &Exact);
+    assert_eq!(
+        describe(&back),
+        ["drop table 'child'", "drop table 'parent'"]
+    );
+    match &back[0] {
+        Operation::DropTable {
+            definition: Some(t),
+            ..
+        } => assert_eq!(**t, child()),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn identical_schemas_give_nothing() {
+    let s = Schema::from_tables([child(), parent()]);
+    assert!(diff(&s, &s, &Exact).is_empty());
+}
+
+#[test]
+fn every_column_change_kind_is_detected() {
+    let current = Schema::from_tables([parent()]);
+    let mut p = parent();
+    p.columns[1].ty = Type::Varchar(40);
+    p.columns[1].nullable = true;
+    p.columns[1].default = Some("'none'".into());
+    p.columns[1].comment = Some("display name".into());
+    p.columns.push(column("age", Type::SmallInt));
+    p.comment = Some("people".into());
+    let ops = diff(&current, &Schema::from_tables([p.clone()]), &Exact);
+    assert_eq!(
+        describe(&ops),
+        [
+            "alter column 'parent.name': type varchar(40) (was varchar(20)), NULL allowed, \
+             default 'none' (was none), comment set",
+            "add column 'parent.age' smallint",
+            "set comment on table 'parent'",
+        ]
+    );
+    let back = diff(&Schema::from_tables([p]), &current, &Exact);
+    assert_eq!(
+        back.last().unwrap().to_string(),
+        "remove comment on table 'parent'"
+    );
+    assert!(describe(&back).contains(&"drop column 'parent.age'".to_string()));
+}
+
+#[test]
+fn constraints_match_by_definition_not_name() {
+    let mut renamed = parent();
+    renamed.uniques[0].name = "parent_name_key".into();
+    renamed.primary_key.as_mut().unwrap().name = "parent_pkey".into();
+    let ops = diff(
+        &Schema::from_tables([renamed]),
+        &Schema::from_tables([parent()]),
+        &Exact,
+    );
+    assert!(ops.is_empty(), "{ops:?}");
+}
+
+#[test]
+fn changed_constraints_are_dropped_then_added() {
+    let mut c = child();
+    c.foreign_keys[0].on_delete = Action::Cascade;
+    let mut p = parent();
+    p.uniques[0].columns = vec!["id".into(), "name".into()];
+    p.uniques[0].name = naming::unique("parent", &["id", "name"]);
+    p.primary_key = None;
+    p = p
+        .index("ix_parent_name", ["name"])
+        .check("ck_parent_name", "name <> ''");
+    let current = Schema::from_tables([child(), parent()]);
+    let ops = diff(&current, &Schema::from_tables([c, p]), &Exact);
+    assert_eq!(
+        describe(&ops),
+        [
+            "drop foreign key 'fk_child_parent_id_parent' on 'child'",
+            "drop primary key 'pk_parent' on 'parent'",
+            "drop unique constraint 'uq_parent_name' on 'parent'",
+            "add unique constraint 'uq_parent_id_name' on 'parent' (id, name)",
+            "create index 'ix_parent_name' on 'parent' (name)",
+            "add check constraint 'ck_parent_name' on 'parent' (name <> '')",
+            "add foreign key 'fk_child_parent_id_parent' on 'child' (parent_id) -> 'parent' (id)",
+        ]
+    );
+}
+
+#[test]
+fn cycles_are_created_then_closed() {
+    let a = table("a")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("b_id", Type::Integer))
+        .foreign_key(foreign_key("fk_a_b_id_b", ["b_id"], "b", ["id"]));
+    let b = table("b")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("a_id", Type::Integer))
+        .foreign_key(foreign_key("fk_b_a_id_a", ["a_id"], "a", ["id"]));
+    let ops = diff(&Schema::new(), &Schema::from_tables([a, b]), &Exact);
+    assert_eq!(
+        describe(&ops),
+        [
+            "create table 'a' (2 columns)",
+            "create table 'b' (2 columns)",
+            "add foreign key 'fk_a_b_id_b' on 'a' (b_id) -> 'b' (id)",
+            "add foreign key 'fk_b_a_id_a' on 'b' (a_id) -> 'a' (id)",
+        ]
+    );
+    assert!(matches!(&ops[0], Operation::CreateTable(t) if t.foreign_keys.is_empty()));
+}
+
+/// A dialect that ignores comments and type spellings, to check the hooks are honoured.
+struct Lenient;
+
+impl Compare for Lenient {
+    fn ty(&self, _: &Table, _: &crate::schema::Column) -> Type {
+        Type::Text
+    }
+    fn comments(&self) -> bool {
+        false
+    }
+    fn check(&self, expr: &str) -> String {
+        expr.replace(' ', "")
+    }
+}
+
+#[test]
+fn the_dialect_decides_what_is_equal_but_the_model_values_are_emitted() {
+    let current = Schema::from_tables([parent().check("ck_parent_x", "id>0")]);
+    let mut p = parent().check("ck_parent_x", "id > 0").comment("ignored");
+    p.columns[1].ty = Type::Text;
+    assert!(diff(&current, &Schema::from_tables([p.clone()]), &Lenient).is_empty());
+    p.columns[1].nullable = true;
+    let ops = diff(&current, &Schema::from_tables([p]), &Lenient);
+    assert_eq!(describe(&ops), ["alter column 'parent.name': NULL allowed"]);
+}
+
+fn arb_table(name: &'static str) -> impl Strategy<Value = Table> {
+    let types = prop::sample::select(vec![
+        Type::Integer,
+        Type::Text,
+        Type::BigInt,
+        Type::Varchar(5),
+    ]);
+    let cols = prop::collection::vec((types, any::<bool>(), any::<bool>(), any::<bool>()), 1..5);
+    (cols, any::<bool>(), any::<bool>()).prop_map(move |(cols, pk, check)| {
+        let mut t = table(name).column(column("id", Type::Integer).not_null());
+        for (i, (ty, nullable, unique, indexed)) in cols.into_iter().enumerate() {
+            let c = format!("c{i}");
+            t = t.column(if nullable {
+                column(&c, ty)
+            } else {
+                column(&c, ty).not_null()
+            });
+            if unique {
+                t = t.unique(naming::unique(name, &[&c]), [&c]);
+            }
+            if indexed {
+                t = t.index(naming::index(name, &[&c]), [&c]);
+            }
+        }
+        if pk {
+            t = t.primary_key(naming::primary_key(name), ["id"]);
+        }
+        if check {
+            t = t.check(naming::check(name, "id"), "id > 0");
+        }
+        t
+    })
+}
+
+fn arb_schema() -> impl Strategy<Value = Schema> {
+    let tables = (arb_table("a"), arb_table("b"), arb_table("c"));
+    (tables, prop::bits::u8::between(0, 3), any::<bool>()).prop_map(|((a, b, c), present, fk)| {
+        let mut tables = vec![a];
+        if present & 1 != 0 {
+            let mut b = b;
+            if fk {
+                b = b.foreign_key(foreign_key(
+                    naming::foreign_key("b", &["id"], "a"),
+                    ["id"],
+                    "a",
+                    ["id"],
+                ));
+            }
+            tables.push(b);
+        }
+        if present & 2 != 0 {
+            tables.push(c);
+        }
+        Schema::from_tables(tables)
+    })
+}
+
+/// Column order is not something the differ changes: compare with columns sorted.
+fn canonical(schema: &Schema) -> Schema {
+    Schema::from_tables(schema.tables().map(|t| {
+        let mut t = t.clone();
+        t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        t.sort_constraints();
+        t
+    }))
+}
+
+proptest! {
+    #[test]
+    fn applying_the_diff_gives_the_target_and_its_reverse_the_source(
+        current in arb_schema(),
+        desired in arb_schema(),
+    ) {
+        let ops = diff(&current, &desired, &Exact);
+        let mut s = current.clone();
+        for op in &ops {
+            op.apply(&mut s).unwrap();
+        }
+        prop_assert_eq!(canonical(&s), canonical(&desired));
+        prop_assert!(diff(&s, &desired, &Exact).is_empty());
+        for op in reverse_all(&ops).unwrap() {
+            op.apply(&mut s).unwrap();
+        }
+        prop_assert_eq!(canonical(&s), canonical(&current));
+    }
+}

@@ -1,0 +1,152 @@
+//! The attribute changes of an `alter_column`.
+
+use crate::schema::{Column, Type};
+
+/// New values for the attributes of a column that change; `None` fields stay as they are.
+///
+/// ```
+/// use outflow::ops::alter;
+/// use outflow::schema::Type;
+/// let change = alter().set_type(Type::BigInt).set_not_null().drop_default();
+/// assert_eq!(change.nullable, Some(false));
+/// assert_eq!(change.default, Some(None));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alter {
+    /// New type.
+    pub ty: Option<Type>,
+    /// New nullability.
+    pub nullable: Option<bool>,
+    /// New default (`Some(None)` removes it).
+    pub default: Option<Option<String>>,
+    /// New comment (`Some(None)` removes it).
+    pub comment: Option<Option<String>>,
+    /// New autoincrement flag.
+    pub autoincrement: Option<bool>,
+}
+
+/// Starts an empty [`Alter`].
+pub fn alter() -> Alter {
+    Alter::default()
+}
+
+impl Alter {
+    /// Changes the type.
+    pub fn set_type(mut self, ty: Type) -> Alter {
+        self.ty = Some(ty);
+        self
+    }
+
+    /// Forbids NULL.
+    pub fn set_not_null(mut self) -> Alter {
+        self.nullable = Some(false);
+        self
+    }
+
+    /// Allows NULL.
+    pub fn set_nullable(mut self) -> Alter {
+        self.nullable = Some(true);
+        self
+    }
+
+    /// Sets the server default (an SQL expression).
+    pub fn set_default(mut self, expr: impl Into<String>) -> Alter {
+        self.default = Some(Some(expr.into()));
+        self
+    }
+
+    /// Removes the server default.
+    pub fn drop_default(mut self) -> Alter {
+        self.default = Some(None);
+        self
+    }
+
+    /// Sets the comment.
+    pub fn set_comment(mut self, comment: impl Into<String>) -> Alter {
+        self.comment = Some(Some(comment.into()));
+        self
+    }
+
+    /// Removes the comment.
+    pub fn drop_comment(mut self) -> Alter {
+        self.comment = Some(None);
+        self
+    }
+
+    /// Turns database-generated values on or off.
+    pub fn set_autoincrement(mut self, on: bool) -> Alter {
+        self.autoincrement = Some(on);
+        self
+    }
+
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        *self == Alter::default()
+    }
+
+    /// Applies the changes to a column definition.
+    pub fn apply_to(&self, column: &mut Column) {
+        if let Some(ty) = &self.ty {
+            column.ty = ty.clone();
+        }
+        if let Some(nullable) = self.nullable {
+            column.nullable = nullable;
+        }
+        if let Some(default) = &self.default {
+            column.default = default.clone();
+        }
+        if let Some(comment) = &self.comment {
+            column.comment = comment.clone();
+        }
+        if let Some(autoincrement) = self.autoincrement {
+            column.autoincrement = autoincrement;
+        }
+    }
+
+    /// The changes that turn `from` into `to`, and the previous values of those attributes.
+    pub fn between(from: &Column, to: &Column) -> (Alter, Alter) {
+        let mut next = Alter::default();
+        let mut previous = Alter::default();
+        if from.ty != to.ty {
+            next.ty = Some(to.ty.clone());
+            previous.ty = Some(from.ty.clone());
+        }
+        if from.nullable != to.nullable {
+            next.nullable = Some(to.nullable);
+            previous.nullable = Some(from.nullable);
+        }
+        if from.default != to.default {
+            next.default = Some(to.default.clone());
+            previous.default = Some(from.default.clone());
+        }
+        if from.comment != to.comment {
+            next.comment = Some(to.comment.clone());
+            previous.comment = Some(from.comment.clone());
+        }
+        if from.autoincrement != to.autoincrement {
+            next.autoincrement = Some(to.autoincrement);
+            previous.autoincrement = Some(from.autoincrement);
+        }
+        (next, previous)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::column;
+
+    #[test]
+    fn between_then_apply_gives_the_target() {
+        let from = column("c", Type::Integer).default("0").comment("old");
+        let to = column("c", Type::BigInt).not_null().comment("new");
+        let (next, previous) = Alter::between(&from, &to);
+        let mut changed = from.clone();
+        next.apply_to(&mut changed);
+        assert_eq!(changed, to);
+        let mut back = to.clone();
+        previous.apply_to(&mut back);
+        assert_eq!(back, from);
+        assert!(Alter::between(&from, &from).0.is_empty());
+    }
+}

@@ -1,0 +1,342 @@
+//! Operations: schema changes as values.
+//!
+//! The differ produces [`Operation`]s, revision files record them through [`Operations`], the
+//! dialects render them to SQL, and [`Operation::apply`] replays them on an in-memory
+//! [`Schema`](crate::schema::Schema). Every operation has a [`reverse`](Operation::reverse);
+//! operations that destroy something keep what they destroy (when the differ built them), so a
+//! downgrade can always be generated. An operation whose reverse is unknown says so by name.
+
+mod alter;
+mod apply;
+mod describe;
+mod recorder;
+
+use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
+
+pub use alter::{Alter, alter};
+pub use apply::ApplyError;
+pub use recorder::Operations;
+
+/// The dialects an [`Operation::Execute`] can be limited to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DialectName {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+}
+
+impl DialectName {
+    /// The name used in `config.yml` (`sqlite`, `postgresql`, `mysql`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialectName::Sqlite => "sqlite",
+            DialectName::Postgres => "postgresql",
+            DialectName::Mysql => "mysql",
+        }
+    }
+}
+
+/// A table-level constraint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    /// Primary key.
+    PrimaryKey(PrimaryKey),
+    /// Unique constraint.
+    Unique(Unique),
+    /// Foreign key.
+    ForeignKey(ForeignKey),
+    /// Check constraint.
+    Check(Check),
+}
+
+impl Constraint {
+    /// The constraint's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Constraint::PrimaryKey(c) => &c.name,
+            Constraint::Unique(c) => &c.name,
+            Constraint::ForeignKey(c) => &c.name,
+            Constraint::Check(c) => &c.name,
+        }
+    }
+
+    /// `primary key`, `unique constraint`, `foreign key` or `check constraint`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Constraint::PrimaryKey(_) => "primary key",
+            Constraint::Unique(_) => "unique constraint",
+            Constraint::ForeignKey(_) => "foreign key",
+            Constraint::Check(_) => "check constraint",
+        }
+    }
+}
+
+/// One schema change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    /// Create a table with its constraints and indexes.
+    CreateTable(Table),
+    /// Drop a table; `definition` is the dropped table, when known.
+    DropTable {
+        /// Table.
+        table: String,
+        /// What is dropped (makes the operation reversible).
+        definition: Option<Box<Table>>,
+    },
+    /// Rename a table.
+    RenameTable {
+        /// Current name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Add a column.
+    AddColumn {
+        /// Table.
+        table: String,
+        /// The new column.
+        column: Column,
+    },
+    /// Drop a column; `definition` is the dropped column, when known.
+    DropColumn {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+        /// What is dropped (makes the operation reversible).
+        definition: Option<Column>,
+    },
+    /// Change a column's type, nullability, default, comment or autoincrement.
+    AlterColumn {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+        /// The new values of what changes.
+        changes: Alter,
+        /// The old values of the same attributes, when known (makes it reversible).
+        previous: Option<Alter>,
+    },
+    /// Rename a column.
+    RenameColumn {
+        /// Table.
+        table: String,
+        /// Current name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Create an index.
+    CreateIndex {
+        /// Table.
+        table: String,
+        /// The index.
+        index: Index,
+    },
+    /// Drop an index; `definition` is the dropped index, when known.
+    DropIndex {
+        /// Table.
+        table: String,
+        /// Index name.
+        name: String,
+        /// What is dropped (makes the operation reversible).
+        definition: Option<Index>,
+    },
+    /// Add a constraint to an existing table.
+    AddConstraint {
+        /// Table.
+        table: String,
+        /// The constraint.
+        constraint: Constraint,
+    },
+    /// Drop a constraint; `definition` is the dropped constraint, when known.
+    DropConstraint {
+        /// Table.
+        table: String,
+        /// Constraint name.
+        name: String,
+        /// What is dropped (makes the operation reversible).
+        definition: Option<Constraint>,
+    },
+    /// Set or remove a table comment.
+    SetTableComment {
+        /// Table.
+        table: String,
+        /// The new comment.
+        comment: Option<String>,
+        /// The old comment, when known (`Some(None)`: there was none).
+        previous: Option<Option<String>>,
+    },
+    /// Run SQL as given, on every dialect or on one.
+    Execute {
+        /// The statement(s).
+        sql: String,
+        /// Only on this dialect; `None` means every dialect.
+        dialect: Option<DialectName>,
+    },
+}
+
+/// An operation whose reverse cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot reverse {operation}: {reason}")]
+pub struct Irreversible {
+    /// The operation, described.
+    pub operation: String,
+    /// Why.
+    pub reason: &'static str,
+}
+
+impl Operation {
+    /// The opposite operation: applying `self` then `self.reverse()` restores the schema.
+    pub fn reverse(&self) -> Result<Operation, Irreversible> {
+        use Operation::*;
+        let missing = |reason| Irreversible {
+            operation: self.to_string(),
+            reason,
+        };
+        Ok(match self {
+            CreateTable(t) => DropTable {
+                table: t.name.clone(),
+                definition: Some(Box::new(t.clone())),
+            },
+            DropTable { definition, .. } => CreateTable(
+                *definition
+                    .clone()
+                    .ok_or_else(|| missing("the dropped table's definition is not recorded"))?,
+            ),
+            RenameTable { from, to } => RenameTable {
+                from: to.clone(),
+                to: from.clone(),
+            },
+            AddColumn { table, column } => DropColumn {
+                table: table.clone(),
+                column: column.name.clone(),
+                definition: Some(column.clone()),
+            },
+            DropColumn {
+                table, definition, ..
+            } => AddColumn {
+                table: table.clone(),
+                column: definition
+                    .clone()
+                    .ok_or_else(|| missing("the dropped column's definition is not recorded"))?,
+            },
+            AlterColumn {
+                table,
+                column,
+                changes,
+                previous,
+            } => AlterColumn {
+                table: table.clone(),
+                column: column.clone(),
+                changes: previous
+                    .clone()
+                    .ok_or_else(|| missing("the column's previous state is not recorded"))?,
+                previous: Some(changes.clone()),
+            },
+            RenameColumn { table, from, to } => RenameColumn {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+            CreateIndex { table, index } => DropIndex {
+                table: table.clone(),
+                name: index.name.clone(),
+                definition: Some(index.clone()),
+            },
+            DropIndex {
+                table, definition, ..
+            } => CreateIndex {
+                table: table.clone(),
+                index: definition
+                    .clone()
+                    .ok_or_else(|| missing("the dropped index's definition is not recorded"))?,
+            },
+            AddConstraint { table, constraint } => DropConstraint {
+                table: table.clone(),
+                name: constraint.name().to_string(),
+                definition: Some(constraint.clone()),
+            },
+            DropConstraint {
+                table, definition, ..
+            } => AddConstraint {
+                table: table.clone(),
+                constraint: definition.clone().ok_or_else(|| {
+                    missing("the dropped constraint's definition is not recorded")
+                })?,
+            },
+            SetTableComment {
+                table,
+                comment,
+                previous,
+            } => SetTableComment {
+                table: table.clone(),
+                comment: previous
+                    .clone()
+                    .ok_or_else(|| missing("the previous comment is not recorded"))?,
+                previous: Some(comment.clone()),
+            },
+            Execute { .. } => {
+                return Err(missing(
+                    "raw SQL has no known reverse; write the downgrade by hand",
+                ));
+            }
+        })
+    }
+
+    /// The table the operation changes (`None` for raw SQL).
+    pub fn table(&self) -> Option<&str> {
+        use Operation::*;
+        match self {
+            CreateTable(t) => Some(&t.name),
+            RenameTable { from, .. } => Some(from),
+            DropTable { table, .. }
+            | AddColumn { table, .. }
+            | DropColumn { table, .. }
+            | AlterColumn { table, .. }
+            | RenameColumn { table, .. }
+            | CreateIndex { table, .. }
+            | DropIndex { table, .. }
+            | AddConstraint { table, .. }
+            | DropConstraint { table, .. }
+            | SetTableComment { table, .. } => Some(table),
+            Execute { .. } => None,
+        }
+    }
+
+    /// Why the operation can lose data, if it can: a reviewer must not miss these.
+    pub fn destruction(&self) -> Option<String> {
+        match self {
+            Operation::DropTable { table, .. } => {
+                Some(format!("drops table '{table}' and every row in it"))
+            }
+            Operation::DropColumn { table, column, .. } => {
+                Some(format!("drops column '{table}.{column}' and its data"))
+            }
+            Operation::AlterColumn {
+                table,
+                column,
+                changes,
+                previous,
+            } => {
+                let to = changes.ty.as_ref()?;
+                let narrowing = match previous.as_ref().and_then(|p| p.ty.as_ref()) {
+                    Some(from) => from.narrows_to(to),
+                    None => true,
+                };
+                narrowing.then(|| {
+                    format!("changes the type of '{table}.{column}' to {to}, which can lose or reject data")
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Reverses a list of operations: the downgrade of an upgrade.
+pub fn reverse_all(ops: &[Operation]) -> Result<Vec<Operation>, Irreversible> {
+    ops.iter().rev().map(Operation::reverse).collect()
+}

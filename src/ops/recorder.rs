@@ -1,0 +1,219 @@
+//! [`Operations`]: what a revision's `upgrade` and `downgrade` functions record into.
+
+use super::{Alter, Constraint, DialectName, Operation};
+use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
+
+/// The operations a revision function records, in order. Recording touches no database: the
+/// runner renders and runs them afterwards, `--sql` prints them, and the replay computes the
+/// schema at any revision.
+///
+/// ```
+/// use outflow::migration::prelude::*;
+///
+/// fn upgrade(op: &mut Operations) {
+///     op.create_table(
+///         table("t")
+///             .column(column("id", Type::Integer).not_null())
+///             .primary_key("pk_t", ["id"]),
+///     );
+///     op.add_column("t", column("note", Type::Text));
+/// }
+///
+/// let mut op = Operations::new();
+/// upgrade(&mut op);
+/// assert_eq!(op.len(), 2);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Operations {
+    ops: Vec<Operation>,
+}
+
+impl Operations {
+    /// An empty recording.
+    pub fn new() -> Operations {
+        Operations::default()
+    }
+
+    /// The recorded operations.
+    pub fn as_slice(&self) -> &[Operation] {
+        &self.ops
+    }
+
+    /// Takes the recorded operations.
+    pub fn into_vec(self) -> Vec<Operation> {
+        self.ops
+    }
+
+    /// Number of operations.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Records any operation value.
+    pub fn push(&mut self, op: Operation) {
+        self.ops.push(op);
+    }
+
+    /// Creates a table with its constraints and indexes.
+    pub fn create_table(&mut self, table: Table) {
+        self.push(Operation::CreateTable(table));
+    }
+
+    /// Drops a table.
+    pub fn drop_table(&mut self, table: &str) {
+        self.push(Operation::DropTable {
+            table: table.into(),
+            definition: None,
+        });
+    }
+
+    /// Renames a table.
+    pub fn rename_table(&mut self, from: &str, to: &str) {
+        self.push(Operation::RenameTable {
+            from: from.into(),
+            to: to.into(),
+        });
+    }
+
+    /// Adds a column.
+    pub fn add_column(&mut self, table: &str, column: Column) {
+        self.push(Operation::AddColumn {
+            table: table.into(),
+            column,
+        });
+    }
+
+    /// Drops a column.
+    pub fn drop_column(&mut self, table: &str, column: &str) {
+        self.push(Operation::DropColumn {
+            table: table.into(),
+            column: column.into(),
+            definition: None,
+        });
+    }
+
+    /// Changes a column's attributes; see [`alter`](super::alter).
+    pub fn alter_column(&mut self, table: &str, column: &str, changes: Alter) {
+        self.push(Operation::AlterColumn {
+            table: table.into(),
+            column: column.into(),
+            changes,
+            previous: None,
+        });
+    }
+
+    /// Renames a column.
+    pub fn rename_column(&mut self, table: &str, from: &str, to: &str) {
+        self.push(Operation::RenameColumn {
+            table: table.into(),
+            from: from.into(),
+            to: to.into(),
+        });
+    }
+
+    /// Creates an index; see [`index`](crate::schema::index).
+    pub fn create_index(&mut self, table: &str, index: Index) {
+        self.push(Operation::CreateIndex {
+            table: table.into(),
+            index,
+        });
+    }
+
+    /// Drops an index.
+    pub fn drop_index(&mut self, table: &str, name: &str) {
+        self.push(Operation::DropIndex {
+            table: table.into(),
+            name: name.into(),
+            definition: None,
+        });
+    }
+
+    /// Adds a primary key to an existing table.
+    pub fn create_primary_key<I>(&mut self, table: &str, name: &str, columns: I)
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let key = PrimaryKey {
+            name: name.into(),
+            columns: columns.into_iter().map(Into::into).collect(),
+        };
+        self.add_constraint(table, Constraint::PrimaryKey(key));
+    }
+
+    /// Adds a unique constraint to an existing table.
+    pub fn create_unique<I>(&mut self, table: &str, name: &str, columns: I)
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let unique = Unique {
+            name: name.into(),
+            columns: columns.into_iter().map(Into::into).collect(),
+        };
+        self.add_constraint(table, Constraint::Unique(unique));
+    }
+
+    /// Adds a foreign key to an existing table; see [`foreign_key`](crate::schema::foreign_key).
+    pub fn create_foreign_key(&mut self, table: &str, foreign_key: ForeignKey) {
+        self.add_constraint(table, Constraint::ForeignKey(foreign_key));
+    }
+
+    /// Adds a check constraint to an existing table.
+    pub fn create_check(&mut self, table: &str, name: &str, expr: &str) {
+        self.add_constraint(
+            table,
+            Constraint::Check(Check {
+                name: name.into(),
+                expr: expr.into(),
+            }),
+        );
+    }
+
+    fn add_constraint(&mut self, table: &str, constraint: Constraint) {
+        self.push(Operation::AddConstraint {
+            table: table.into(),
+            constraint,
+        });
+    }
+
+    /// Drops a constraint (primary key, unique, foreign key or check) by name.
+    pub fn drop_constraint(&mut self, table: &str, name: &str) {
+        self.push(Operation::DropConstraint {
+            table: table.into(),
+            name: name.into(),
+            definition: None,
+        });
+    }
+
+    /// Sets (`Some`) or removes (`None`) a table's comment.
+    pub fn set_table_comment(&mut self, table: &str, comment: Option<&str>) {
+        self.push(Operation::SetTableComment {
+            table: table.into(),
+            comment: comment.map(Into::into),
+            previous: None,
+        });
+    }
+
+    /// Runs SQL as written, on every dialect. Prefer the schema operations: raw SQL is opaque
+    /// to `--sql` replay and has no automatic reverse.
+    pub fn execute(&mut self, sql: &str) {
+        self.push(Operation::Execute {
+            sql: sql.into(),
+            dialect: None,
+        });
+    }
+
+    /// Runs SQL as written, only when the database is of `dialect`.
+    pub fn execute_on(&mut self, dialect: DialectName, sql: &str) {
+        self.push(Operation::Execute {
+            sql: sql.into(),
+            dialect: Some(dialect),
+        });
+    }
+}

@@ -1,0 +1,206 @@
+//! The dialect-free schema model: what a database holds, as plain values.
+//!
+//! A [`Schema`] is a set of [`Table`]s; a table has columns, a primary key, unique constraints,
+//! indexes, foreign keys, checks and a comment. Models (`#[derive(Model)]`), introspection of a
+//! live database, YAML schema descriptions and the replay of revisions all produce these same
+//! values, and the differ compares them. Nothing here knows SQL.
+//!
+//! The YAML form of a [`Schema`] is the documented *schema description* (see
+//! `docs/schema-description.md`).
+
+pub mod naming;
+mod table;
+mod types;
+mod validate;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use table::{
+    Action, Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique, column, foreign_key,
+    index, table,
+};
+pub(crate) use types::split_args;
+pub use types::{Type, UnknownType};
+pub use validate::SchemaError;
+
+/// A set of tables, keyed and ordered by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    tables: BTreeMap<String, Table>,
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Schema {
+        Schema::default()
+    }
+
+    /// Builds a schema from tables; a later table replaces an earlier one of the same name.
+    pub fn from_tables(tables: impl IntoIterator<Item = Table>) -> Schema {
+        let mut schema = Schema::new();
+        for table in tables {
+            schema.insert(table);
+        }
+        schema
+    }
+
+    /// The table called `name`.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    /// The table called `name`, mutably.
+    pub fn table_mut(&mut self, name: &str) -> Option<&mut Table> {
+        self.tables.get_mut(name)
+    }
+
+    /// Adds or replaces a table; returns the one it replaced.
+    pub fn insert(&mut self, table: Table) -> Option<Table> {
+        self.tables.insert(table.name.clone(), table)
+    }
+
+    /// Removes the table called `name`.
+    pub fn remove(&mut self, name: &str) -> Option<Table> {
+        self.tables.remove(name)
+    }
+
+    /// Whether a table called `name` exists.
+    pub fn contains(&self, name: &str) -> bool {
+        self.tables.contains_key(name)
+    }
+
+    /// Tables in name order.
+    pub fn tables(&self) -> impl ExactSizeIterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    /// Table names in order.
+    pub fn table_names(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.tables.keys().map(String::as_str)
+    }
+
+    /// Number of tables.
+    pub fn len(&self) -> usize {
+        self.tables.len()
+    }
+
+    /// Whether there are no tables.
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// Keeps only the tables for which `keep` returns true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Table) -> bool) {
+        self.tables.retain(|_, t| keep(t));
+    }
+
+    /// Checks every table (see [`Table::validate`]) and that index names are unique schema-wide,
+    /// as SQLite and PostgreSQL require.
+    pub fn validate(&self) -> Result<(), SchemaError> {
+        validate::schema(self)
+    }
+
+    /// The YAML schema description.
+    pub fn to_yaml(&self) -> String {
+        yaml_serde::to_string(self).expect("a schema always serialises")
+    }
+
+    /// Reads a YAML schema description and validates it.
+    pub fn from_yaml(text: &str) -> Result<Schema, SchemaError> {
+        let schema: Schema =
+            yaml_serde::from_str(text).map_err(|e| SchemaError::Yaml(e.to_string()))?;
+        schema.validate()?;
+        Ok(schema)
+    }
+}
+
+#[derive(Serialize)]
+struct SchemaOut<'a> {
+    tables: Vec<&'a Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaIn {
+    #[serde(default)]
+    tables: Vec<Table>,
+}
+
+impl Serialize for Schema {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        SchemaOut {
+            tables: self.tables.values().collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Schema {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Schema, D::Error> {
+        let input = SchemaIn::deserialize(deserializer)?;
+        let mut schema = Schema::new();
+        for table in input.tables {
+            let name = table.name.clone();
+            if schema.insert(table).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "table '{name}' is described twice"
+                )));
+            }
+        }
+        Ok(schema)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Schema {
+        Schema::from_tables([
+            table("parent")
+                .column(column("id", Type::Integer).not_null().autoincrement())
+                .column(column("name", Type::Varchar(30)).not_null().default("'x'"))
+                .primary_key("pk_parent", ["id"])
+                .unique("uq_parent_name", ["name"])
+                .comment("the parents"),
+            table("child")
+                .column(column("id", Type::BigInt).not_null())
+                .column(column("parent_id", Type::Integer))
+                .column(column("score", Type::Numeric(5, 2)).comment("out of 100"))
+                .column(column("shape", Type::raw("GEOMETRY")))
+                .primary_key("pk_child", ["id"])
+                .index("ix_child_parent_id", ["parent_id"])
+                .foreign_key(
+                    foreign_key("fk_child_parent_id_parent", ["parent_id"], "parent", ["id"])
+                        .on_delete(Action::Cascade),
+                )
+                .check("ck_child_score", "score >= 0"),
+        ])
+    }
+
+    #[test]
+    fn yaml_description_round_trips() {
+        let schema = sample();
+        let yaml = schema.to_yaml();
+        assert_eq!(Schema::from_yaml(&yaml).unwrap(), schema);
+        insta::assert_snapshot!(yaml);
+    }
+
+    #[test]
+    fn yaml_rejects_duplicates_and_unknown_fields() {
+        let dup = "tables:\n- name: a\n  columns: [{name: x, type: integer}]\n- name: a\n  columns: [{name: x, type: integer}]\n";
+        let err = Schema::from_yaml(dup).unwrap_err().to_string();
+        assert!(err.contains("table 'a' is described twice"), "{err}");
+        let typo = "tables:\n- name: a\n  colums: []\n";
+        let err = Schema::from_yaml(typo).unwrap_err().to_string();
+        assert!(err.contains("unknown field `colums`"), "{err}");
+    }
+
+    #[test]
+    fn tables_are_kept_in_name_order() {
+        let names: Vec<_> = sample().table_names().map(str::to_owned).collect();
+        assert_eq!(names, ["child", "parent"]);
+    }
+}

@@ -1,0 +1,448 @@
+//! Tables, columns and constraints, with the builder functions revision files use.
+
+use serde::{Deserialize, Serialize};
+
+use super::Type;
+
+/// A table: ordered columns plus named constraints and indexes.
+///
+/// Build one with [`table`]:
+///
+/// ```
+/// use outflow::schema::{column, table, Type};
+/// let t = table("computation_result")
+///     .column(column("id_computation_result", Type::Integer).not_null())
+///     .column(column("input_value", Type::Integer).not_null())
+///     .primary_key("pk_computation_result", ["id_computation_result"])
+///     .unique("uq_computation_result_input_value", ["input_value"]);
+/// assert_eq!(t.column_named("input_value").unwrap().nullable, false);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Table {
+    /// Table name.
+    pub name: String,
+    /// Columns in table order.
+    pub columns: Vec<Column>,
+    /// The primary key, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    /// Unique constraints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<Unique>,
+    /// Indexes (unique or not).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// Foreign keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Check constraints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
+    /// Table comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Column {
+    /// Column name.
+    pub name: String,
+    /// Column type.
+    #[serde(rename = "type")]
+    pub ty: Type,
+    /// Whether NULL is allowed.
+    #[serde(default = "yes")]
+    pub nullable: bool,
+    /// Server default, as an SQL expression (`0`, `'text'`, `CURRENT_TIMESTAMP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// The database generates values (identity, `AUTO_INCREMENT`, SQLite `AUTOINCREMENT`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub autoincrement: bool,
+    /// Column comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// A named primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrimaryKey {
+    /// Constraint name.
+    pub name: String,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+}
+
+/// A named unique constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unique {
+    /// Constraint name.
+    pub name: String,
+    /// Columns in order.
+    pub columns: Vec<String>,
+}
+
+/// A named index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Index {
+    /// Index name.
+    pub name: String,
+    /// Indexed columns in order.
+    pub columns: Vec<String>,
+    /// Whether the index enforces uniqueness.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub unique: bool,
+}
+
+/// What a foreign key does when the referenced row is deleted or updated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// `NO ACTION` (the SQL default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl Action {
+    /// The SQL spelling.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Action::NoAction => "NO ACTION",
+            Action::Restrict => "RESTRICT",
+            Action::Cascade => "CASCADE",
+            Action::SetNull => "SET NULL",
+            Action::SetDefault => "SET DEFAULT",
+        }
+    }
+
+    /// Reads the SQL spelling (any case, `_` or space between words).
+    pub fn from_sql(text: &str) -> Option<Action> {
+        let norm = text.trim().to_ascii_uppercase().replace('_', " ");
+        [
+            Action::NoAction,
+            Action::Restrict,
+            Action::Cascade,
+            Action::SetNull,
+            Action::SetDefault,
+        ]
+        .into_iter()
+        .find(|a| a.sql() == norm)
+    }
+
+    fn is_default(&self) -> bool {
+        *self == Action::NoAction
+    }
+}
+
+/// A named foreign key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForeignKey {
+    /// Constraint name.
+    pub name: String,
+    /// Referencing columns.
+    pub columns: Vec<String>,
+    /// Referenced table.
+    pub ref_table: String,
+    /// Referenced columns, in the order of `columns`.
+    pub ref_columns: Vec<String>,
+    /// `ON DELETE` action.
+    #[serde(default, skip_serializing_if = "Action::is_default")]
+    pub on_delete: Action,
+    /// `ON UPDATE` action.
+    #[serde(default, skip_serializing_if = "Action::is_default")]
+    pub on_update: Action,
+}
+
+/// A named check constraint over an SQL expression.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// Constraint name.
+    pub name: String,
+    /// The SQL expression that must hold.
+    pub expr: String,
+}
+
+/// Starts a table definition.
+pub fn table(name: impl Into<String>) -> Table {
+    Table {
+        name: name.into(),
+        columns: Vec::new(),
+        primary_key: None,
+        uniques: Vec::new(),
+        indexes: Vec::new(),
+        foreign_keys: Vec::new(),
+        checks: Vec::new(),
+        comment: None,
+    }
+}
+
+/// Starts a nullable column definition.
+pub fn column(name: impl Into<String>, ty: Type) -> Column {
+    Column {
+        name: name.into(),
+        ty,
+        nullable: true,
+        default: None,
+        autoincrement: false,
+        comment: None,
+    }
+}
+
+/// Starts a non-unique index definition; see [`Index::unique`].
+pub fn index<I>(name: impl Into<String>, columns: I) -> Index
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    Index {
+        name: name.into(),
+        columns: strings(columns),
+        unique: false,
+    }
+}
+
+/// Starts a foreign key definition (actions default to `NO ACTION`).
+pub fn foreign_key<C, R>(
+    name: impl Into<String>,
+    columns: C,
+    ref_table: impl Into<String>,
+    ref_columns: R,
+) -> ForeignKey
+where
+    C: IntoIterator,
+    C::Item: Into<String>,
+    R: IntoIterator,
+    R::Item: Into<String>,
+{
+    ForeignKey {
+        name: name.into(),
+        columns: strings(columns),
+        ref_table: ref_table.into(),
+        ref_columns: strings(ref_columns),
+        on_delete: Action::NoAction,
+        on_update: Action::NoAction,
+    }
+}
+
+fn strings<I>(items: I) -> Vec<String>
+where
+    I: IntoIterator,
+    I::Item: Into<String>,
+{
+    items.into_iter().map(Into::into).collect()
+}
+
+impl Table {
+    /// Appends a column.
+    pub fn column(mut self, column: Column) -> Table {
+        self.columns.push(column);
+        self
+    }
+
+    /// Sets the primary key.
+    pub fn primary_key<I>(mut self, name: impl Into<String>, columns: I) -> Table
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.primary_key = Some(PrimaryKey {
+            name: name.into(),
+            columns: strings(columns),
+        });
+        self
+    }
+
+    /// Adds a unique constraint.
+    pub fn unique<I>(mut self, name: impl Into<String>, columns: I) -> Table
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.uniques.push(Unique {
+            name: name.into(),
+            columns: strings(columns),
+        });
+        self
+    }
+
+    /// Adds a non-unique index.
+    pub fn index<I>(mut self, name: impl Into<String>, columns: I) -> Table
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.indexes.push(Index {
+            name: name.into(),
+            columns: strings(columns),
+            unique: false,
+        });
+        self
+    }
+
+    /// Adds a unique index.
+    pub fn unique_index<I>(mut self, name: impl Into<String>, columns: I) -> Table
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.indexes.push(Index {
+            name: name.into(),
+            columns: strings(columns),
+            unique: true,
+        });
+        self
+    }
+
+    /// Adds a foreign key.
+    pub fn foreign_key(mut self, foreign_key: ForeignKey) -> Table {
+        self.foreign_keys.push(foreign_key);
+        self
+    }
+
+    /// Adds a check constraint.
+    pub fn check(mut self, name: impl Into<String>, expr: impl Into<String>) -> Table {
+        self.checks.push(Check {
+            name: name.into(),
+            expr: expr.into(),
+        });
+        self
+    }
+
+    /// Sets the table comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Table {
+        self.comment = Some(comment.into());
+        self
+    }
+
+    /// The column called `name`.
+    pub fn column_named(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The column called `name`, mutably.
+    pub fn column_named_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Names of every constraint and index of the table.
+    pub fn object_names(&self) -> impl Iterator<Item = &str> {
+        let pk = self.primary_key.iter().map(|k| k.name.as_str());
+        pk.chain(self.uniques.iter().map(|u| u.name.as_str()))
+            .chain(self.indexes.iter().map(|i| i.name.as_str()))
+            .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
+            .chain(self.checks.iter().map(|c| c.name.as_str()))
+    }
+
+    /// Sorts constraint and index lists by name, so equal tables compare equal whatever the
+    /// order they were declared or introspected in. Column order is kept: it is meaningful.
+    pub fn sort_constraints(&mut self) {
+        self.uniques.sort_by(|a, b| a.name.cmp(&b.name));
+        self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+}
+
+impl Column {
+    /// Forbids NULL.
+    pub fn not_null(mut self) -> Column {
+        self.nullable = false;
+        self
+    }
+
+    /// Sets the server default, an SQL expression such as `0`, `'text'` or `CURRENT_TIMESTAMP`.
+    pub fn default(mut self, expr: impl Into<String>) -> Column {
+        self.default = Some(expr.into());
+        self
+    }
+
+    /// Lets the database generate values.
+    pub fn autoincrement(mut self) -> Column {
+        self.autoincrement = true;
+        self
+    }
+
+    /// Sets the column comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Column {
+        self.comment = Some(comment.into());
+        self
+    }
+}
+
+impl Index {
+    /// Makes the index enforce uniqueness.
+    pub fn unique(mut self) -> Index {
+        self.unique = true;
+        self
+    }
+}
+
+impl ForeignKey {
+    /// Sets the `ON DELETE` action.
+    pub fn on_delete(mut self, action: Action) -> ForeignKey {
+        self.on_delete = action;
+        self
+    }
+
+    /// Sets the `ON UPDATE` action.
+    pub fn on_update(mut self, action: Action) -> ForeignKey {
+        self.on_update = action;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_their_sql_spellings() {
+        for action in [
+            Action::NoAction,
+            Action::Restrict,
+            Action::Cascade,
+            Action::SetNull,
+            Action::SetDefault,
+        ] {
+            assert_eq!(Action::from_sql(action.sql()), Some(action));
+        }
+        assert_eq!(Action::from_sql("set_null"), Some(Action::SetNull));
+        assert_eq!(Action::from_sql("explode"), None);
+    }
+
+    #[test]
+    fn sorting_orders_constraints_but_not_columns() {
+        let mut t = table("t")
+            .column(column("b", Type::Text))
+            .column(column("a", Type::Text))
+            .index("ix_t_b", ["b"])
+            .index("ix_t_a", ["a"]);
+        t.sort_constraints();
+        assert_eq!(t.columns[0].name, "b");
+        assert_eq!(t.indexes[0].name, "ix_t_a");
+    }
+}

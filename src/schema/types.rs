@@ -1,0 +1,294 @@
+//! Portable column types.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A column type that every dialect knows how to spell.
+///
+/// The portable spelling (`Display`/`FromStr`) is the one used in the YAML schema description:
+/// `integer`, `varchar(32)`, `numeric(12, 2)`, `timestamp with time zone`, ... A type no dialect
+/// maps is kept verbatim as [`Type::Raw`], written `{raw: "GEOMETRY"}` in YAML.
+///
+/// ```
+/// use outflow::schema::Type;
+/// assert_eq!("varchar(32)".parse::<Type>().unwrap(), Type::Varchar(32));
+/// assert_eq!(Type::Numeric(12, 2).to_string(), "numeric(12, 2)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Type {
+    /// 16-bit integer.
+    SmallInt,
+    /// 32-bit integer.
+    Integer,
+    /// 64-bit integer.
+    BigInt,
+    /// True or false.
+    Boolean,
+    /// 32-bit floating point.
+    Real,
+    /// 64-bit floating point.
+    Double,
+    /// Exact decimal with precision and scale.
+    Numeric(u32, u32),
+    /// Unbounded text.
+    Text,
+    /// Text of at most `n` characters.
+    Varchar(u32),
+    /// Text of exactly `n` characters.
+    Char(u32),
+    /// Calendar date.
+    Date,
+    /// Time of day.
+    Time,
+    /// Date and time without time zone.
+    Timestamp,
+    /// Date and time with time zone.
+    TimestampTz,
+    /// Bytes.
+    Blob,
+    /// JSON document.
+    Json,
+    /// UUID.
+    Uuid,
+    /// A type given verbatim in the dialect's own spelling (the escape hatch).
+    Raw(String),
+}
+
+impl Type {
+    /// A raw, dialect-specific type spelled as the database expects it.
+    pub fn raw(spelling: impl Into<String>) -> Type {
+        Type::Raw(spelling.into())
+    }
+
+    /// Whether this is one of the integer types.
+    pub fn is_integer(&self) -> bool {
+        matches!(self, Type::SmallInt | Type::Integer | Type::BigInt)
+    }
+
+    /// Whether converting a column from `self` to `to` can lose or reject existing values.
+    ///
+    /// Widening conversions (`integer` to `bigint`, `varchar(10)` to `varchar(20)` or `text`,
+    /// `real` to `double`, a larger `numeric`) are safe; anything else counts as narrowing.
+    pub fn narrows_to(&self, to: &Type) -> bool {
+        use Type::*;
+        if self == to {
+            return false;
+        }
+        let widening = match (self, to) {
+            (SmallInt, Integer | BigInt) | (Integer, BigInt) => true,
+            (SmallInt | Integer | BigInt, Numeric(p, 0)) => *p >= integer_digits(self),
+            (SmallInt | Integer | BigInt | Real | Double | Numeric(..), Text) => true,
+            (Real, Double) => true,
+            (Numeric(p1, s1), Numeric(p2, s2)) => {
+                s2 >= s1 && i64::from(*p2) - i64::from(*s2) >= i64::from(*p1) - i64::from(*s1)
+            }
+            (Varchar(a), Varchar(b)) | (Char(a), Varchar(b)) => b >= a,
+            (Varchar(_) | Char(_), Text) => true,
+            (Uuid | Date | Time | Timestamp | TimestampTz | Json, Text) => true,
+            (Timestamp, TimestampTz) => true,
+            _ => false,
+        };
+        !widening
+    }
+}
+
+fn integer_digits(ty: &Type) -> u32 {
+    match ty {
+        Type::SmallInt => 5,
+        Type::Integer => 10,
+        _ => 19,
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::SmallInt => f.write_str("smallint"),
+            Type::Integer => f.write_str("integer"),
+            Type::BigInt => f.write_str("bigint"),
+            Type::Boolean => f.write_str("boolean"),
+            Type::Real => f.write_str("real"),
+            Type::Double => f.write_str("double"),
+            Type::Numeric(p, s) => write!(f, "numeric({p}, {s})"),
+            Type::Text => f.write_str("text"),
+            Type::Varchar(n) => write!(f, "varchar({n})"),
+            Type::Char(n) => write!(f, "char({n})"),
+            Type::Date => f.write_str("date"),
+            Type::Time => f.write_str("time"),
+            Type::Timestamp => f.write_str("timestamp"),
+            Type::TimestampTz => f.write_str("timestamp with time zone"),
+            Type::Blob => f.write_str("blob"),
+            Type::Json => f.write_str("json"),
+            Type::Uuid => f.write_str("uuid"),
+            Type::Raw(s) => write!(f, "raw({s})"),
+        }
+    }
+}
+
+/// A portable type name that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown column type '{0}'; portable types are smallint, integer, bigint, boolean, real, \
+     double, numeric(p, s), text, varchar(n), char(n), date, time, timestamp, \
+     timestamp with time zone, blob, json, uuid (or {{raw: \"...\"}} for a dialect's own type)"
+)]
+pub struct UnknownType(pub String);
+
+impl FromStr for Type {
+    type Err = UnknownType;
+
+    fn from_str(input: &str) -> Result<Type, UnknownType> {
+        let unknown = || UnknownType(input.to_string());
+        let norm = input
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase();
+        let (head, args) = split_args(&norm).ok_or_else(unknown)?;
+        let ty = match (head, args.as_slice()) {
+            ("smallint", []) => Type::SmallInt,
+            ("integer", []) => Type::Integer,
+            ("bigint", []) => Type::BigInt,
+            ("boolean", []) => Type::Boolean,
+            ("real", []) => Type::Real,
+            ("double", []) => Type::Double,
+            ("numeric", [p, s]) => Type::Numeric(*p, *s),
+            ("text", []) => Type::Text,
+            ("varchar", [n]) => Type::Varchar(*n),
+            ("char", [n]) => Type::Char(*n),
+            ("date", []) => Type::Date,
+            ("time", []) => Type::Time,
+            ("timestamp", []) => Type::Timestamp,
+            ("timestamp with time zone", []) => Type::TimestampTz,
+            ("blob", []) => Type::Blob,
+            ("json", []) => Type::Json,
+            ("uuid", []) => Type::Uuid,
+            _ => return Err(unknown()),
+        };
+        Ok(ty)
+    }
+}
+
+/// Splits `name(1, 2)` into `("name", [1, 2])`; `None` when the arguments are not numbers.
+pub(crate) fn split_args(text: &str) -> Option<(&str, Vec<u32>)> {
+    let Some(open) = text.find('(') else {
+        return Some((text.trim(), Vec::new()));
+    };
+    let inner = text[open + 1..].strip_suffix(')')?;
+    let args = inner
+        .split(',')
+        .map(|a| a.trim().parse::<u32>().ok())
+        .collect::<Option<Vec<_>>>()?;
+    Some((text[..open].trim(), args))
+}
+
+impl Serialize for Type {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Type::Raw(spelling) => {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("raw", spelling)?;
+                map.end()
+            }
+            portable => serializer.collect_str(portable),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Type {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Type, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Repr {
+            Portable(String),
+            Raw { raw: String },
+        }
+        match Repr::deserialize(deserializer)? {
+            Repr::Portable(text) => text.parse().map_err(serde::de::Error::custom),
+            Repr::Raw { raw } => Ok(Type::Raw(raw)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: &[Type] = &[
+        Type::SmallInt,
+        Type::Integer,
+        Type::BigInt,
+        Type::Boolean,
+        Type::Real,
+        Type::Double,
+        Type::Numeric(12, 2),
+        Type::Text,
+        Type::Varchar(32),
+        Type::Char(2),
+        Type::Date,
+        Type::Time,
+        Type::Timestamp,
+        Type::TimestampTz,
+        Type::Blob,
+        Type::Json,
+        Type::Uuid,
+    ];
+
+    #[test]
+    fn portable_spelling_round_trips() {
+        for ty in ALL {
+            assert_eq!(&ty.to_string().parse::<Type>().unwrap(), ty);
+        }
+        assert_eq!(" VARCHAR ( 10 ) ".parse::<Type>(), Ok(Type::Varchar(10)));
+        assert_eq!(
+            "Timestamp  WITH time zone".parse::<Type>(),
+            Ok(Type::TimestampTz)
+        );
+    }
+
+    #[test]
+    fn unknown_spellings_are_rejected() {
+        for bad in [
+            "integr",
+            "varchar",
+            "varchar(x)",
+            "numeric(1)",
+            "text(3)",
+            "",
+        ] {
+            let err = bad.parse::<Type>().unwrap_err();
+            assert_eq!(err.0, bad);
+            assert!(err.to_string().contains("unknown column type"));
+        }
+    }
+
+    #[test]
+    fn yaml_form_of_portable_and_raw_types() {
+        let yaml = yaml_serde::to_string(&vec![Type::Varchar(3), Type::raw("GEOMETRY")]).unwrap();
+        assert_eq!(yaml, "- varchar(3)\n- raw: GEOMETRY\n");
+        let back: Vec<Type> = yaml_serde::from_str(&yaml).unwrap();
+        assert_eq!(back, vec![Type::Varchar(3), Type::raw("GEOMETRY")]);
+        let err = yaml_serde::from_str::<Type>("intgr")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown column type 'intgr'"), "{err}");
+    }
+
+    #[test]
+    fn narrowing_is_everything_but_known_widenings() {
+        assert!(!Type::Integer.narrows_to(&Type::BigInt));
+        assert!(Type::BigInt.narrows_to(&Type::Integer));
+        assert!(!Type::Varchar(10).narrows_to(&Type::Varchar(20)));
+        assert!(Type::Varchar(20).narrows_to(&Type::Varchar(10)));
+        assert!(!Type::Varchar(20).narrows_to(&Type::Text));
+        assert!(Type::Text.narrows_to(&Type::Varchar(20)));
+        assert!(!Type::Numeric(10, 2).narrows_to(&Type::Numeric(12, 3)));
+        assert!(Type::Numeric(10, 2).narrows_to(&Type::Numeric(10, 3)));
+        assert!(!Type::Integer.narrows_to(&Type::Numeric(10, 0)));
+        assert!(Type::Text.narrows_to(&Type::Integer));
+        assert!(!Type::Text.narrows_to(&Type::Text));
+    }
+}

@@ -1,0 +1,340 @@
+//! Consistency checks on schema values, with errors that name the table and the object.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Schema, Table, Type};
+
+/// A schema value that cannot describe a real database.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SchemaError {
+    /// The YAML text is not a schema description.
+    #[error("invalid schema description: {0}")]
+    Yaml(String),
+    /// A name is empty.
+    #[error("table '{table}': {what} has an empty name")]
+    EmptyName {
+        /// Table.
+        table: String,
+        /// What is unnamed.
+        what: String,
+    },
+    /// A table has no column.
+    #[error("table '{0}' has no column; give it at least one")]
+    NoColumns(String),
+    /// Two columns share a name.
+    #[error("table '{table}' has two columns named '{column}'")]
+    DuplicateColumn {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+    },
+    /// Two constraints or indexes share a name.
+    #[error(
+        "the name '{name}' is used twice (table '{table}'); constraint and index names must be unique"
+    )]
+    DuplicateName {
+        /// Table.
+        table: String,
+        /// Name.
+        name: String,
+    },
+    /// A constraint or index names a column the table does not have.
+    #[error(
+        "table '{table}': {object} '{name}' names column '{column}', which the table does not have"
+    )]
+    UnknownColumn {
+        /// Table.
+        table: String,
+        /// Kind of object.
+        object: &'static str,
+        /// Object name.
+        name: String,
+        /// Missing column.
+        column: String,
+    },
+    /// A constraint or index lists no column.
+    #[error("table '{table}': {object} '{name}' lists no column")]
+    NoKeyColumns {
+        /// Table.
+        table: String,
+        /// Kind of object.
+        object: &'static str,
+        /// Object name.
+        name: String,
+    },
+    /// A primary-key column allows NULL.
+    #[error("table '{table}': primary-key column '{column}' must be NOT NULL")]
+    NullablePrimaryKey {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+    },
+    /// `autoincrement` on something other than a lone integer primary key.
+    #[error(
+        "table '{table}': column '{column}' is autoincrement but is not the table's only primary-key column of an integer type"
+    )]
+    BadAutoincrement {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+    },
+    /// A foreign key's column lists differ in length.
+    #[error(
+        "table '{table}': foreign key '{name}' has {columns} column(s) but references {ref_columns}"
+    )]
+    ForeignKeyArity {
+        /// Table.
+        table: String,
+        /// Constraint.
+        name: String,
+        /// Referencing column count.
+        columns: usize,
+        /// Referenced column count.
+        ref_columns: usize,
+    },
+    /// A type's parameters are out of range.
+    #[error("table '{table}': column '{column}' has type {ty}, whose size is out of range")]
+    BadTypeSize {
+        /// Table.
+        table: String,
+        /// Column.
+        column: String,
+        /// Type.
+        ty: Type,
+    },
+}
+
+pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for table in schema.tables() {
+        table.validate()?;
+        for index in &table.indexes {
+            if owners.insert(&index.name, &table.name).is_some() {
+                return Err(SchemaError::DuplicateName {
+                    table: table.name.clone(),
+                    name: index.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Table {
+    /// Checks names, column references, key nullability, autoincrement and type sizes.
+    pub fn validate(&self) -> Result<(), SchemaError> {
+        let t = &self.name;
+        if t.is_empty() {
+            return Err(empty(t, "a table"));
+        }
+        if self.columns.is_empty() {
+            return Err(SchemaError::NoColumns(t.clone()));
+        }
+        let mut seen = BTreeSet::new();
+        for c in &self.columns {
+            if c.name.is_empty() {
+                return Err(empty(t, "a column"));
+            }
+            if !seen.insert(c.name.as_str()) {
+                return Err(SchemaError::DuplicateColumn {
+                    table: t.clone(),
+                    column: c.name.clone(),
+                });
+            }
+            check_type_size(t, &c.name, &c.ty)?;
+        }
+        self.validate_object_names()?;
+        self.validate_key_columns()?;
+        self.validate_primary_key()
+    }
+
+    fn validate_object_names(&self) -> Result<(), SchemaError> {
+        let mut names = BTreeSet::new();
+        for name in self.object_names() {
+            if name.is_empty() {
+                return Err(empty(&self.name, "a constraint or index"));
+            }
+            if !names.insert(name) {
+                return Err(SchemaError::DuplicateName {
+                    table: self.name.clone(),
+                    name: name.into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_key_columns(&self) -> Result<(), SchemaError> {
+        let pk = self
+            .primary_key
+            .iter()
+            .map(|k| ("primary key", &k.name, &k.columns));
+        let uniques = self
+            .uniques
+            .iter()
+            .map(|u| ("unique constraint", &u.name, &u.columns));
+        let indexes = self.indexes.iter().map(|i| ("index", &i.name, &i.columns));
+        let fks = self
+            .foreign_keys
+            .iter()
+            .map(|f| ("foreign key", &f.name, &f.columns));
+        for (object, name, columns) in pk.chain(uniques).chain(indexes).chain(fks) {
+            if columns.is_empty() {
+                return Err(SchemaError::NoKeyColumns {
+                    table: self.name.clone(),
+                    object,
+                    name: name.clone(),
+                });
+            }
+            if let Some(missing) = columns.iter().find(|c| self.column_named(c).is_none()) {
+                return Err(SchemaError::UnknownColumn {
+                    table: self.name.clone(),
+                    object,
+                    name: name.clone(),
+                    column: missing.clone(),
+                });
+            }
+        }
+        for fk in &self.foreign_keys {
+            if fk.columns.len() != fk.ref_columns.len() {
+                return Err(SchemaError::ForeignKeyArity {
+                    table: self.name.clone(),
+                    name: fk.name.clone(),
+                    columns: fk.columns.len(),
+                    ref_columns: fk.ref_columns.len(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_primary_key(&self) -> Result<(), SchemaError> {
+        let pk_columns: &[String] = self.primary_key.as_ref().map_or(&[], |k| &k.columns);
+        for name in pk_columns {
+            if self.column_named(name).is_some_and(|c| c.nullable) {
+                return Err(SchemaError::NullablePrimaryKey {
+                    table: self.name.clone(),
+                    column: name.clone(),
+                });
+            }
+        }
+        for c in self.columns.iter().filter(|c| c.autoincrement) {
+            let alone = pk_columns.len() == 1 && pk_columns[0] == c.name;
+            if !alone || !c.ty.is_integer() {
+                return Err(SchemaError::BadAutoincrement {
+                    table: self.name.clone(),
+                    column: c.name.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn empty(table: &str, what: &str) -> SchemaError {
+    SchemaError::EmptyName {
+        table: table.to_string(),
+        what: what.to_string(),
+    }
+}
+
+fn check_type_size(table: &str, column: &str, ty: &Type) -> Result<(), SchemaError> {
+    let ok = match ty {
+        Type::Numeric(p, s) => *p >= 1 && *p <= 1000 && s <= p,
+        Type::Varchar(n) | Type::Char(n) => *n >= 1,
+        Type::Raw(spelling) => !spelling.trim().is_empty(),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(SchemaError::BadTypeSize {
+            table: table.to_string(),
+            column: column.to_string(),
+            ty: ty.clone(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{column, foreign_key, table};
+
+    fn base() -> Table {
+        table("t")
+            .column(column("id", Type::Integer).not_null())
+            .column(column("a", Type::Text))
+            .primary_key("pk_t", ["id"])
+    }
+
+    fn message(table: Table) -> String {
+        table.validate().unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_sound_table_validates() {
+        base().validate().unwrap();
+        let mut auto = base();
+        auto.columns[0].autoincrement = true;
+        auto.validate().unwrap();
+    }
+
+    #[test]
+    fn each_defect_is_named() {
+        assert_eq!(
+            message(table("t")),
+            "table 't' has no column; give it at least one"
+        );
+        let dup = base().column(column("a", Type::Integer));
+        assert_eq!(message(dup), "table 't' has two columns named 'a'");
+        let unknown = base().index("ix_t_b", ["b"]);
+        assert_eq!(
+            message(unknown),
+            "table 't': index 'ix_t_b' names column 'b', which the table does not have"
+        );
+        let twice = base().index("ix_t_a", ["a"]).unique("ix_t_a", ["a"]);
+        assert!(message(twice).contains("the name 'ix_t_a' is used twice"));
+        let nullable = table("t")
+            .column(column("id", Type::Integer))
+            .primary_key("pk_t", ["id"]);
+        assert_eq!(
+            message(nullable),
+            "table 't': primary-key column 'id' must be NOT NULL"
+        );
+        let auto_text = table("t").column(column("a", Type::Text).autoincrement());
+        assert!(message(auto_text).contains("column 'a' is autoincrement"));
+        let arity = base().foreign_key(foreign_key("fk", ["a"], "u", ["x", "y"]));
+        assert_eq!(
+            message(arity),
+            "table 't': foreign key 'fk' has 1 column(s) but references 2"
+        );
+        let size = base().column(column("n", Type::Numeric(2, 5)));
+        assert!(message(size).contains("type numeric(2, 5)"));
+        let no_cols = base().unique("uq", Vec::<String>::new());
+        assert_eq!(
+            message(no_cols),
+            "table 't': unique constraint 'uq' lists no column"
+        );
+    }
+
+    #[test]
+    fn index_names_are_unique_across_tables() {
+        let s = Schema::from_tables([
+            base().index("ix_a", ["a"]),
+            table("u")
+                .column(column("a", Type::Text))
+                .index("ix_a", ["a"]),
+        ]);
+        assert!(
+            s.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("'ix_a' is used twice")
+        );
+    }
+}
