@@ -1,23 +1,56 @@
 //! Outflow: a data-pipeline framework whose database layer turns Rust model structs into
 //! Alembic-style revisions.
 //!
-//! Layers, each knowing only the ones above it in this list:
-//! [`schema`] (dialect-free values) -> `dialect` (introspect, normalise, render) -> `diff`
-//! (schema x schema -> operations) -> `ops` (operations with a reverse) -> `revision` (files,
-//! graph) -> `runner` (version table, transactions) -> `cli`. See `ARCHITECTURE.md`.
+//! Layers, each using only the ones before it in this list:
+//! [`schema`] (dialect-free values) -> [`ops`] (operations with a reverse) -> [`diff`]
+//! (schema x schema -> operations) -> [`dialect`] (introspect, normalise, render, run) ->
+//! [`revision`] (files, graph, code generation) -> [`runner`] (version table, transactions) ->
+//! [`autogen`] (models vs database) -> [`cli`]. See `ARCHITECTURE.md`.
+//!
+//! A pipeline binary is a few lines:
+//!
+//! ```no_run
+//! use outflow::{Model, Plugin};
+//!
+//! #[derive(Model)]
+//! #[model(unique(input_value, multiplier))]
+//! pub struct ComputationResult {
+//!     #[column(primary_key)]
+//!     pub id_computation_result: i32,
+//!     pub input_value: i32,
+//!     pub multiplier: i32,
+//!     pub result: i32,
+//! }
+//!
+//! fn main() -> std::process::ExitCode {
+//!     outflow::pipeline!()
+//!         .plugin(
+//!             Plugin::new("tuto.data_reduction")
+//!                 .model::<ComputationResult>()
+//!                 .revisions(outflow::embed_revisions!("revisions")),
+//!         )
+//!         .run()
+//! }
+//! ```
 
 extern crate self as outflow;
 
-pub mod schema;
-
+pub mod autogen;
+pub mod cli;
+pub mod config;
+mod core;
 pub mod dialect;
 pub mod diff;
 pub mod model;
 pub mod ops;
+mod pipeline;
 pub mod revision;
+pub mod runner;
+pub mod schema;
 
 pub use model::{Model, Plugin};
 pub use outflow_macros::{Model, embed_revisions};
+pub use pipeline::{DuplicateTable, Pipeline};
 
 /// What revision files use.
 pub mod migration {

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use crate::diff::Compare;
 pub use crate::ops::DialectName;
 use crate::ops::Operation;
+pub use crate::revision::VersionChange;
 use crate::schema::Schema;
 
 /// The table that records which revisions are applied (one row per applied head).
@@ -32,7 +33,7 @@ pub enum DbError {
     #[error("database error: {0}")]
     Query(String),
     /// A statement of a migration failed.
-    #[error("{message}\n  while running: {sql}")]
+    #[error("{message} (while running: {})", summary(sql))]
     Statement {
         /// The statement.
         sql: String,
@@ -41,7 +42,7 @@ pub enum DbError {
     },
     /// The dialect cannot make the change.
     #[error(transparent)]
-    Plan(#[from] sqlite::PlanError),
+    Plan(Box<sqlite::PlanError>),
     /// A foreign key no longer holds after the change.
     #[error(
         "foreign key check failed: a row of '{child}'{} references a missing row of '{parent}'; \
@@ -58,17 +59,34 @@ pub enum DbError {
     },
     /// The version table did not hold the expected row.
     #[error(
-        "version table '{table}' expected exactly one row for {change:?} but found {found}; \
+        "version table '{table}' expected exactly one row for {change} but found {found}; \
          another process may be migrating this database: check `db current` and run again"
     )]
     VersionRows {
         /// Version table.
         table: String,
-        /// The change.
-        change: VersionChange,
+        /// The change, described.
+        change: String,
         /// Rows affected.
         found: u64,
     },
+}
+
+/// The first line of a statement, marked as cut when there is more.
+fn summary(sql: &str) -> String {
+    let mut lines = sql.lines();
+    let first = lines.next().unwrap_or("").trim();
+    if lines.next().is_some() {
+        format!("{first} ...")
+    } else {
+        first.to_string()
+    }
+}
+
+impl From<sqlite::PlanError> for DbError {
+    fn from(e: sqlite::PlanError) -> DbError {
+        DbError::Plan(Box::new(e))
+    }
 }
 
 impl DbError {
@@ -84,22 +102,6 @@ pub enum OpenMode {
     ReadOnly,
     /// Create if missing and write (upgrade, downgrade, stamp).
     ReadWrite,
-}
-
-/// A change to the version table, as Alembic makes them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VersionChange {
-    /// A new head row.
-    Insert(String),
-    /// A head row moves.
-    Update {
-        /// Old head.
-        from: String,
-        /// New head.
-        to: String,
-    },
-    /// A head row goes.
-    Delete(String),
 }
 
 /// What one transaction applies: a revision's operations and its version-table changes.

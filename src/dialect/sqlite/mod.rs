@@ -170,7 +170,7 @@ impl SqliteDb {
                 let found =
                     introspect::introspect(&mut tx, Some(&table), &[step.version_table]).await?;
                 let t = found.schema.table(&table).cloned().ok_or_else(|| {
-                    DbError::Plan(PlanError::Apply {
+                    DbError::from(PlanError::Apply {
                         operation: op.to_string(),
                         source: crate::ops::ApplyError::NoSuchTable(table.clone()),
                     })
@@ -242,7 +242,7 @@ async fn version_change(
     if done.rows_affected() != 1 {
         return Err(DbError::VersionRows {
             table: table.to_string(),
-            change: change.clone(),
+            change: change.to_string(),
             found: done.rows_affected(),
         });
     }

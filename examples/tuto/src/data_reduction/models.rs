@@ -1,0 +1,14 @@
+//! The plugin's models.
+
+use outflow::Model;
+
+/// The cached result of the (slow) computation, one row per input and multiplier.
+#[derive(Debug, Clone, PartialEq, Eq, Model)]
+#[model(unique(input_value, multiplier))]
+pub struct ComputationResult {
+    #[column(primary_key)]
+    pub id_computation_result: i32,
+    pub input_value: i32,
+    pub multiplier: i32,
+    pub result: i32,
+}

@@ -1,0 +1,106 @@
+//! Derive and embedding macros for Outflow; use them through the `outflow` crate
+//! (`outflow::Model`, `outflow::embed_revisions!`), whose paths the generated code names.
+
+mod attrs;
+mod embed;
+mod model;
+mod rust_type;
+mod snake;
+mod sql_type;
+mod table_attrs;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Implements `outflow::Model` for a struct with named fields, one per column.
+///
+/// The table is named by `#[model(table = "...")]`, or else from the struct name by Outflow's
+/// snake-case rule (`ComputationResult` -> `computation_result`, `HTTPResponse` ->
+/// `http_response`). Columns come in field order and are named after the fields.
+///
+/// Column types follow the Rust type: `i16` smallint, `i32` integer, `i64` bigint, `bool`
+/// boolean, `f32` real, `f64` double, `String` text, `Vec<u8>` blob, `NaiveDate` date,
+/// `NaiveTime` time, `NaiveDateTime` timestamp, `DateTime<Utc>` timestamp with time zone,
+/// `Uuid` uuid, `serde_json::Value` json. `Option<T>` makes the column nullable; every other
+/// column is NOT NULL.
+///
+/// Field attributes, `#[column(...)]`, repeatable:
+/// - flags: `primary_key`, `autoincrement`, `unique`, `index`;
+/// - `name = "col"`, `default = "<sql expr>"`, `comment = "..."`, `check = "<sql expr>"`;
+/// - `length = 32` (a `String` becomes `varchar(32)`);
+/// - `sql_type = "numeric(12, 2)"` (a portable spelling) or `raw_type = "GEOMETRY"`;
+/// - `foreign_key = "table.column"`, with `on_delete`/`on_update` = `"cascade"`, `"restrict"`,
+///   `"set null"`, `"set default"` or `"no action"`.
+///
+/// Struct attributes, `#[model(...)]`, repeatable: `table = "..."`, `database = "label"`
+/// (default `"default"`), `comment = "..."`, and the repeatable `unique(field, ...)`,
+/// `index(field, ...)`, `unique_index(field, ...)` and `check(name = "...", expr = "...")`.
+///
+/// Constraint and index names come from `outflow::schema::naming` at run time. `fn table()`
+/// lists the primary key, then unique constraints, indexes, foreign keys and checks, each with
+/// the column-level ones (in field order) before the struct-level ones (in declaration order).
+///
+/// (Not compiled here: this crate cannot depend on `outflow`; `tests/derive.rs` covers it.)
+///
+/// ```ignore
+/// use outflow::Model;
+///
+/// #[derive(Model)]
+/// #[model(unique(input_value, multiplier))]
+/// pub struct ComputationResult {
+///     #[column(primary_key, autoincrement)]
+///     pub id_computation_result: i32,
+///     pub input_value: i32,
+///     #[column(default = "1", check = "multiplier > 0")]
+///     pub multiplier: i32,
+///     #[column(comment = "input_value * multiplier")]
+///     pub result: Option<i64>,
+/// }
+///
+/// assert_eq!(ComputationResult::TABLE, "computation_result");
+/// assert_eq!(ComputationResult::table().checks[0].name, "ck_computation_result_multiplier");
+/// ```
+#[proc_macro_derive(Model, attributes(model, column))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    model::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Compiles a plugin's revision files into the binary, as an `outflow::revision::RevisionSet`.
+///
+/// `embed_revisions!("revisions")` reads the folder `revisions`, relative to the directory of
+/// the source file that invokes it (as `include_str!` does). The folder holds one sub-folder per
+/// database label (`revisions/default/`, ...), each with revision files `<rev>_<slug>.rs`; other
+/// files and names starting with `.` are skipped. A folder that does not exist yet gives an empty
+/// set that still records the absolute path it will have.
+///
+/// Each revision file becomes a module (`#[path = "..."] mod ...;`) and its text is embedded with
+/// `include_str!`, so cargo rebuilds when a revision is edited or removed. Cargo cannot see a
+/// *new* file in the folder, so the crate that invokes the macro needs a one-line `build.rs`:
+///
+/// ```ignore
+/// fn main() { println!("cargo::rerun-if-changed=src"); }
+/// ```
+///
+/// (name the folder that contains the revisions if it is not under `src`).
+#[proc_macro]
+pub fn embed_revisions(input: TokenStream) -> TokenStream {
+    let base = invoking_dir();
+    embed::expand(input.into(), &base)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// The directory of the source file that invokes the macro. `local_file` is `None` for code
+/// that does not come from a file on disk; the package root is then the best guess.
+fn invoking_dir() -> std::path::PathBuf {
+    let file = proc_macro::Span::call_site().local_file();
+    match file.as_deref().and_then(std::path::Path::parent) {
+        Some(dir) => dir.to_path_buf(),
+        None => std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(Into::into)
+            .unwrap_or_default(),
+    }
+}

@@ -1,0 +1,412 @@
+//! `#[derive(Model)]`: reading the struct and writing the `Model` impl.
+
+use std::collections::HashMap;
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+use syn::ext::IdentExt;
+use syn::{Data, DeriveInput, Error, Field, Fields, Ident, Result};
+
+use crate::attrs::{ColumnAttrs, parse_column};
+use crate::rust_type::{self, FieldType};
+use crate::snake;
+use crate::sql_type::SqlType;
+use crate::table_attrs::{KeyList, ListKind, ModelAttrs, parse_model};
+
+/// One field, read and checked.
+struct ModelField {
+    /// The field name, without `r#`.
+    ident: Ident,
+    /// The column name.
+    column: String,
+    /// Where errors about the column name point: the `name = "..."` literal, or the field.
+    name_tokens: TokenStream,
+    ty: SqlType,
+    nullable: bool,
+    attrs: ColumnAttrs,
+}
+
+/// A table-level key list with its field names resolved to column names.
+struct ResolvedList<'a> {
+    list: &'a KeyList,
+    columns: Vec<String>,
+}
+
+/// Expands `#[derive(Model)]`.
+pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
+    let named = named_fields(input)?;
+    check_placement(input, &named)?;
+    let model = parse_model(&input.attrs)?;
+    let fields = read_fields(named)?;
+    check_columns(&fields)?;
+    let lists = resolve_lists(&model, &fields)?;
+    let table = match &model.table {
+        Some(given) => given.value.value(),
+        None => snake::table_name(&input.ident.unraw().to_string()),
+    };
+    check_object_names(&table, &fields, &model, &lists)?;
+    // The default label comes from the runtime constant, so it is defined in one place.
+    let database = match &model.database {
+        Some(given) => given.value.to_token_stream(),
+        None => quote!(::outflow::model::DEFAULT_DATABASE),
+    };
+    let columns = fields.iter().map(|f| &f.column);
+    let body = table_body(&fields, &model, &lists);
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        #[automatically_derived]
+        impl #impl_generics ::outflow::Model for #ident #ty_generics #where_clause {
+            const TABLE: &'static str = #table;
+            const DATABASE: &'static str = #database;
+            const COLUMNS: &'static [&'static str] = &[#(#columns),*];
+            fn table() -> ::outflow::schema::Table {
+                #body
+            }
+        }
+    })
+}
+
+fn named_fields(input: &DeriveInput) -> Result<Vec<&Field>> {
+    const NAMED: &str = "write `struct Name { id: i32, ... }`, one field per column";
+    let fields = match &input.data {
+        Data::Struct(data) => &data.fields,
+        Data::Enum(data) => {
+            let msg = format!(
+                "`Model` can only be derived for a struct with named fields, not an enum: {NAMED}"
+            );
+            return Err(Error::new_spanned(data.enum_token, msg));
+        }
+        Data::Union(data) => {
+            let msg = format!(
+                "`Model` can only be derived for a struct with named fields, not a union: {NAMED}"
+            );
+            return Err(Error::new_spanned(data.union_token, msg));
+        }
+    };
+    match fields {
+        Fields::Named(named) if named.named.is_empty() => {
+            let msg = format!("a model needs at least one field: {NAMED}");
+            Err(Error::new_spanned(&input.ident, msg))
+        }
+        Fields::Named(named) => Ok(named.named.iter().collect()),
+        Fields::Unnamed(unnamed) => {
+            let msg = format!("`Model` needs named fields, not a tuple struct: {NAMED}");
+            Err(Error::new_spanned(unnamed, msg))
+        }
+        Fields::Unit => {
+            let msg = format!("`Model` needs named fields, not a unit struct: {NAMED}");
+            Err(Error::new_spanned(&input.ident, msg))
+        }
+    }
+}
+
+/// `#[column]` on the struct or `#[model]` on a field would otherwise be silently ignored.
+fn check_placement(input: &DeriveInput, fields: &[&Field]) -> Result<()> {
+    if let Some(attr) = input.attrs.iter().find(|a| a.path().is_ident("column")) {
+        let msg = "`#[column(...)]` belongs on a field; on the struct, write `#[model(...)]`";
+        return Err(Error::new_spanned(attr, msg));
+    }
+    let mut field_attrs = fields.iter().flat_map(|f| &f.attrs);
+    if let Some(attr) = field_attrs.find(|a| a.path().is_ident("model")) {
+        let msg = "`#[model(...)]` belongs on the struct; on a field, write `#[column(...)]`";
+        return Err(Error::new_spanned(attr, msg));
+    }
+    Ok(())
+}
+
+/// Reads every field, reporting the errors of all fields at once.
+fn read_fields(named: Vec<&Field>) -> Result<Vec<ModelField>> {
+    let mut fields = Vec::with_capacity(named.len());
+    let mut errors: Option<Error> = None;
+    for field in named {
+        match read_field(field) {
+            Ok(f) => fields.push(f),
+            Err(e) => match &mut errors {
+                Some(all) => all.combine(e),
+                None => errors = Some(e),
+            },
+        }
+    }
+    errors.map_or(Ok(fields), Err)
+}
+
+fn read_field(field: &Field) -> Result<ModelField> {
+    let attrs = parse_column(&field.attrs)?;
+    let rust = rust_type::analyze(&field.ty)?;
+    let ty = column_type(&rust, &attrs)?;
+    check_field(&attrs, &rust, &ty)?;
+    let ident = field.ident.as_ref().expect("named field").unraw();
+    let (column, name_tokens) = match &attrs.name {
+        Some(given) => (given.value.value(), given.value.to_token_stream()),
+        None => (ident.to_string(), ident.to_token_stream()),
+    };
+    Ok(ModelField {
+        ident,
+        column,
+        name_tokens,
+        ty,
+        nullable: rust.nullable,
+        attrs,
+    })
+}
+
+/// `raw_type`, then `sql_type`, then `length`, then the Rust type's own mapping.
+fn column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<SqlType> {
+    if let Some(raw) = &attrs.raw_type {
+        return Ok(SqlType::Raw(raw.value.value()));
+    }
+    if let Some(sql) = &attrs.sql_type {
+        return Ok(sql.value.clone());
+    }
+    if let Some(length) = &attrs.length {
+        if !rust.is_string {
+            let msg = "`length` applies to `String` fields only (it makes a varchar(n)); \
+                       for another type write `sql_type = \"...\"`";
+            return Err(Error::new_spanned(&length.key, msg));
+        }
+        return Ok(SqlType::Varchar(length.value));
+    }
+    rust.mapped.clone().ok_or_else(|| {
+        let msg = "no column type for this Rust type: add `#[column(sql_type = \"...\")]` \
+                   (a portable type) or `#[column(raw_type = \"...\")]` (the database's spelling)";
+        Error::new_spanned(rust.inner, msg)
+    })
+}
+
+/// Rules the schema validation would otherwise only report at run time.
+fn check_field(attrs: &ColumnAttrs, rust: &FieldType, ty: &SqlType) -> Result<()> {
+    if let (Some(pk), true) = (&attrs.primary_key, rust.nullable) {
+        let msg =
+            "a primary-key column cannot be NULL: use a non-`Option` type or remove `primary_key`";
+        return Err(Error::new_spanned(&pk.key, msg));
+    }
+    if let Some(auto) = &attrs.autoincrement {
+        if !ty.is_integer() {
+            let msg = "`autoincrement` needs an integer column (i16, i32, i64, or sql_type smallint/integer/bigint)";
+            return Err(Error::new_spanned(&auto.key, msg));
+        }
+        if attrs.primary_key.is_none() {
+            let msg = "`autoincrement` is only allowed on the primary key: add `primary_key` or remove `autoincrement`";
+            return Err(Error::new_spanned(&auto.key, msg));
+        }
+    }
+    Ok(())
+}
+
+/// Column names are unique; `autoincrement` needs a single-column primary key.
+fn check_columns(fields: &[ModelField]) -> Result<()> {
+    let mut seen: HashMap<&str, &Ident> = HashMap::new();
+    for f in fields {
+        if let Some(first) = seen.insert(&f.column, &f.ident) {
+            let msg = format!(
+                "column name `{}` is already used by field `{first}`: give one of them `#[column(name = \"...\")]`",
+                f.column
+            );
+            return Err(Error::new_spanned(&f.name_tokens, msg));
+        }
+    }
+    let pk_count = fields
+        .iter()
+        .filter(|f| f.attrs.primary_key.is_some())
+        .count();
+    if pk_count > 1
+        && let Some(auto) = fields.iter().find_map(|f| f.attrs.autoincrement.as_ref())
+    {
+        let msg = format!(
+            "`autoincrement` needs a single-column primary key, but this one has {pk_count} columns: remove `autoincrement`"
+        );
+        return Err(Error::new_spanned(&auto.key, msg));
+    }
+    Ok(())
+}
+
+/// Turns the field names of `unique(...)`/`index(...)`/`unique_index(...)` into column names.
+fn resolve_lists<'a>(
+    model: &'a ModelAttrs,
+    fields: &[ModelField],
+) -> Result<Vec<ResolvedList<'a>>> {
+    let by_field: HashMap<String, &str> = fields
+        .iter()
+        .map(|f| (f.ident.to_string(), f.column.as_str()))
+        .collect();
+    let mut out = Vec::with_capacity(model.key_lists.len());
+    for list in &model.key_lists {
+        let mut columns: Vec<String> = Vec::with_capacity(list.fields.len());
+        for ident in &list.fields {
+            let name = ident.unraw().to_string();
+            let Some(column) = by_field.get(&name) else {
+                let key = crate::attrs::key_name(&list.key);
+                let msg =
+                    format!("no field `{name}` in this struct: `{key}(...)` lists field names");
+                return Err(Error::new_spanned(ident, msg));
+            };
+            if columns.iter().any(|c| c == column) {
+                return Err(Error::new_spanned(
+                    ident,
+                    format!("field `{name}` is listed twice"),
+                ));
+            }
+            columns.push((*column).to_string());
+        }
+        out.push(ResolvedList { list, columns });
+    }
+    Ok(out)
+}
+
+/// Two constraints or indexes whose generated names collide (`unique` on a column and
+/// `unique(...)` of the same column, say) are refused here rather than by the run-time
+/// validation. Names are compared before shortening, which is deterministic.
+fn check_object_names(
+    table: &str,
+    fields: &[ModelField],
+    model: &ModelAttrs,
+    lists: &[ResolvedList],
+) -> Result<()> {
+    let mut names: Vec<(String, &syn::Path)> = Vec::new();
+    for f in fields {
+        if let Some(given) = &f.attrs.unique {
+            names.push((format!("uq_{table}_{}", f.column), &given.key));
+        }
+        if let Some(given) = &f.attrs.index {
+            names.push((format!("ix_{table}_{}", f.column), &given.key));
+        }
+        if let Some(given) = &f.attrs.check {
+            names.push((format!("ck_{table}_{}", f.column), &given.key));
+        }
+    }
+    for resolved in lists {
+        let prefix = if resolved.list.kind == ListKind::Unique {
+            "uq"
+        } else {
+            "ix"
+        };
+        names.push((
+            format!("{prefix}_{table}_{}", resolved.columns.join("_")),
+            &resolved.list.key,
+        ));
+    }
+    for check in &model.checks {
+        names.push((format!("ck_{table}_{}", check.name.value()), &check.key));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (name, key) in &names {
+        if !seen.insert(name.as_str()) {
+            let msg = format!(
+                "another constraint or index of this model is also named `{name}`: remove one of them"
+            );
+            return Err(Error::new_spanned(key, msg));
+        }
+    }
+    Ok(())
+}
+
+/// The body of `fn table()`: one builder chain, in this order: columns, primary key, unique
+/// constraints (column ones, then table ones), indexes (column ones, then table ones), foreign
+/// keys, checks (column ones, then table ones), comment.
+fn table_body(fields: &[ModelField], model: &ModelAttrs, lists: &[ResolvedList]) -> TokenStream {
+    let naming = quote!(::outflow::schema::naming);
+    let mut chain = quote!(::outflow::schema::table(table));
+    for f in fields {
+        let column = column_builder(f);
+        chain.extend(quote!(.column(#column)));
+    }
+    let pk: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.attrs.primary_key.is_some())
+        .map(|f| f.column.as_str())
+        .collect();
+    if !pk.is_empty() {
+        chain.extend(quote!(.primary_key(#naming::primary_key(table), [#(#pk),*])));
+    }
+    chain.extend(keys(fields, lists));
+    for f in fields {
+        if let Some(fk) = foreign_key_builder(f) {
+            chain.extend(quote!(.foreign_key(#fk)));
+        }
+    }
+    for f in fields {
+        if let Some(check) = &f.attrs.check {
+            let (col, expr) = (&f.column, &check.value);
+            chain.extend(quote!(.check(#naming::check(table, #col), #expr)));
+        }
+    }
+    for check in &model.checks {
+        let (name, expr) = (&check.name, &check.expr);
+        chain.extend(quote!(.check(#naming::check(table, #name), #expr)));
+    }
+    if let Some(comment) = &model.comment {
+        let comment = &comment.value;
+        chain.extend(quote!(.comment(#comment)));
+    }
+    quote! {
+        let table: &'static str = <Self as ::outflow::Model>::TABLE;
+        #chain
+    }
+}
+
+/// `.unique(..)`, `.index(..)` and `.unique_index(..)` calls: column-level ones in field order,
+/// then table-level ones in declaration order.
+fn keys(fields: &[ModelField], lists: &[ResolvedList]) -> TokenStream {
+    let naming = quote!(::outflow::schema::naming);
+    let mut chain = TokenStream::new();
+    for f in fields.iter().filter(|f| f.attrs.unique.is_some()) {
+        let col = &f.column;
+        chain.extend(quote!(.unique(#naming::unique(table, &[#col]), [#col])));
+    }
+    for r in lists.iter().filter(|r| r.list.kind == ListKind::Unique) {
+        let cols = &r.columns;
+        chain.extend(quote!(.unique(#naming::unique(table, &[#(#cols),*]), [#(#cols),*])));
+    }
+    for f in fields.iter().filter(|f| f.attrs.index.is_some()) {
+        let col = &f.column;
+        chain.extend(quote!(.index(#naming::index(table, &[#col]), [#col])));
+    }
+    for r in lists.iter().filter(|r| r.list.kind != ListKind::Unique) {
+        let cols = &r.columns;
+        let method = match r.list.kind {
+            ListKind::UniqueIndex => quote!(unique_index),
+            _ => quote!(index),
+        };
+        chain.extend(quote!(.#method(#naming::index(table, &[#(#cols),*]), [#(#cols),*])));
+    }
+    chain
+}
+
+/// `column("name", Type::X).not_null().default(..).autoincrement().comment(..)`.
+fn column_builder(f: &ModelField) -> TokenStream {
+    let (name, ty) = (&f.column, &f.ty);
+    let mut column = quote!(::outflow::schema::column(#name, #ty));
+    if !f.nullable {
+        column.extend(quote!(.not_null()));
+    }
+    if let Some(default) = &f.attrs.default {
+        let expr = &default.value;
+        column.extend(quote!(.default(#expr)));
+    }
+    if f.attrs.autoincrement.is_some() {
+        column.extend(quote!(.autoincrement()));
+    }
+    if let Some(comment) = &f.attrs.comment {
+        let comment = &comment.value;
+        column.extend(quote!(.comment(#comment)));
+    }
+    column
+}
+
+/// `foreign_key(naming::foreign_key(..), [col], "table", ["column"]).on_delete(..).on_update(..)`.
+fn foreign_key_builder(f: &ModelField) -> Option<TokenStream> {
+    let target = &f.attrs.foreign_key.as_ref()?.value;
+    let (col, ref_table, ref_column) = (&f.column, &target.table, &target.column);
+    let name = quote!(::outflow::schema::naming::foreign_key(table, &[#col], #ref_table));
+    let mut fk = quote!(::outflow::schema::foreign_key(#name, [#col], #ref_table, [#ref_column]));
+    if let Some(action) = &f.attrs.on_delete {
+        let action = action.value;
+        fk.extend(quote!(.on_delete(#action)));
+    }
+    if let Some(action) = &f.attrs.on_update {
+        let action = action.value;
+        fk.extend(quote!(.on_update(#action)));
+    }
+    Some(fk)
+}

@@ -1,0 +1,100 @@
+//! Which plugin owns which table.
+//!
+//! A plugin owns the tables its models declare and the tables its revisions created (replayed
+//! in memory: a table created then dropped by its revisions is no longer its own). Autogenerate
+//! only ever touches a plugin's own tables; a table nobody owns is reported, never dropped.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::Plugin;
+use crate::ops::Operation;
+use crate::revision::load::Revisions;
+
+/// A table claimed by two plugins.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "table '{table}' is declared by the models of plugin '{declared_by}' but was created by the revisions of plugin '{created_by}'; move the model to '{created_by}' or drop the table in a revision of '{created_by}' first"
+)]
+pub struct OwnershipConflict {
+    /// The table.
+    pub table: String,
+    /// The plugin whose model declares it.
+    pub declared_by: String,
+    /// The plugin whose revisions created it.
+    pub created_by: String,
+}
+
+/// Tables by owning plugin, for one database label.
+#[derive(Debug, Default)]
+pub struct Ownership {
+    owned: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Ownership {
+    /// Works out ownership from the plugins' models and the replay of their revisions.
+    pub fn new(
+        plugins: &[Plugin],
+        revisions: &Revisions,
+        label: &str,
+    ) -> Result<Ownership, OwnershipConflict> {
+        let created: BTreeMap<&str, BTreeSet<String>> = plugins
+            .iter()
+            .map(|p| (p.name(), replay(revisions, p.name())))
+            .collect();
+        let mut owned = BTreeMap::new();
+        for plugin in plugins {
+            let mut tables = created[plugin.name()].clone();
+            for model in plugin.models().iter().filter(|m| m.database == label) {
+                let other = created
+                    .iter()
+                    .find(|(name, t)| **name != plugin.name() && t.contains(model.table_name));
+                if let Some((other, _)) = other {
+                    return Err(OwnershipConflict {
+                        table: model.table_name.to_string(),
+                        declared_by: plugin.name().to_string(),
+                        created_by: other.to_string(),
+                    });
+                }
+                tables.insert(model.table_name.to_string());
+            }
+            owned.insert(plugin.name().to_string(), tables);
+        }
+        Ok(Ownership { owned })
+    }
+
+    /// The tables `plugin` owns.
+    pub fn tables_of(&self, plugin: &str) -> &BTreeSet<String> {
+        static EMPTY: BTreeSet<String> = BTreeSet::new();
+        self.owned.get(plugin).unwrap_or(&EMPTY)
+    }
+
+    /// The plugin owning `table`, if any.
+    pub fn owner_of(&self, table: &str) -> Option<&str> {
+        self.owned
+            .iter()
+            .find(|(_, t)| t.contains(table))
+            .map(|(p, _)| p.as_str())
+    }
+}
+
+/// The tables that `plugin`'s revisions leave behind, replayed in graph order.
+fn replay(revisions: &Revisions, plugin: &str) -> BTreeSet<String> {
+    let mut tables = BTreeSet::new();
+    for revision in revisions.of_plugin(plugin) {
+        for op in revision.upgrade_ops() {
+            match op {
+                Operation::CreateTable(t) => {
+                    tables.insert(t.name);
+                }
+                Operation::DropTable { table, .. } => {
+                    tables.remove(&table);
+                }
+                Operation::RenameTable { from, to } if tables.remove(&from) => {
+                    tables.insert(to);
+                }
+                _ => {}
+            }
+        }
+    }
+    tables
+}

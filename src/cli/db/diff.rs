@@ -1,0 +1,155 @@
+//! `db diff --from X --to Y`: the autogenerate engine between any two schemas.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use crate::cli::CliError;
+use crate::config::Config;
+use crate::dialect::{Database, DialectName, OpenMode, Target, compare_for, sqlite};
+use crate::diff::{Exact, diff};
+use crate::ops::Operation;
+use crate::schema::Schema;
+
+/// Arguments of `db diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The schema to start from: a database (an sqlx URL such as sqlite://app.db, or a path to a
+    /// SQLite file) or a YAML description (*.yml, *.yaml)
+    #[arg(long, value_name = "DB|FILE")]
+    pub from: String,
+    /// The schema to reach (same forms as --from)
+    #[arg(long, value_name = "DB|FILE")]
+    pub to: String,
+    /// Print the SQL instead of the operations
+    #[arg(long)]
+    pub sql: bool,
+    /// Dialect for comparing and for --sql when neither side is a database
+    #[arg(long, value_parser = ["sqlite", "postgresql", "mysql"])]
+    pub dialect: Option<String>,
+}
+
+enum Source {
+    Database(Target),
+    Description(PathBuf),
+}
+
+fn source(text: &str, root: &Path) -> Result<Source, CliError> {
+    let lower = text.to_ascii_lowercase();
+    let resolve = |p: &str| {
+        if Path::new(p).is_absolute() {
+            PathBuf::from(p)
+        } else {
+            root.join(p)
+        }
+    };
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        return Ok(Source::Description(resolve(text)));
+    }
+    if let Some(rest) = text
+        .strip_prefix("sqlite://")
+        .or_else(|| text.strip_prefix("sqlite:"))
+    {
+        let path = rest.split('?').next().unwrap_or(rest);
+        return Ok(Source::Database(Target::Sqlite {
+            path: resolve(path),
+        }));
+    }
+    if let Some((scheme, _)) = text.split_once("://") {
+        return Err(CliError::Usage(format!(
+            "database URL scheme '{scheme}' is not available in this build yet; use a SQLite file or a .yml description"
+        )));
+    }
+    let path = resolve(text);
+    if !path.is_file() {
+        return Err(CliError::Usage(format!(
+            "{} is not a SQLite file; give an existing database file, an sqlx URL (sqlite://...) or a .yml/.yaml description",
+            path.display()
+        )));
+    }
+    Ok(Source::Database(Target::Sqlite { path }))
+}
+
+async fn load(source: &Source) -> Result<Schema, CliError> {
+    match source {
+        Source::Description(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+            Schema::from_yaml(&text)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+        }
+        Source::Database(target) => Ok(Database::open(target, OpenMode::ReadOnly)
+            .await?
+            .introspect()
+            .await?),
+    }
+}
+
+fn dialect(args: &DiffArgs, sources: [&Source; 2]) -> Option<DialectName> {
+    let from_db = sources.iter().find_map(|s| match s {
+        Source::Database(t) => Some(t.dialect()),
+        Source::Description(_) => None,
+    });
+    from_db.or(match args.dialect.as_deref() {
+        Some("sqlite") => Some(DialectName::Sqlite),
+        Some("postgresql") => Some(DialectName::Postgres),
+        Some("mysql") => Some(DialectName::Mysql),
+        _ => None,
+    })
+}
+
+/// Runs `db diff`: 0 when the schemas are the same, 1 when they differ.
+pub async fn run(args: DiffArgs, config: &Config) -> Result<u8, CliError> {
+    let from = source(&args.from, config.root())?;
+    let to = source(&args.to, config.root())?;
+    let (current, desired) = (load(&from).await?, load(&to).await?);
+    let dialect = dialect(&args, [&from, &to]);
+    let ops = match dialect {
+        Some(d) => diff(&current, &desired, compare_for(d)),
+        None => diff(&current, &desired, &Exact),
+    };
+    if ops.is_empty() {
+        println!("No differences");
+        return Ok(0);
+    }
+    if args.sql {
+        match dialect.unwrap_or(DialectName::Sqlite) {
+            DialectName::Sqlite => print_sqlite(&current, &ops)?,
+            other => {
+                return Err(CliError::Usage(format!(
+                    "--sql for {} is not available in this build yet",
+                    other.as_str()
+                )));
+            }
+        }
+    } else {
+        for op in &ops {
+            println!("{op}");
+        }
+    }
+    Ok(1)
+}
+
+fn print_sqlite(current: &Schema, ops: &[Operation]) -> Result<(), CliError> {
+    let mut planner = sqlite::Planner::new();
+    for table in current.tables() {
+        planner.provide(table.clone(), sqlite::TableExtras::default());
+    }
+    let mut statements = Vec::new();
+    for op in ops {
+        statements.extend(
+            planner
+                .push(op)
+                .map_err(|e| CliError::Usage(e.to_string()))?,
+        );
+    }
+    statements.extend(
+        planner
+            .finish()
+            .map_err(|e| CliError::Usage(e.to_string()))?,
+    );
+    for statement in statements {
+        println!("{statement};");
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The framework's own plugin, `outflow`: its tables live in the same databases as the
+//! pipeline's, on their own branch, with revisions in the top-level `revisions/` folder.
+
+use crate::model::Plugin;
+
+/// The plugin name, also the branch label of the framework's revisions.
+pub const PLUGIN: &str = "outflow";
+
+/// The framework's plugin.
+pub fn plugin() -> Plugin {
+    Plugin::new(PLUGIN).revisions(crate::embed_revisions!("../revisions"))
+}

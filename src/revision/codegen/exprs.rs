@@ -1,0 +1,252 @@
+//! Operations as Rust expressions of a revision file.
+
+use super::layout::Expr;
+use crate::ops::{Alter, Constraint, Operation};
+use crate::schema::{Action, Column, ForeignKey, Index, Table, Type};
+
+fn atom(text: impl Into<String>) -> Expr {
+    Expr::Atom(text.into())
+}
+
+/// A Rust string literal.
+pub(crate) fn string(text: &str) -> Expr {
+    Expr::Atom(format!("{text:?}"))
+}
+
+fn strings<S: AsRef<str>>(items: &[S]) -> Expr {
+    Expr::Array(items.iter().map(|s| string(s.as_ref())).collect())
+}
+
+fn call(callee: &str, args: Vec<Expr>) -> Expr {
+    Expr::Call(callee.to_string(), args)
+}
+
+/// `receiver.m1(..).m2(..)`, or the receiver alone when there is no method.
+fn chain(receiver: Expr, methods: Vec<(&str, Vec<Expr>)>) -> Expr {
+    if methods.is_empty() {
+        return receiver;
+    }
+    let methods = methods
+        .into_iter()
+        .map(|(m, args)| (m.to_string(), args))
+        .collect();
+    Expr::Chain(Box::new(receiver), methods)
+}
+
+fn op_call(method: &str, args: Vec<Expr>) -> Expr {
+    chain(atom("op"), vec![(method, args)])
+}
+
+/// `Type::Integer`, `Type::Varchar(32)`, `Type::raw("GEOMETRY")`.
+pub(crate) fn ty(ty: &Type) -> Expr {
+    match ty {
+        Type::SmallInt => atom("Type::SmallInt"),
+        Type::Integer => atom("Type::Integer"),
+        Type::BigInt => atom("Type::BigInt"),
+        Type::Boolean => atom("Type::Boolean"),
+        Type::Real => atom("Type::Real"),
+        Type::Double => atom("Type::Double"),
+        Type::Numeric(p, s) => call(
+            "Type::Numeric",
+            vec![atom(p.to_string()), atom(s.to_string())],
+        ),
+        Type::Text => atom("Type::Text"),
+        Type::Varchar(n) => call("Type::Varchar", vec![atom(n.to_string())]),
+        Type::Char(n) => call("Type::Char", vec![atom(n.to_string())]),
+        Type::Date => atom("Type::Date"),
+        Type::Time => atom("Type::Time"),
+        Type::Timestamp => atom("Type::Timestamp"),
+        Type::TimestampTz => atom("Type::TimestampTz"),
+        Type::Blob => atom("Type::Blob"),
+        Type::Json => atom("Type::Json"),
+        Type::Uuid => atom("Type::Uuid"),
+        Type::Raw(spelling) => call("Type::raw", vec![string(spelling)]),
+    }
+}
+
+fn action(a: Action) -> Expr {
+    atom(match a {
+        Action::NoAction => "Action::NoAction",
+        Action::Restrict => "Action::Restrict",
+        Action::Cascade => "Action::Cascade",
+        Action::SetNull => "Action::SetNull",
+        Action::SetDefault => "Action::SetDefault",
+    })
+}
+
+/// `column("name", Type::X).not_null().default("..")...`
+pub(crate) fn column(c: &Column) -> Expr {
+    let mut methods = Vec::new();
+    if !c.nullable {
+        methods.push(("not_null", vec![]));
+    }
+    if let Some(d) = &c.default {
+        methods.push(("default", vec![string(d)]));
+    }
+    if c.autoincrement {
+        methods.push(("autoincrement", vec![]));
+    }
+    if let Some(comment) = &c.comment {
+        methods.push(("comment", vec![string(comment)]));
+    }
+    chain(call("column", vec![string(&c.name), ty(&c.ty)]), methods)
+}
+
+fn foreign_key(fk: &ForeignKey) -> Expr {
+    let base = call(
+        "foreign_key",
+        vec![
+            string(&fk.name),
+            strings(&fk.columns),
+            string(&fk.ref_table),
+            strings(&fk.ref_columns),
+        ],
+    );
+    let mut methods = Vec::new();
+    if fk.on_delete != Action::NoAction {
+        methods.push(("on_delete", vec![action(fk.on_delete)]));
+    }
+    if fk.on_update != Action::NoAction {
+        methods.push(("on_update", vec![action(fk.on_update)]));
+    }
+    chain(base, methods)
+}
+
+fn index(i: &Index) -> Expr {
+    let base = call("index", vec![string(&i.name), strings(&i.columns)]);
+    chain(
+        base,
+        if i.unique {
+            vec![("unique", vec![])]
+        } else {
+            vec![]
+        },
+    )
+}
+
+/// `table("name").column(..)...` with every constraint and index.
+pub(crate) fn table(t: &Table) -> Expr {
+    let mut methods: Vec<(&str, Vec<Expr>)> = t
+        .columns
+        .iter()
+        .map(|c| ("column", vec![column(c)]))
+        .collect();
+    if let Some(pk) = &t.primary_key {
+        methods.push(("primary_key", vec![string(&pk.name), strings(&pk.columns)]));
+    }
+    for u in &t.uniques {
+        methods.push(("unique", vec![string(&u.name), strings(&u.columns)]));
+    }
+    for i in &t.indexes {
+        let method = if i.unique { "unique_index" } else { "index" };
+        methods.push((method, vec![string(&i.name), strings(&i.columns)]));
+    }
+    for fk in &t.foreign_keys {
+        methods.push(("foreign_key", vec![foreign_key(fk)]));
+    }
+    for c in &t.checks {
+        methods.push(("check", vec![string(&c.name), string(&c.expr)]));
+    }
+    if let Some(comment) = &t.comment {
+        methods.push(("comment", vec![string(comment)]));
+    }
+    chain(call("table", vec![string(&t.name)]), methods)
+}
+
+fn alter(a: &Alter) -> Expr {
+    let mut methods = Vec::new();
+    if let Some(t) = &a.ty {
+        methods.push(("set_type", vec![ty(t)]));
+    }
+    match a.nullable {
+        Some(true) => methods.push(("set_nullable", vec![])),
+        Some(false) => methods.push(("set_not_null", vec![])),
+        None => {}
+    }
+    match &a.default {
+        Some(Some(d)) => methods.push(("set_default", vec![string(d)])),
+        Some(None) => methods.push(("drop_default", vec![])),
+        None => {}
+    }
+    match &a.comment {
+        Some(Some(c)) => methods.push(("set_comment", vec![string(c)])),
+        Some(None) => methods.push(("drop_comment", vec![])),
+        None => {}
+    }
+    if let Some(on) = a.autoincrement {
+        methods.push(("set_autoincrement", vec![atom(on.to_string())]));
+    }
+    chain(call("alter", vec![]), methods)
+}
+
+/// The `op.<method>(..)` statement that records `op`.
+pub(crate) fn operation(op: &Operation) -> Expr {
+    use Operation::*;
+    match op {
+        CreateTable(t) => op_call("create_table", vec![table(t)]),
+        DropTable { table, .. } => op_call("drop_table", vec![string(table)]),
+        RenameTable { from, to } => op_call("rename_table", vec![string(from), string(to)]),
+        AddColumn { table, column: c } => op_call("add_column", vec![string(table), column(c)]),
+        DropColumn { table, column, .. } => {
+            op_call("drop_column", vec![string(table), string(column)])
+        }
+        AlterColumn {
+            table,
+            column,
+            changes,
+            ..
+        } => op_call(
+            "alter_column",
+            vec![string(table), string(column), alter(changes)],
+        ),
+        RenameColumn { table, from, to } => op_call(
+            "rename_column",
+            vec![string(table), string(from), string(to)],
+        ),
+        CreateIndex { table, index: i } => op_call("create_index", vec![string(table), index(i)]),
+        DropIndex { table, name, .. } => op_call("drop_index", vec![string(table), string(name)]),
+        AddConstraint { table, constraint } => add_constraint(table, constraint),
+        DropConstraint { table, name, .. } => {
+            op_call("drop_constraint", vec![string(table), string(name)])
+        }
+        SetTableComment { table, comment, .. } => {
+            let value = match comment {
+                Some(c) => call("Some", vec![string(c)]),
+                None => atom("None"),
+            };
+            op_call("set_table_comment", vec![string(table), value])
+        }
+        Execute { sql, dialect: None } => op_call("execute", vec![string(sql)]),
+        Execute {
+            sql,
+            dialect: Some(d),
+        } => {
+            let name = match d {
+                crate::ops::DialectName::Sqlite => "DialectName::Sqlite",
+                crate::ops::DialectName::Postgres => "DialectName::Postgres",
+                crate::ops::DialectName::Mysql => "DialectName::Mysql",
+            };
+            op_call("execute_on", vec![atom(name), string(sql)])
+        }
+    }
+}
+
+fn add_constraint(table: &str, constraint: &Constraint) -> Expr {
+    match constraint {
+        Constraint::PrimaryKey(k) => op_call(
+            "create_primary_key",
+            vec![string(table), string(&k.name), strings(&k.columns)],
+        ),
+        Constraint::Unique(u) => op_call(
+            "create_unique",
+            vec![string(table), string(&u.name), strings(&u.columns)],
+        ),
+        Constraint::ForeignKey(fk) => {
+            op_call("create_foreign_key", vec![string(table), foreign_key(fk)])
+        }
+        Constraint::Check(c) => op_call(
+            "create_check",
+            vec![string(table), string(&c.name), string(&c.expr)],
+        ),
+    }
+}

@@ -1,0 +1,170 @@
+//! Writing revision files: Rust source that reads like a reviewed change.
+//!
+//! The output is deterministic apart from the id and the date, and laid out exactly as
+//! `rustfmt` would lay it out (see [`layout`]), so a generated file never shows up as a
+//! formatting diff.
+
+mod exprs;
+mod layout;
+
+use chrono::NaiveDateTime;
+
+use crate::ops::Operation;
+
+/// Everything a new revision file holds.
+#[derive(Debug, Clone)]
+pub struct NewRevision<'a> {
+    /// Revision id.
+    pub id: &'a str,
+    /// The message (first line of the header).
+    pub message: &'a str,
+    /// Parents (`DOWN_REVISION`).
+    pub down_revisions: &'a [String],
+    /// `BRANCH_LABELS`.
+    pub branch_labels: &'a [String],
+    /// `DEPENDS_ON`.
+    pub depends_on: &'a [String],
+    /// Creation time, shown in the header (UTC).
+    pub create_date: NaiveDateTime,
+    /// Operations of `upgrade`.
+    pub upgrade: &'a [Operation],
+    /// Operations of `downgrade`.
+    pub downgrade: &'a [Operation],
+}
+
+/// A fresh revision id: the last 12 hex digits of a UUID v4, as Alembic makes them.
+pub fn new_id() -> String {
+    let hex = uuid::Uuid::new_v4().simple().to_string();
+    hex[hex.len() - 12..].to_string()
+}
+
+/// The message's words, lower-cased and joined by `_`, cut at a word boundary to 40
+/// characters (Alembic's slug).
+///
+/// ```
+/// use outflow::revision::codegen::slug;
+/// assert_eq!(slug("Add table 'computation_result'"), "add_table_computation_result");
+/// ```
+pub fn slug(message: &str) -> String {
+    let words = message
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    let mut out = String::new();
+    for word in words {
+        let extra = if out.is_empty() {
+            word.chars().count()
+        } else {
+            word.chars().count() + 1
+        };
+        if out.chars().count() + extra > 40 {
+            if out.is_empty() {
+                out = word.chars().take(40).collect();
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
+/// `<id>_<slug>.rs` (just `<id>.rs` for a message without words).
+pub fn file_name(id: &str, message: &str) -> String {
+    match slug(message) {
+        s if s.is_empty() => format!("{id}.rs"),
+        s => format!("{id}_{s}.rs"),
+    }
+}
+
+/// The full text of a revision file.
+pub fn render(rev: &NewRevision<'_>) -> String {
+    let mut out = String::new();
+    for line in rev.message.trim().lines() {
+        let line: String = line
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        push_doc(&mut out, &line);
+    }
+    push_doc(&mut out, "");
+    push_doc(&mut out, &format!("Revision ID: {}", rev.id));
+    push_doc(
+        &mut out,
+        &format!("Revises: {}", rev.down_revisions.join(", ")),
+    );
+    push_doc(
+        &mut out,
+        &format!(
+            "Create Date: {}",
+            rev.create_date.format("%Y-%m-%d %H:%M:%S")
+        ),
+    );
+    out.push_str("\nuse outflow::migration::prelude::*;\n\n");
+    out.push_str(&constant("REVISION", &format!("&str = {:?}", rev.id)));
+    out.push_str(&list_constant("DOWN_REVISION", rev.down_revisions));
+    out.push_str(&list_constant("BRANCH_LABELS", rev.branch_labels));
+    out.push_str(&list_constant("DEPENDS_ON", rev.depends_on));
+    out.push('\n');
+    function(&mut out, "upgrade", rev.upgrade, true);
+    out.push('\n');
+    function(&mut out, "downgrade", rev.downgrade, false);
+    out
+}
+
+fn push_doc(out: &mut String, line: &str) {
+    let line = line.trim_end();
+    if line.is_empty() {
+        out.push_str("//!\n");
+    } else {
+        out.push_str("//! ");
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+fn constant(name: &str, ty_and_value: &str) -> String {
+    format!("pub const {name}: {ty_and_value};\n")
+}
+
+/// `pub const NAME: &[&str] = &["a", "b"];`, one element per line when rustfmt would break it.
+fn list_constant(name: &str, items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+    let one_line = format!("pub const {name}: &[&str] = &[{}];", quoted.join(", "));
+    let array_width = quoted.iter().map(|q| q.len() + 2).sum::<usize>();
+    if one_line.len() <= 100 && array_width <= 62 {
+        return format!("{one_line}\n");
+    }
+    let mut out = format!("pub const {name}: &[&str] = &[\n");
+    for q in quoted {
+        out.push_str(&format!("    {q},\n"));
+    }
+    out.push_str("];\n");
+    out
+}
+
+fn function(out: &mut String, name: &str, ops: &[Operation], flag_destruction: bool) {
+    if ops.is_empty() {
+        out.push_str(&format!("pub fn {name}(_op: &mut Operations) {{}}\n"));
+        return;
+    }
+    out.push_str(&format!("pub fn {name}(op: &mut Operations) {{\n"));
+    for op in ops {
+        if flag_destruction && let Some(why) = op.destruction() {
+            // Names may hold line breaks; a comment must stay on its line.
+            let why: String = why
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            out.push_str(&format!("    // DESTRUCTIVE: {why}.\n"));
+        }
+        out.push_str(&layout::statement(&exprs::operation(op), 4));
+        out.push('\n');
+    }
+    out.push_str("}\n");
+}
+
+#[cfg(test)]
+mod tests;

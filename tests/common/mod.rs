@@ -1,0 +1,196 @@
+//! A pipeline crate copied to a temporary folder, built with cargo and driven as a user would.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::Mutex;
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Builds are serialised: they share one target folder.
+static BUILD: Mutex<()> = Mutex::new(());
+
+/// A copy of a pipeline crate (the tutorial by default) outside the workspace.
+pub struct Project {
+    _tmp: tempfile::TempDir,
+    /// The crate folder.
+    pub dir: PathBuf,
+    name: String,
+}
+
+/// A command's outcome.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Panics with the output unless the exit code is `code`.
+    pub fn expect(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// The `error: ...` line.
+    pub fn error_line(&self) -> &str {
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "one error line expected in:\n{}",
+            self.stderr
+        );
+        lines[0]
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name == "target" || name.ends_with(".db") || name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(&*name));
+        } else {
+            std::fs::copy(&path, to.join(&*name)).unwrap();
+        }
+    }
+}
+
+impl Project {
+    /// A copy of `examples/<name>` depending on this workspace's `outflow`.
+    pub fn example(name: &str) -> Project {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join(name);
+        copy_dir(&workspace().join("examples").join(name), &dir);
+        let manifest = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\noutflow = {{ path = {:?} }}\n\n[workspace]\n",
+            workspace().display().to_string()
+        );
+        std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+        std::fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+        let project = Project {
+            _tmp: tmp,
+            dir,
+            name: name.to_string(),
+        };
+        project.build();
+        project
+    }
+
+    /// `cargo build` of the copy, into a target folder shared by every test.
+    pub fn build(&self) {
+        let _guard = BUILD.lock().unwrap_or_else(|e| e.into_inner());
+        let out = Command::new(env!("CARGO"))
+            .args(["build", "--quiet"])
+            .current_dir(&self.dir)
+            .env("CARGO_TARGET_DIR", self.target_dir())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "cargo build failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn target_dir(&self) -> PathBuf {
+        workspace().join("target").join("e2e-pipelines")
+    }
+
+    /// The pipeline binary.
+    pub fn binary(&self) -> PathBuf {
+        self.target_dir().join("debug").join(&self.name)
+    }
+
+    /// Runs the built binary in the crate folder (the pipeline root).
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(self.binary())
+            .args(args)
+            .current_dir(&self.dir)
+            .env_remove("OUTFLOW_ROOT")
+            .env_remove("OUTFLOW_CONFIG_PATH")
+            .env("RUST_LOG", "info")
+            .output()
+            .unwrap();
+        Run::from(out)
+    }
+
+    /// A file of the crate.
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.join(relative)
+    }
+
+    /// Replaces `from` by `to` in a file of the crate.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let path = self.path(relative);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{relative} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// Revision files of the tutorial plugin, sorted.
+    pub fn revision_files(&self) -> Vec<PathBuf> {
+        let dir = self.path("src/data_reduction/revisions/default");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The bytes of the SQLite database file.
+    pub fn db_bytes(&self) -> Vec<u8> {
+        std::fs::read(self.path("outflow.db")).unwrap()
+    }
+}
+
+/// Reads a SQLite file's schema with Outflow's own introspection.
+pub fn introspect(path: &Path) -> outflow::schema::Schema {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let target = outflow::dialect::Target::Sqlite {
+            path: path.to_path_buf(),
+        };
+        let mut db =
+            outflow::dialect::Database::open(&target, outflow::dialect::OpenMode::ReadOnly)
+                .await
+                .unwrap();
+        db.introspect().await.unwrap()
+    })
+}

@@ -1,0 +1,6 @@
+use outflow::Model;
+
+#[derive(Model)]
+struct Run {}
+
+fn main() {}

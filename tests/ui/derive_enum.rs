@@ -1,0 +1,9 @@
+use outflow::Model;
+
+#[derive(Model)]
+enum Run {
+    Started,
+    Finished,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use outflow::Model;
+
+#[derive(Model)]
+struct Run {
+    name: String,
+    #[column(name = "name")]
+    label: String,
+}
+
+fn main() {}

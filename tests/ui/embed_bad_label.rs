@@ -1,0 +1,3 @@
+fn main() {
+    let _ = outflow::embed_revisions!("../fixtures/embed/bad_label");
+}

@@ -1,0 +1,5 @@
+const DIR: &str = "revisions";
+
+fn main() {
+    let _ = outflow::embed_revisions!(DIR);
+}

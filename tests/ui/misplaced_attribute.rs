@@ -1,0 +1,9 @@
+use outflow::Model;
+
+#[derive(Model)]
+struct Run {
+    #[model(table = "runs")]
+    id: i32,
+}
+
+fn main() {}

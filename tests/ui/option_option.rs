@@ -1,0 +1,8 @@
+use outflow::Model;
+
+#[derive(Model)]
+struct Run {
+    note: Option<Option<String>>,
+}
+
+fn main() {}
