@@ -90,12 +90,25 @@ fn copy_dir(from: &Path, to: &Path) {
 impl Project {
     /// A copy of `examples/<name>` depending on this workspace's `outflow`.
     pub fn example(name: &str) -> Project {
+        Project::copy(&workspace().join("examples").join(name), name, "")
+    }
+
+    /// A copy of `tests/fixtures/pipelines/<name>`, with extra `[dependencies]` lines.
+    pub fn fixture(name: &str, dependencies: &str) -> Project {
+        Project::copy(
+            &workspace().join("tests/fixtures/pipelines").join(name),
+            name,
+            dependencies,
+        )
+    }
+
+    fn copy(from: &Path, name: &str, dependencies: &str) -> Project {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join(name);
-        copy_dir(&workspace().join("examples").join(name), &dir);
+        copy_dir(from, &dir);
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\noutflow = {{ path = {:?} }}\n\n[workspace]\n",
+             [dependencies]\noutflow = {{ path = {:?} }}\n{dependencies}\n[workspace]\n",
             workspace().display().to_string()
         );
         std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
@@ -162,11 +175,15 @@ impl Project {
 
     /// Revision files of the tutorial plugin, sorted.
     pub fn revision_files(&self) -> Vec<PathBuf> {
-        let dir = self.path("src/data_reduction/revisions/default");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
+        self.files_in("src/data_reduction/revisions/default")
+    }
+
+    /// Files of a folder of the crate, sorted (none when it does not exist).
+    pub fn files_in(&self, relative: &str) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.path(relative)) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
         files.sort();
         files
     }

@@ -5,8 +5,9 @@
 //! it is, and rustfmt applied to the statement written on one line must give the engine's
 //! layout (or, where rustfmt gives up on the statement, keep the one-line text: the engine
 //! must have given up too). The corpus is deterministic (fixed seed); set
-//! `LAYOUT_DIFFTEST_CASES` and `LAYOUT_DIFFTEST_SEED` to explore more, and
-//! `LAYOUT_DIFFTEST_DUMP=<file>` to write the engine's layouts to a file.
+//! `LAYOUT_DIFFTEST_CASES`, `LAYOUT_DIFFTEST_SEED` and `LAYOUT_DIFFTEST_INDENT` (4 or 8)
+//! to explore more, and `LAYOUT_DIFFTEST_DUMP=<file>` to write the engine's layouts to a
+//! file.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -21,14 +22,17 @@ const DEFAULT_SEED: u64 = 0x5EED_1A70_2024_0001;
 
 /// `rustfmt --edition 2024` on `source`, or `None` when rustfmt is not installed.
 fn rustfmt(source: &str) -> Option<String> {
-    let mut child = Command::new("rustfmt")
+    let spawned = Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout"])
         .current_dir(std::env::temp_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .spawn()
-        .ok()?;
+        .spawn();
+    let mut child = match spawned {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        spawned => spawned.expect("start rustfmt"),
+    };
     child
         .stdin
         .take()?
@@ -174,7 +178,8 @@ fn random_statements_match_rustfmt() {
     let cases = env_number("LAYOUT_DIFFTEST_CASES", DEFAULT_CASES as u64) as usize;
     let mut rng = Rng(env_number("LAYOUT_DIFFTEST_SEED", DEFAULT_SEED));
     let exprs: Vec<Expr> = (0..cases).map(|_| random_statement(&mut rng)).collect();
-    assert_same_as_rustfmt("random statements", &exprs, 4);
+    let indent = env_number("LAYOUT_DIFFTEST_INDENT", 4) as usize;
+    assert_same_as_rustfmt("random statements", &exprs, indent);
 }
 
 #[test]
@@ -220,13 +225,13 @@ fn assert_character_widths(step: usize) {
     assert_same_as_rustfmt("character statements", &exprs, 4);
 }
 
+/// Every 211th code point by default; `OUTFLOW_LAYOUT_CHAR_STEP=1` checks every character
+/// (about four minutes), which is worth doing when rustfmt's Unicode data may have changed.
 #[test]
-fn character_widths_match_rustfmt_sampled() {
-    assert_character_widths(211);
-}
-
-#[test]
-#[ignore = "every character: takes about four minutes"]
 fn character_widths_match_rustfmt() {
-    assert_character_widths(1);
+    let step = std::env::var("OUTFLOW_LAYOUT_CHAR_STEP")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(211);
+    assert_character_widths(step);
 }
