@@ -145,12 +145,39 @@ fn list_constant(name: &str, items: &[String]) -> String {
     out
 }
 
+/// Most operations one generated function holds. rustc's optimiser is quadratic in the size of
+/// a function: a 1,000-table revision in one function took minutes to build in release, split
+/// in parts of this size it takes seconds. Revisions written by people stay in one function.
+const OPS_PER_FUNCTION: usize = 50;
+
 fn function(out: &mut String, name: &str, ops: &[Operation], flag_destruction: bool) {
     if ops.is_empty() {
         out.push_str(&format!("pub fn {name}(_op: &mut Operations) {{}}\n"));
         return;
     }
+    if ops.len() <= OPS_PER_FUNCTION {
+        out.push_str(&format!("pub fn {name}(op: &mut Operations) {{\n"));
+        statements(out, ops, flag_destruction);
+        out.push_str("}\n");
+        return;
+    }
+    let parts: Vec<&[Operation]> = ops.chunks(OPS_PER_FUNCTION).collect();
     out.push_str(&format!("pub fn {name}(op: &mut Operations) {{\n"));
+    for i in 1..=parts.len() {
+        out.push_str(&format!("    {name}_part_{i}(op);\n"));
+    }
+    out.push_str("}\n");
+    for (i, part) in parts.iter().enumerate() {
+        out.push_str(&format!(
+            "\nfn {name}_part_{}(op: &mut Operations) {{\n",
+            i + 1
+        ));
+        statements(out, part, flag_destruction);
+        out.push_str("}\n");
+    }
+}
+
+fn statements(out: &mut String, ops: &[Operation], flag_destruction: bool) {
     for op in ops {
         if flag_destruction && let Some(why) = op.destruction() {
             // Names may hold line breaks; a comment must stay on its line.
@@ -163,7 +190,6 @@ fn function(out: &mut String, name: &str, ops: &[Operation], flag_destruction: b
         out.push_str(&layout::statement(&exprs::operation(op), 4));
         out.push('\n');
     }
-    out.push_str("}\n");
 }
 
 #[cfg(test)]

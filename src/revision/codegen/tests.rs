@@ -315,3 +315,37 @@ fn destructive_operations_carry_a_comment_that_stays_a_comment() {
     assert!(text.contains("    // DESTRUCTIVE: drops column 't.c' and its data.\n"));
     assert_rustfmt_clean(&text);
 }
+
+#[test]
+fn large_revisions_are_split_into_parts_of_fifty_operations() {
+    let ops: Vec<Operation> = (0..120)
+        .map(|i| Operation::DropIndex {
+            table: "t".into(),
+            name: format!("ix_{i}"),
+            definition: None,
+        })
+        .collect();
+    let text = render(&NewRevision {
+        id: "0123456789ab",
+        message: "many",
+        down_revisions: &[],
+        branch_labels: &[],
+        depends_on: &[],
+        create_date: date(),
+        upgrade: &ops,
+        downgrade: &ops[..3],
+    });
+    assert!(text.contains(
+        "pub fn upgrade(op: &mut Operations) {\n    upgrade_part_1(op);\n    upgrade_part_2(op);\n    upgrade_part_3(op);\n}\n"
+    ));
+    assert!(text.contains(
+        "\nfn upgrade_part_3(op: &mut Operations) {\n    op.drop_index(\"t\", \"ix_100\");\n"
+    ));
+    assert_eq!(text.matches("op.drop_index").count(), 123);
+    assert!(
+        text.contains(
+            "pub fn downgrade(op: &mut Operations) {\n    op.drop_index(\"t\", \"ix_0\");"
+        )
+    );
+    assert_rustfmt_clean(&text);
+}
