@@ -62,6 +62,24 @@ fn the_tutorial_loop_on_sqlite() {
         current.stdout
     );
 
+    // A table nobody owns is listed with -v and never touched.
+    stray(&p.path("outflow.db"));
+    let listed = p
+        .run(&["-v", "db", "make_migrations", "-m", "nothing"])
+        .expect(0);
+    assert!(
+        listed.stdout.contains("unmanaged table 'stray'"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        listed.stdout.contains("No changes detected"),
+        "{}",
+        listed.stdout
+    );
+    assert_eq!(p.revision_files(), committed);
+    p.run(&["db", "check"]).expect(0);
+
     // A model change, rebuilt as `cargo run` would, becomes a revision on the plugin's branch.
     p.edit(
         "src/data_reduction/models.rs",
@@ -148,5 +166,26 @@ fn the_tutorial_loop_on_sqlite() {
     );
     p.run(&["db", "upgrade", "heads"]).expect(0);
     p.run(&["db", "downgrade", "base"]).expect(0);
-    assert!(introspect(&p.path("outflow.db")).is_empty());
+    let left: Vec<String> = introspect(&p.path("outflow.db"))
+        .table_names()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(left, ["stray"], "only the table nobody owns is left");
+}
+
+/// Creates a table by hand, as another tool would.
+fn stray(db: &std::path::Path) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}", db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("CREATE TABLE stray (x INTEGER)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    });
 }

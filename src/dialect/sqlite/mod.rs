@@ -140,6 +140,12 @@ impl SqliteDb {
             .map(Some)
     }
 
+    /// Runs SQL outside any migration (tests set up databases with it).
+    #[cfg(test)]
+    pub(crate) async fn execute_raw(&mut self, sql: &str) -> Result<(), DbError> {
+        exec(&mut self.conn, sql).await
+    }
+
     async fn scalar(&mut self, sql: &'static str) -> Result<i64, DbError> {
         sqlx::query(sql)
             .fetch_one(&mut self.conn)
