@@ -11,7 +11,8 @@ use outflow::dialect::{OpenMode, Step};
 use outflow::diff::diff;
 use outflow::ops::reverse_all;
 use outflow::revision::codegen::{NewRevision, render};
-use outflow::revision::graph::{Revision, RevisionGraph};
+use outflow::revision::graph::RevisionGraph;
+use outflow::revision::graph::fixtures::{branchy, linear};
 use outflow::schema::{Schema, Table, Type, column, foreign_key, naming, table};
 
 /// Table `tNNNN` of the Alembic benchmark's shape.
@@ -46,48 +47,6 @@ fn bench_table(i: usize) -> Table {
 
 fn bench_schema(n: usize) -> Schema {
     Schema::from_tables((0..n).map(bench_table))
-}
-
-fn id(i: u64) -> String {
-    format!("{:012x}", i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 16)
-}
-
-fn linear(n: u64) -> Vec<Revision> {
-    (0..n)
-        .map(|i| Revision {
-            id: id(i),
-            down_revisions: if i == 0 { vec![] } else { vec![id(i - 1)] },
-            ..Revision::default()
-        })
-        .collect()
-}
-
-/// 100 labelled branches of 100 revisions, merging the previous branch every 25 steps and
-/// depending on the branch before that every 10.
-fn branchy() -> Vec<Revision> {
-    let at = |branch: u64, step: u64| id(1_000_000 + branch * 1000 + step);
-    let mut out = Vec::new();
-    for branch in 0..100 {
-        for step in 0..100 {
-            let mut r = Revision {
-                id: at(branch, step),
-                ..Revision::default()
-            };
-            if step == 0 {
-                r.branch_labels = vec![format!("plugin{branch}")];
-            } else {
-                r.down_revisions.push(at(branch, step - 1));
-            }
-            if step % 25 == 0 && step > 0 && branch > 0 {
-                r.down_revisions.push(at(branch - 1, step - 1));
-            }
-            if step % 10 == 5 && branch > 1 {
-                r.depends_on.push(format!("plugin{}", branch - 2));
-            }
-            out.push(r);
-        }
-    }
-    out
 }
 
 fn graph(c: &mut Criterion) {

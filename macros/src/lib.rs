@@ -42,7 +42,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// (Not compiled here: this crate cannot depend on `outflow`; `tests/derive.rs` covers it.)
 ///
-/// ```ignore
+/// ```text
 /// use outflow::Model;
 ///
 /// #[derive(Model)]
@@ -80,7 +80,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// `include_str!`, so cargo rebuilds when a revision is edited or removed. Cargo cannot see a
 /// *new* file in the folder, so the crate that invokes the macro needs a one-line `build.rs`:
 ///
-/// ```ignore
+/// ```text
 /// fn main() { println!("cargo::rerun-if-changed=src"); }
 /// ```
 ///

@@ -10,7 +10,7 @@ use syn::{Data, DeriveInput, Error, Field, Fields, Ident, Result};
 use crate::attrs::{ColumnAttrs, parse_column};
 use crate::rust_type::{self, FieldType};
 use crate::snake;
-use crate::sql_type::SqlType;
+use crate::sql_type::{SqlType, Type};
 use crate::table_attrs::{KeyList, ListKind, ModelAttrs, parse_model};
 
 /// One field, read and checked.
@@ -154,7 +154,7 @@ fn read_field(field: &Field) -> Result<ModelField> {
 /// `raw_type`, then `sql_type`, then `length`, then the Rust type's own mapping.
 fn column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<SqlType> {
     if let Some(raw) = &attrs.raw_type {
-        return Ok(SqlType::Raw(raw.value.value()));
+        return Ok(SqlType(Type::Raw(raw.value.value())));
     }
     if let Some(sql) = &attrs.sql_type {
         return Ok(sql.value.clone());
@@ -165,7 +165,7 @@ fn column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<SqlType> {
                        for another type write `sql_type = \"...\"`";
             return Err(Error::new_spanned(&length.key, msg));
         }
-        return Ok(SqlType::Varchar(length.value));
+        return Ok(SqlType(Type::Varchar(length.value)));
     }
     rust.mapped.clone().ok_or_else(|| {
         let msg = "no column type for this Rust type: add `#[column(sql_type = \"...\")]` \

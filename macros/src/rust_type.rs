@@ -2,7 +2,7 @@
 
 use syn::{GenericArgument, PathArguments, Result, Type, TypePath};
 
-use crate::sql_type::SqlType;
+use crate::sql_type::{SqlType, Type as Ty};
 
 /// What a field's Rust type says about its column.
 pub(crate) struct FieldType<'a> {
@@ -82,27 +82,27 @@ fn is_plain(ty: &Type, name: &str) -> bool {
 
 fn map(ty: &Type) -> Option<SqlType> {
     const PLAIN: &[(&str, SqlType)] = &[
-        ("i16", SqlType::SmallInt),
-        ("i32", SqlType::Integer),
-        ("i64", SqlType::BigInt),
-        ("bool", SqlType::Boolean),
-        ("f32", SqlType::Real),
-        ("f64", SqlType::Double),
-        ("String", SqlType::Text),
-        ("NaiveDate", SqlType::Date),
-        ("NaiveTime", SqlType::Time),
-        ("NaiveDateTime", SqlType::Timestamp),
-        ("Uuid", SqlType::Uuid),
-        ("Value", SqlType::Json),
+        ("i16", SqlType(Ty::SmallInt)),
+        ("i32", SqlType(Ty::Integer)),
+        ("i64", SqlType(Ty::BigInt)),
+        ("bool", SqlType(Ty::Boolean)),
+        ("f32", SqlType(Ty::Real)),
+        ("f64", SqlType(Ty::Double)),
+        ("String", SqlType(Ty::Text)),
+        ("NaiveDate", SqlType(Ty::Date)),
+        ("NaiveTime", SqlType(Ty::Time)),
+        ("NaiveDateTime", SqlType(Ty::Timestamp)),
+        ("Uuid", SqlType(Ty::Uuid)),
+        ("Value", SqlType(Ty::Json)),
     ];
     if let Some((_, sql)) = PLAIN.iter().find(|(name, _)| is_plain(ty, name)) {
         return Some(sql.clone());
     }
     if single_arg(ty, "Vec").is_some_and(|arg| is_plain(arg, "u8")) {
-        return Some(SqlType::Blob);
+        return Some(SqlType(Ty::Blob));
     }
     if single_arg(ty, "DateTime").is_some_and(|arg| is_plain(arg, "Utc")) {
-        return Some(SqlType::TimestampTz);
+        return Some(SqlType(Ty::TimestampTz));
     }
     None
 }
@@ -119,18 +119,21 @@ mod tests {
 
     #[test]
     fn maps_plain_qualified_and_optional_types() {
-        assert_eq!(mapped("i32"), (false, Some(SqlType::Integer)));
-        assert_eq!(mapped("Option<String>"), (true, Some(SqlType::Text)));
+        assert_eq!(mapped("i32"), (false, Some(SqlType(Ty::Integer))));
+        assert_eq!(mapped("Option<String>"), (true, Some(SqlType(Ty::Text))));
         assert_eq!(
             mapped("std::option::Option<chrono::NaiveDate>"),
-            (true, Some(SqlType::Date))
+            (true, Some(SqlType(Ty::Date)))
         );
         assert_eq!(
             mapped("chrono::DateTime<chrono::Utc>"),
-            (false, Some(SqlType::TimestampTz))
+            (false, Some(SqlType(Ty::TimestampTz)))
         );
-        assert_eq!(mapped("Vec<u8>"), (false, Some(SqlType::Blob)));
-        assert_eq!(mapped("serde_json::Value"), (false, Some(SqlType::Json)));
+        assert_eq!(mapped("Vec<u8>"), (false, Some(SqlType(Ty::Blob))));
+        assert_eq!(
+            mapped("serde_json::Value"),
+            (false, Some(SqlType(Ty::Json)))
+        );
         assert_eq!(mapped("Vec<u16>"), (false, None));
         assert_eq!(mapped("u32"), (false, None));
     }

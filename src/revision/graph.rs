@@ -49,6 +49,8 @@
 
 mod build;
 mod error;
+#[doc(hidden)]
+pub mod fixtures;
 mod plan;
 mod target;
 #[cfg(test)]

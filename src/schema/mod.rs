@@ -10,19 +10,18 @@
 
 pub mod naming;
 mod table;
-mod types;
 mod validate;
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub(crate) use outflow_types::split_args;
+pub use outflow_types::{PORTABLE_NAMES, Type, UnknownType};
 pub use table::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique, column, foreign_key,
     index, table,
 };
-pub(crate) use types::split_args;
-pub use types::{Type, UnknownType};
 pub use validate::SchemaError;
 
 /// A set of tables, keyed and ordered by name.

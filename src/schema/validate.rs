@@ -97,7 +97,9 @@ pub enum SchemaError {
         ref_columns: usize,
     },
     /// A type's parameters are out of range.
-    #[error("table '{table}': column '{column}' has type {ty}, whose size is out of range")]
+    #[error(
+        "table '{table}': column '{column}' has type {ty}, whose size is out of range: {reason}"
+    )]
     BadTypeSize {
         /// Table.
         table: String,
@@ -105,6 +107,8 @@ pub enum SchemaError {
         column: String,
         /// Type.
         ty: Type,
+        /// What the range is.
+        reason: &'static str,
     },
 }
 
@@ -243,20 +247,14 @@ fn empty(table: &str, what: &str) -> SchemaError {
 }
 
 fn check_type_size(table: &str, column: &str, ty: &Type) -> Result<(), SchemaError> {
-    let ok = match ty {
-        Type::Numeric(p, s) => *p >= 1 && *p <= 1000 && s <= p,
-        Type::Varchar(n) | Type::Char(n) => *n >= 1,
-        Type::Raw(spelling) => !spelling.trim().is_empty(),
-        _ => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(SchemaError::BadTypeSize {
+    match ty.size_problem() {
+        None => Ok(()),
+        Some(reason) => Err(SchemaError::BadTypeSize {
             table: table.to_string(),
             column: column.to_string(),
             ty: ty.clone(),
-        })
+            reason,
+        }),
     }
 }
 

@@ -2,23 +2,9 @@
 
 use super::*;
 
-/// Two independent branches, each labelled on a different revision.
-fn two_labelled_branches() -> RevisionGraph {
-    graph([
-        r("a", &[]).labels(&["abranch"]),
-        r("b", &["a"]),
-        r("somelongername", &["b"]),
-        r("c", &["somelongername"]),
-        r("d", &[]),
-        r("e", &["d"]).labels(&["ebranch"]),
-        r("someothername", &["e"]),
-        r("f", &["someothername"]),
-    ])
-}
-
 #[test]
 fn a_label_spreads_to_descendants_and_down_to_the_base() {
-    let g = two_labelled_branches();
+    let g = labelled();
     for id in ["a", "b", "somelongername", "c"] {
         assert_eq!(g.branch_labels(id), ["abranch"], "{id}");
     }

@@ -45,6 +45,21 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// Two independent branches, each labelled on a different revision:
+/// a (abranch) -> b -> somelongername -> c ; d -> e (ebranch) -> someothername -> f
+fn labelled() -> RevisionGraph {
+    graph([
+        r("a", &[]).labels(&["abranch"]),
+        r("b", &["a"]),
+        r("somelongername", &["b"]),
+        r("c", &["somelongername"]),
+        r("d", &[]),
+        r("e", &["d"]).labels(&["ebranch"]),
+        r("someothername", &["e"]),
+        r("f", &["someothername"]),
+    ])
+}
+
 fn graph(revisions: impl IntoIterator<Item = Revision>) -> RevisionGraph {
     RevisionGraph::new(revisions).unwrap_or_else(|e| panic!("the graph is valid: {e}"))
 }

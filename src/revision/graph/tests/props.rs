@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 
 use super::*;
+use crate::revision::graph::fixtures::{branchy, id, linear};
 
 /// The graph as plain maps, with the definitions the plans must honour.
 struct Model {
@@ -269,60 +270,12 @@ proptest! {
     }
 }
 
-/// A 12-hex-character id, scattered like generated ones so that id order is not build order.
-fn hex_id(n: u64) -> String {
-    let mut x = n.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    format!("{:012x}", (x ^ (x >> 31)) & 0xffff_ffff_ffff)
-}
-
-/// 10,000 revisions in one line.
-fn linear(n: u64) -> Vec<Revision> {
-    (0..n)
-        .map(|i| {
-            r(
-                &hex_id(i),
-                &if i == 0 { vec![] } else { vec![hex_id(i - 1)] }
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect()
-}
-
-/// 100 labelled branches of 100 revisions; every 25th revision of a branch also merges the
-/// previous branch, and every 10th depends on the branch before that.
-fn branchy() -> Vec<Revision> {
-    let id = |branch: u64, step: u64| hex_id(1_000_000 + branch * 1000 + step);
-    let mut out = Vec::new();
-    for branch in 0..100 {
-        for step in 0..100 {
-            let mut revision = r(&id(branch, step), &[]);
-            if step == 0 {
-                revision.branch_labels = vec![format!("plugin{branch}")];
-            } else {
-                revision.down_revisions.push(id(branch, step - 1));
-            }
-            if step % 25 == 0 && step > 0 && branch > 0 {
-                revision.down_revisions.push(id(branch - 1, step - 1));
-            }
-            if step % 10 == 5 && branch > 1 {
-                revision.depends_on.push(format!("plugin{}", branch - 2));
-            }
-            out.push(revision);
-        }
-    }
-    out
-}
-
 /// Speed is measured by the `graph` benchmark (`benches/engine.rs`); this checks the shapes
 /// it measures resolve correctly.
 #[test]
 fn ten_thousand_revisions_resolve_their_heads() {
     let linear = RevisionGraph::new(linear(10_000)).unwrap();
-    assert_eq!(linear.resolve("heads", &[]).unwrap(), [hex_id(9_999)]);
+    assert_eq!(linear.resolve("heads", &[]).unwrap(), [id(9_999)]);
     let branchy = RevisionGraph::new(branchy()).unwrap();
     assert_eq!(branchy.resolve("heads", &[]).unwrap().len(), 100);
 }

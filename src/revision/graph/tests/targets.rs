@@ -2,20 +2,6 @@
 
 use super::*;
 
-/// a (abranch) -> b -> somelongername -> c ; d -> e (ebranch) -> someothername -> f
-fn labelled() -> RevisionGraph {
-    graph([
-        r("a", &[]).labels(&["abranch"]),
-        r("b", &["a"]),
-        r("somelongername", &["b"]),
-        r("c", &["somelongername"]),
-        r("d", &[]),
-        r("e", &["d"]).labels(&["ebranch"]),
-        r("someothername", &["e"]),
-        r("f", &["someothername"]),
-    ])
-}
-
 /// a -> b1, b2 -> m -> d
 fn diamond() -> RevisionGraph {
     graph([

@@ -1,4 +1,8 @@
-//! Portable column types.
+//! Outflow's portable column types.
+//!
+//! They live in their own crate so that `outflow` and its derive macro (which cannot depend on
+//! `outflow`) read `#[column(sql_type = "...")]` with one parser; use them as
+//! `outflow::schema::Type`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// maps is kept verbatim as [`Type::Raw`], written `{raw: "GEOMETRY"}` in YAML.
 ///
 /// ```
-/// use outflow::schema::Type;
+/// use outflow_types::Type;
 /// assert_eq!("varchar(32)".parse::<Type>().unwrap(), Type::Varchar(32));
 /// assert_eq!(Type::Numeric(12, 2).to_string(), "numeric(12, 2)");
 /// ```
@@ -65,6 +69,20 @@ impl Type {
     /// Whether this is one of the integer types.
     pub fn is_integer(&self) -> bool {
         matches!(self, Type::SmallInt | Type::Integer | Type::BigInt)
+    }
+
+    /// Why the type's size is out of range, if it is: a `numeric` precision from 1 to 1000 and
+    /// a scale at most the precision, a `varchar`/`char` length of at least 1, a raw spelling
+    /// that is not blank.
+    pub fn size_problem(&self) -> Option<&'static str> {
+        match self {
+            Type::Numeric(p, s) if !(1..=1000).contains(p) || s > p => {
+                Some("precision must be 1 to 1000 and scale at most the precision")
+            }
+            Type::Varchar(0) | Type::Char(0) => Some("a varchar/char length must be at least 1"),
+            Type::Raw(spelling) if spelling.trim().is_empty() => Some("a raw type cannot be blank"),
+            _ => None,
+        }
     }
 
     /// Whether converting a column from `self` to `to` can lose or reject existing values.
@@ -127,12 +145,14 @@ impl fmt::Display for Type {
     }
 }
 
+/// The portable spellings, for messages.
+pub const PORTABLE_NAMES: &str = "smallint, integer, bigint, boolean, real, double, numeric(p, s), \
+     text, varchar(n), char(n), date, time, timestamp, timestamp with time zone, blob, json, uuid";
+
 /// A portable type name that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown column type '{0}'; portable types are smallint, integer, bigint, boolean, real, \
-     double, numeric(p, s), text, varchar(n), char(n), date, time, timestamp, \
-     timestamp with time zone, blob, json, uuid (or {{raw: \"...\"}} for a dialect's own type)"
+    "unknown column type '{0}'; portable types are {PORTABLE_NAMES} (or a raw type in the database's own spelling)"
 )]
 pub struct UnknownType(pub String);
 
@@ -172,7 +192,8 @@ impl FromStr for Type {
 }
 
 /// Splits `name(1, 2)` into `("name", [1, 2])`; `None` when the arguments are not numbers.
-pub(crate) fn split_args(text: &str) -> Option<(&str, Vec<u32>)> {
+#[doc(hidden)]
+pub fn split_args(text: &str) -> Option<(&str, Vec<u32>)> {
     let Some(open) = text.find('(') else {
         return Some((text.trim(), Vec::new()));
     };
