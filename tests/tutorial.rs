@@ -164,6 +164,22 @@ fn the_tutorial_loop_on_sqlite() {
             .column_named("note")
             .is_none()
     );
+    // Removing the unapplied revision file is picked up by the next build.
+    std::fs::remove_file(new).unwrap();
+    p.build();
+    let heads = p.run(&["db", "heads"]).expect(0);
+    assert_eq!(
+        heads.stdout,
+        format!("{first_id} (tuto.data_reduction) (head)\n")
+    );
+    let check = p.run(&["db", "check"]).expect(1);
+    assert!(
+        check
+            .stdout
+            .contains("add column 'computation_result.note'"),
+        "{}",
+        check.stdout
+    );
     p.run(&["db", "upgrade", "heads"]).expect(0);
     p.run(&["db", "downgrade", "base"]).expect(0);
     let left: Vec<String> = introspect(&p.path("outflow.db"))
