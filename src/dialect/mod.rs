@@ -140,6 +140,17 @@ impl Target {
         }
     }
 
+    /// Removes a SQLite file that holds nothing (a failed first migration created it).
+    pub fn remove_if_empty(&self) {
+        match self {
+            Target::Sqlite { path } => {
+                if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+    }
+
     /// Whether the database exists yet (a missing SQLite file is an empty database).
     pub fn exists(&self) -> bool {
         match self {

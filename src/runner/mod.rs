@@ -117,6 +117,16 @@ impl Migrator {
             info!("Nothing to do: database '{}' is already there", self.label);
             return Ok(Vec::new());
         }
+        let existed = self.target.exists();
+        let result = self.apply(plan).await;
+        if result.is_err() && !existed {
+            // A first revision that failed leaves no empty database file behind.
+            self.target.remove_if_empty();
+        }
+        result
+    }
+
+    async fn apply(&self, plan: Vec<PlanStep>) -> Result<Vec<String>, RunError> {
         let mut db = Database::open(&self.target, OpenMode::ReadWrite).await?;
         let mut done = Vec::with_capacity(plan.len());
         for step in plan {
@@ -162,3 +172,6 @@ impl Migrator {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
