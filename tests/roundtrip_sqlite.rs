@@ -9,6 +9,7 @@ use outflow::diff::diff;
 use outflow::ops::{Operation, reverse_all};
 use outflow::schema::{Action, Schema, Table, Type, column, foreign_key, naming, table};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use sqlx::{AssertSqlSafe, Connection, SqliteConnection};
 
 const TYPES: &[Type] = &[
@@ -98,14 +99,10 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
         1 if t.column_named("added_nn").is_none() => t
             .columns
             .push(column("added_nn", Type::Integer).not_null().default("7")),
-        // A NOT NULL column without a default cannot come back on a table with rows: its
-        // downgrade is tested on its own below.
-        2 if plain.len() > 1
-            && t.column_named(&col)
-                .is_some_and(|c| c.nullable || c.default.is_some()) =>
-        {
+        2 if plain.len() > 1 => {
             t.columns.retain(|c| c.name != col);
             t.indexes.retain(|i| !i.columns.contains(&col));
+            t.uniques.retain(|u| !u.columns.contains(&col));
         }
         3 => {
             let c = t.column_named_mut(&col).unwrap();
@@ -118,7 +115,9 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
             };
         }
         4 => t.column_named_mut(&col).unwrap().nullable = true,
-        5 => {
+        // A NOT NULL column keeps its default: one added without a default cannot be filled
+        // on rows that exist (any tool fails there).
+        5 if t.column_named(&col).is_some_and(|c| c.nullable) => {
             let c = t.column_named_mut(&col).unwrap();
             c.default = if c.default.is_some() {
                 None
@@ -132,10 +131,14 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
                 ["id".to_string(), col],
             )]
         }
-        7 => t.uniques.push(outflow::schema::Unique {
-            name: naming::unique(&name, &["id", &col]),
-            columns: vec!["id".into(), col],
-        }),
+        7 => {
+            let unique = naming::unique(&name, &["id", &col]);
+            t.uniques.retain(|u| u.name != unique);
+            t.uniques.push(outflow::schema::Unique {
+                name: unique,
+                columns: vec!["id".into(), col],
+            });
+        }
         8 => {
             t.checks = if t.checks.is_empty() {
                 vec![outflow::schema::Check {
@@ -175,6 +178,22 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
             }
         }
         _ => t.comment = Some(format!("comment {pick}")),
+    }
+}
+
+/// Puts back the columns `after` dropped that were NOT NULL without a default in `before`: no
+/// downgrade can bring those back onto rows (tested on its own below), every other change is
+/// kept.
+fn keep_unrestorable_columns(before: &Schema, after: &mut Schema) {
+    for old in before.tables() {
+        let Some(new) = after.table_mut(&old.name) else {
+            continue;
+        };
+        for c in &old.columns {
+            if !c.nullable && c.default.is_none() && new.column_named(&c.name).is_none() {
+                new.columns.push(c.clone());
+            }
+        }
     }
 }
 
@@ -318,7 +337,13 @@ async fn round_trip(before: Schema, after: Schema) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 96,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/proptest-regressions/roundtrip_sqlite.txt"
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn upgrade_downgrade_upgrade_keeps_schema_and_rows(
@@ -331,6 +356,8 @@ proptest! {
                 mutate(&mut after, kind, pick);
             }
         }
+        keep_unrestorable_columns(&before, &mut after);
+        prop_assert!(after.validate().is_ok(), "the generator made an invalid schema: {:?}", after.validate());
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(round_trip(before, after));
     }
@@ -395,6 +422,7 @@ fn every_change_kind_round_trips() {
         for pick in 0..2 {
             let mut after = base.clone();
             mutate(&mut after, kind, pick);
+            keep_unrestorable_columns(&base, &mut after);
             runtime.block_on(round_trip(base.clone(), after));
         }
     }
