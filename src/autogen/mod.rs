@@ -5,7 +5,9 @@
 //! gets its own revision on its own branch, labelled with the plugin's name. The database must
 //! be at its heads, and the revision files on disk must be the ones in the build.
 
+mod merge;
 mod ownership;
+mod place;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,6 +15,7 @@ use std::path::PathBuf;
 
 use tracing::info;
 
+pub use merge::MergeRequest;
 pub use ownership::{Ownership, OwnershipConflict};
 pub use write::Written;
 
@@ -20,7 +23,7 @@ use crate::config::Config;
 use crate::dialect::{Database, OpenMode, compare_for};
 use crate::diff::diff;
 use crate::model::Plugin;
-use crate::ops::{Constraint, Operation};
+use crate::ops::Operation;
 use crate::pipeline::{DuplicateTable, Pipeline};
 use crate::revision::disk::{self, DiskError};
 use crate::runner::{Migrator, RunError};
@@ -102,12 +105,47 @@ pub enum AutogenError {
     /// `--message` is blank.
     #[error("the message is empty; say what the revision does with --message")]
     BlankMessage,
-    /// `--empty` without a plugin to put it in.
-    #[error("--empty needs --plugin when several plugins have models or revisions ({known})")]
+    /// `--empty` or `--head` without a plugin to put the revision in.
+    #[error(
+        "--empty and --head need --plugin when several plugins have models or revisions ({known})"
+    )]
     EmptyNeedsPlugin {
         /// The candidates.
         known: String,
     },
+    /// `--head` names a revision that is not a head.
+    #[error(
+        "revision {revision} is not a head; pass --splice to start a new branch from it, or name a head"
+    )]
+    NotAHead {
+        /// The revision.
+        revision: String,
+    },
+    /// `--head` names several revisions.
+    #[error("--head {target} names several revisions ({revisions}); name one")]
+    SeveralParents {
+        /// What was given.
+        target: String,
+        /// What it names.
+        revisions: String,
+    },
+    /// `db merge` was given fewer than two distinct heads.
+    #[error("a merge needs at least two revisions, none an ancestor of another; {found}")]
+    NothingToMerge {
+        /// What the arguments gave.
+        found: String,
+    },
+    /// The revisions to merge belong to several plugins.
+    #[error(
+        "the revisions belong to plugins {plugins}; pass --plugin to choose the folder of the merge revision"
+    )]
+    MergeNeedsPlugin {
+        /// The plugins.
+        plugins: String,
+    },
+    /// A revision or label was not found.
+    #[error(transparent)]
+    Graph(#[from] Box<crate::revision::graph::GraphError>),
     /// A file could not be written.
     #[error("cannot write {path}: {message}")]
     Write {
@@ -129,6 +167,12 @@ pub struct Request {
     pub empty: bool,
     /// `--rev-id`.
     pub rev_id: Option<String>,
+    /// `--head`: the revision to build on instead of the plugin's branch head.
+    pub head: Option<String>,
+    /// `--splice`: `--head` may name a revision that is not a head (a new branch starts there).
+    pub splice: bool,
+    /// `--depends-on`: revisions or branch labels the new revision depends on.
+    pub depends_on: Vec<String>,
 }
 
 /// What `db check` found.
@@ -281,7 +325,7 @@ impl<'a> Autogen<'a> {
             return Err(AutogenError::BlankMessage);
         }
         let plugins = self.select(request.plugin.as_deref())?;
-        if request.empty && plugins.len() != 1 {
+        if (request.empty || request.head.is_some()) && plugins.len() != 1 {
             let known = plugins
                 .iter()
                 .map(|p| p.name())
@@ -311,8 +355,9 @@ impl<'a> Autogen<'a> {
             for op in &ops {
                 info!("Detected {op}");
             }
-            let depends_on = self.depends_on(plugin, &ops, &snapshot, &new_heads)?;
-            let file = write::revision(self, plugin, request, &ops, &depends_on)?;
+            let placement = self.placement(plugin, request, &ops, &snapshot, &new_heads)?;
+            let id = write::new_id(self, request.rev_id.as_deref());
+            let file = write::revision(self, plugin, &id, &request.message, &placement, &ops)?;
             new_heads.insert(plugin.name().to_string(), file.id.clone());
             written.push(file);
         }
@@ -368,73 +413,6 @@ impl<'a> Autogen<'a> {
             }
         }
     }
-
-    /// The other plugins' branch heads that new foreign keys need created first.
-    fn depends_on(
-        &self,
-        plugin: &Plugin,
-        ops: &[Operation],
-        snapshot: &Snapshot,
-        new_heads: &BTreeMap<String, String>,
-    ) -> Result<Vec<String>, AutogenError> {
-        let mut deps = BTreeSet::new();
-        for referenced in referenced_tables(ops) {
-            let Some(owner) = snapshot.ownership.owner_of(&referenced) else {
-                continue;
-            };
-            if owner == plugin.name() {
-                continue;
-            }
-            if let Some(id) = new_heads.get(owner) {
-                deps.insert(id.clone());
-            } else if let Some(head) = self.branch_head(owner)? {
-                deps.insert(head);
-            }
-        }
-        Ok(deps.into_iter().collect())
-    }
-
-    /// The head of `plugin`'s branch; `None` when the plugin has no revision yet.
-    fn branch_head(&self, plugin: &str) -> Result<Option<String>, AutogenError> {
-        let revisions = self.migrator.revisions();
-        if revisions.of_plugin(plugin).next().is_none() {
-            return Ok(None);
-        }
-        let heads =
-            revisions
-                .graph
-                .label_heads(plugin)
-                .map_err(|_| AutogenError::UnlabelledBranch {
-                    plugin: plugin.to_string(),
-                })?;
-        match heads.as_slice() {
-            [one] => Ok(Some(one.to_string())),
-            several => Err(AutogenError::SeveralHeads {
-                plugin: plugin.to_string(),
-                heads: several.join(", "),
-            }),
-        }
-    }
-}
-
-/// Tables that the foreign keys created by `ops` reference.
-fn referenced_tables(ops: &[Operation]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for op in ops {
-        match op {
-            Operation::CreateTable(t) => {
-                out.extend(t.foreign_keys.iter().map(|f| f.ref_table.clone()))
-            }
-            Operation::AddConstraint {
-                constraint: Constraint::ForeignKey(f),
-                ..
-            } => {
-                out.insert(f.ref_table.clone());
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// Plugins ordered so that one whose models reference another's tables comes after it (so its

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 
 use tracing::warn;
 
-use super::{Autogen, AutogenError, Request};
+use super::place::Placement;
+use super::{Autogen, AutogenError};
 use crate::model::Plugin;
 use crate::ops::{Operation, reverse_all};
 use crate::pipeline::Pipeline;
@@ -47,48 +48,49 @@ pub(super) fn validate_id(id: &str, graph: &RevisionGraph) -> Result<(), Autogen
     Ok(())
 }
 
-/// Writes the revision of `plugin` holding `ops`.
+/// The id of a new revision: `--rev-id`, or a random one no revision has.
+pub(super) fn new_id(autogen: &Autogen<'_>, given: Option<&str>) -> String {
+    if let Some(id) = given {
+        return id.to_string();
+    }
+    let graph = &autogen.migrator.revisions().graph;
+    loop {
+        let id = codegen::new_id();
+        if graph.get(&id).is_none() {
+            return id;
+        }
+    }
+}
+
+/// Writes revision `id` of `plugin`, holding `ops`.
 pub(super) fn revision(
     autogen: &Autogen<'_>,
     plugin: &Plugin,
-    request: &Request,
+    id: &str,
+    message: &str,
+    placement: &Placement,
     ops: &[Operation],
-    depends_on: &[String],
 ) -> Result<Written, AutogenError> {
     let set = plugin
         .revision_set()
         .ok_or_else(|| AutogenError::NoRevisionFolder {
             plugin: plugin.name().to_string(),
         })?;
-    let graph = &autogen.migrator.revisions().graph;
-    let id = match &request.rev_id {
-        Some(id) => id.clone(),
-        None => loop {
-            let id = codegen::new_id();
-            if graph.get(&id).is_none() {
-                break id;
-            }
-        },
-    };
-    let (down_revisions, branch_labels) = match autogen.branch_head(plugin.name())? {
-        Some(head) => (vec![head], Vec::new()),
-        None => (Vec::new(), vec![plugin.name().to_string()]),
-    };
     let downgrade =
         reverse_all(ops).expect("operations from the differ always record what they destroy");
     let text = codegen::render(&NewRevision {
-        id: &id,
-        message: request.message.trim(),
-        down_revisions: &down_revisions,
-        branch_labels: &branch_labels,
-        depends_on,
+        id,
+        message: message.trim(),
+        down_revisions: &placement.down_revisions,
+        branch_labels: &placement.branch_labels,
+        depends_on: &placement.depends_on,
         create_date: chrono::Utc::now().naive_utc(),
         upgrade: ops,
         downgrade: &downgrade,
     });
     let path = Path::new(set.dir)
         .join(autogen.label())
-        .join(codegen::file_name(&id, &request.message));
+        .join(codegen::file_name(id, message));
     write_file(&path, &text)?;
     println!("Generating {} ... done", path.display());
     let destructive: Vec<String> = ops.iter().filter_map(Operation::destruction).collect();
@@ -97,7 +99,7 @@ pub(super) fn revision(
     }
     Ok(Written {
         plugin: plugin.name().to_string(),
-        id,
+        id: id.to_string(),
         path,
         destructive,
     })

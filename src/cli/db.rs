@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 
 use super::CliError;
-use crate::autogen::{Autogen, CheckReport, Request};
+use crate::autogen::{Autogen, CheckReport, MergeRequest, Request};
 use crate::config::Config;
 use crate::dialect::{Database, OpenMode};
 use crate::model::DEFAULT_DATABASE;
@@ -11,6 +11,7 @@ use crate::pipeline::Pipeline;
 use crate::runner::Migrator;
 
 mod diff;
+mod history;
 mod show;
 
 /// The database label option every command shares.
@@ -26,16 +27,18 @@ pub struct Label {
 pub enum DbCommand {
     /// Compare the models with the database and write a revision for each plugin with changes
     #[command(name = "make_migrations", visible_alias = "make-migrations")]
-    MakeMigrations {
-        /// Only this plugin (may be left out when one plugin has models)
-        #[arg(long, short)]
-        plugin: Option<String>,
-        /// What the revision does (its first header line and file name)
+    MakeMigrations(MakeMigrationsArgs),
+    /// Write a revision that merges several heads (`heads` for all of them)
+    Merge {
+        /// Revisions to merge, or `heads`
+        #[arg(required = true, value_name = "REVISION")]
+        revisions: Vec<String>,
+        /// What the merge is for
         #[arg(long, short)]
         message: String,
-        /// Write a revision even when nothing changed
-        #[arg(long)]
-        empty: bool,
+        /// Whose revision folder gets the merge, when the heads belong to several plugins
+        #[arg(long, short)]
+        plugin: Option<String>,
         /// Use this id instead of a random one
         #[arg(long, value_name = "ID")]
         rev_id: Option<String>,
@@ -58,18 +61,45 @@ pub enum DbCommand {
         #[command(flatten)]
         label: Label,
     },
+    /// Set the version table to revisions without running them
+    Stamp {
+        /// Revisions to stamp (`heads`, `base`, ids, `<branch>@head`...)
+        #[arg(required = true, allow_hyphen_values = true, value_name = "REVISION")]
+        targets: Vec<String>,
+        /// Empty the version table first
+        #[arg(long)]
+        purge: bool,
+        #[command(flatten)]
+        label: Label,
+    },
     /// Show the revisions the database is at
     Current {
+        /// Exit 1 when the database is not at every head
+        #[arg(long)]
+        check_heads: bool,
         #[command(flatten)]
         label: Label,
     },
     /// Show the heads of the revision graph
     Heads {
+        /// Leave out heads that another revision depends on
+        #[arg(long)]
+        resolve_dependencies: bool,
         #[command(flatten)]
         label: Label,
     },
     /// Show the revisions, newest first
-    History {
+    History(history::HistoryArgs),
+    /// Show one revision: its header, place in the graph and operations
+    Show {
+        /// The revision (id, partial id, `head`, `<branch>@head`...)
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+        #[command(flatten)]
+        label: Label,
+    },
+    /// Show the branch points of the revision graph
+    Branches {
         #[command(flatten)]
         label: Label,
     },
@@ -87,6 +117,34 @@ pub enum DbCommand {
     Diff(diff::DiffArgs),
 }
 
+/// Arguments of `db make_migrations`.
+#[derive(Debug, Args)]
+pub struct MakeMigrationsArgs {
+    /// Only this plugin (may be left out when one plugin has models)
+    #[arg(long, short)]
+    plugin: Option<String>,
+    /// What the revision does (its first header line and file name)
+    #[arg(long, short)]
+    message: String,
+    /// Write a revision even when nothing changed
+    #[arg(long)]
+    empty: bool,
+    /// Use this id instead of a random one
+    #[arg(long, value_name = "ID")]
+    rev_id: Option<String>,
+    /// Build on this revision instead of the plugin's branch head (`base` for a new root)
+    #[arg(long, value_name = "REVISION")]
+    head: Option<String>,
+    /// Let --head name a revision that is not a head (a new branch starts there)
+    #[arg(long, requires = "head")]
+    splice: bool,
+    /// A revision or branch label the new revision depends on (repeatable)
+    #[arg(long, value_name = "REVISION")]
+    depends_on: Vec<String>,
+    #[command(flatten)]
+    label: Label,
+}
+
 /// Runs a `db` command; `Ok` carries the exit code.
 pub async fn run(
     command: DbCommand,
@@ -94,45 +152,68 @@ pub async fn run(
     config: &Config,
     verbose: bool,
 ) -> Result<u8, CliError> {
+    let migrator = |label: &Label| Migrator::new(pipeline, config, &label.db_label);
     match command {
-        DbCommand::MakeMigrations {
-            plugin,
+        DbCommand::MakeMigrations(a) => {
+            let request = Request {
+                plugin: a.plugin,
+                message: a.message,
+                empty: a.empty,
+                rev_id: a.rev_id,
+                head: a.head,
+                splice: a.splice,
+                depends_on: a.depends_on,
+            };
+            Autogen::new(pipeline, config, &a.label.db_label)?
+                .make_migrations(&request, verbose)
+                .await?;
+            Ok(0)
+        }
+        DbCommand::Merge {
+            revisions,
             message,
-            empty,
+            plugin,
             rev_id,
             label,
         } => {
-            let autogen = Autogen::new(pipeline, config, &label.db_label)?;
-            let request = Request {
-                plugin,
+            let request = MergeRequest {
+                revisions,
                 message,
-                empty,
+                plugin,
                 rev_id,
             };
-            autogen.make_migrations(&request, verbose).await?;
+            Autogen::new(pipeline, config, &label.db_label)?.merge(&request)?;
             Ok(0)
         }
-        DbCommand::Upgrade { target, label } => {
-            Migrator::new(pipeline, config, &label.db_label)?
-                .upgrade(&target)
-                .await?;
-            Ok(0)
+        DbCommand::Upgrade { target, label } => migrator(&label)?
+            .upgrade(&target)
+            .await
+            .map(|_| 0)
+            .map_err(Into::into),
+        DbCommand::Downgrade { target, label } => migrator(&label)?
+            .downgrade(&target)
+            .await
+            .map(|_| 0)
+            .map_err(Into::into),
+        DbCommand::Stamp {
+            targets,
+            purge,
+            label,
+        } => migrator(&label)?
+            .stamp(&targets, purge)
+            .await
+            .map(|_| 0)
+            .map_err(Into::into),
+        DbCommand::Current { check_heads, label } => {
+            show::current(&migrator(&label)?, check_heads).await
         }
-        DbCommand::Downgrade { target, label } => {
-            Migrator::new(pipeline, config, &label.db_label)?
-                .downgrade(&target)
-                .await?;
-            Ok(0)
-        }
-        DbCommand::Current { label } => {
-            show::current(&Migrator::new(pipeline, config, &label.db_label)?).await
-        }
-        DbCommand::Heads { label } => {
-            show::heads(&Migrator::new(pipeline, config, &label.db_label)?)
-        }
-        DbCommand::History { label } => {
-            show::history(&Migrator::new(pipeline, config, &label.db_label)?)
-        }
+        DbCommand::Heads {
+            resolve_dependencies,
+            label,
+        } => show::heads(&migrator(&label)?, resolve_dependencies),
+        DbCommand::History(args) => history::history(&migrator(&args.label)?, &args, verbose).await,
+        DbCommand::Show { revision, label } => history::show(&migrator(&label)?, &revision).await,
+        DbCommand::Branches { label } => history::branches(&migrator(&label)?),
         DbCommand::Check { label } => {
             let report = Autogen::new(pipeline, config, &label.db_label)?
                 .check()

@@ -29,6 +29,12 @@ pub enum CliError {
     Schema(#[from] SchemaError),
 }
 
+impl From<crate::revision::graph::GraphError> for CliError {
+    fn from(e: crate::revision::graph::GraphError) -> CliError {
+        CliError::Run(RunError::from(e))
+    }
+}
+
 impl CliError {
     /// 2 for usage and input errors, 3 for database errors.
     pub fn exit_code(&self) -> u8 {

@@ -26,7 +26,15 @@
 //! - a dependency keeps its own version row (Alembic folds it into its dependent's row); rows
 //!   written that way are still read correctly;
 //! - the order of a plan is the topological order with the smallest id first, reversed for a
-//!   downgrade.
+//!   downgrade;
+//! - a range `a:b` ([`RevisionGraph::range`]) includes both ends, as Alembic's `history -r`;
+//! - `stamp <label>@base` keeps the trunk the branch grows from applied, as
+//!   `downgrade <label>@base` does (Alembic deletes the branch's row, un-applying the trunk), and
+//!   stamp targets contradicting each other (`stamp a b` with `a` below `b`) are an error.
+//!
+//! Besides plans, the graph answers `db history -r` ranges, the version-table changes of
+//! `db stamp`, the shape queries of `db heads` and `db branches` (versioned heads, branch and
+//! merge points), and draws itself as `git log --graph` lane art or Graphviz DOT.
 //!
 //! ```
 //! use outflow::revision::graph::{Direction, Revision, RevisionGraph};
@@ -48,10 +56,14 @@
 //! ```
 
 mod build;
+mod draw;
 mod error;
 #[doc(hidden)]
 pub mod fixtures;
 mod plan;
+mod range;
+mod shape;
+mod stamp;
 mod target;
 #[cfg(test)]
 mod tests;
@@ -221,7 +233,7 @@ impl RevisionGraph {
         // Labels declared above reach this revision through a chain without branch or merge
         // points: climb that chain.
         let mut cur = index;
-        while !self.is_branch_point(cur) && !self.is_merge_point(cur) {
+        while !self.is_real_branch_point_at(cur) && !self.is_merge_point_at(cur) {
             labels.extend(own(cur));
             let node = &self.nodes[cur];
             match (node.children.as_slice(), node.dependents.is_empty()) {
@@ -349,13 +361,14 @@ impl RevisionGraph {
         (0..self.len()).filter(|&i| self.nodes[i].parents.is_empty())
     }
 
-    /// Alembic's "real" branch point: more than one revision builds on it, counting dependents.
-    fn is_branch_point(&self, index: usize) -> bool {
+    /// Alembic's "real" branch point: more than one revision builds on it, counting dependents
+    /// (unlike the public [`is_branch_point`](Self::is_branch_point), which counts children).
+    fn is_real_branch_point_at(&self, index: usize) -> bool {
         let node = &self.nodes[index];
         node.children.len() + node.dependents.len() > 1
     }
 
-    fn is_merge_point(&self, index: usize) -> bool {
+    fn is_merge_point_at(&self, index: usize) -> bool {
         self.nodes[index].parents.len() > 1
     }
 
@@ -398,9 +411,12 @@ impl RevisionGraph {
     /// single-child revisions below it ends there (see [`branch_labels`](Self::branch_labels)).
     fn label_bottom(&self, declared: usize) -> usize {
         let mut cur = declared;
-        while !self.is_branch_point(cur) && !self.is_merge_point(cur) {
+        while !self.is_real_branch_point_at(cur) && !self.is_merge_point_at(cur) {
             match self.nodes[cur].parents.as_slice() {
-                [parent] if !self.is_branch_point(*parent) && !self.is_merge_point(*parent) => {
+                [parent]
+                    if !self.is_real_branch_point_at(*parent)
+                        && !self.is_merge_point_at(*parent) =>
+                {
                     cur = *parent
                 }
                 _ => break,

@@ -10,6 +10,7 @@ use tracing::info;
 use crate::config::{Config, ConfigError};
 use crate::dialect::{Database, DbError, OpenMode, Step, Target, VERSION_TABLE};
 use crate::pipeline::Pipeline;
+use crate::revision::VersionChange;
 use crate::revision::graph::{Direction, GraphError, PlanStep};
 use crate::revision::load::Revisions;
 
@@ -110,6 +111,35 @@ impl Migrator {
         let current = self.current_heads().await?;
         let plan = self.revisions.graph.downgrade(&current, target)?;
         self.run(plan).await
+    }
+
+    /// Sets the version table to `targets` without running any revision (`--purge` empties it
+    /// first). Returns the changes made.
+    pub async fn stamp(
+        &self,
+        targets: &[String],
+        purge: bool,
+    ) -> Result<Vec<VersionChange>, RunError> {
+        let current = self.current_heads().await?;
+        let changes = self.revisions.graph.stamp(&current, targets, purge)?;
+        if changes.is_empty() {
+            info!(
+                "Nothing to do: the version table of '{}' already says that",
+                self.label
+            );
+            return Ok(changes);
+        }
+        let mut db = Database::open(&self.target, OpenMode::ReadWrite).await?;
+        db.run_step(&Step {
+            ops: &[],
+            version: &changes,
+            version_table: VERSION_TABLE,
+        })
+        .await?;
+        for change in &changes {
+            info!("Stamped: {change}");
+        }
+        Ok(changes)
     }
 
     async fn run(&self, plan: Vec<PlanStep>) -> Result<Vec<String>, RunError> {

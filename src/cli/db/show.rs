@@ -1,6 +1,4 @@
-//! `db current`, `db heads`, `db history`.
-
-use std::collections::BTreeMap;
+//! `db current`, `db heads`.
 
 use tracing::info;
 
@@ -8,7 +6,7 @@ use crate::cli::CliError;
 use crate::runner::Migrator;
 
 /// ` (label, label)` or nothing.
-fn labels(migrator: &Migrator, id: &str) -> String {
+pub(super) fn labels(migrator: &Migrator, id: &str) -> String {
     let labels = migrator.revisions().graph.branch_labels(id);
     if labels.is_empty() {
         String::new()
@@ -17,59 +15,52 @@ fn labels(migrator: &Migrator, id: &str) -> String {
     }
 }
 
-/// `db current`: one line per applied head.
-pub async fn current(migrator: &Migrator) -> Result<u8, CliError> {
-    let rows = migrator.current_heads().await?;
+/// `db current`: one line per applied head; with `check_heads`, exit 1 unless the rows are the
+/// graph's heads.
+pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliError> {
+    let mut rows = migrator.current_heads().await?;
+    rows.sort();
     if rows.is_empty() {
         info!("Database '{}' has no revision applied", migrator.label());
     }
     let heads = migrator.revisions().graph.heads();
-    for row in rows {
+    for row in &rows {
         let head = if heads.contains(&row.as_str()) {
             " (head)"
         } else {
             ""
         };
-        println!("{row}{}{head}", labels(migrator, &row));
+        println!("{row}{}{head}", labels(migrator, row));
     }
-    Ok(0)
-}
-
-/// `db heads`: one line per head of the graph.
-pub fn heads(migrator: &Migrator) -> Result<u8, CliError> {
-    for head in migrator.revisions().graph.heads() {
-        println!("{head}{} (head)", labels(migrator, head));
-    }
-    Ok(0)
-}
-
-/// `db history`: every revision, newest first, as Alembic prints them.
-pub fn history(migrator: &Migrator) -> Result<u8, CliError> {
-    let revisions = migrator.revisions();
-    let heads = revisions.graph.heads();
-    let mut children: BTreeMap<&str, usize> = BTreeMap::new();
-    for rev in revisions.by_id.values() {
-        for parent in rev.embedded.down_revision {
-            *children.entry(parent).or_default() += 1;
-        }
-    }
-    for id in revisions.graph.topological().into_iter().rev() {
-        let rev = revisions.get(id);
-        let parents = match rev.embedded.down_revision {
-            [] => "<base>".to_string(),
-            several => several.join(", "),
+    if check_heads && rows != heads {
+        let show = |ids: Vec<&str>| {
+            if ids.is_empty() {
+                "none".to_string()
+            } else {
+                ids.join(", ")
+            }
         };
-        let mut flags = labels(migrator, id);
-        if heads.contains(&id) {
-            flags.push_str(" (head)");
-        }
-        if children.get(id).copied().unwrap_or(0) > 1 {
-            flags.push_str(" (branchpoint)");
-        }
-        if rev.embedded.down_revision.len() > 1 {
-            flags.push_str(" (mergepoint)");
-        }
-        println!("{parents} -> {id}{flags}, {}", rev.message());
+        println!(
+            "Database is not at its heads (applied: {}; heads: {}): run `db upgrade heads`",
+            show(rows.iter().map(String::as_str).collect()),
+            show(heads)
+        );
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// `db heads`: the graph's heads, as Alembic's `heads` lists them (revisions nobody revises);
+/// with `resolve_dependencies`, only those nobody depends on either.
+pub fn heads(migrator: &Migrator, resolve_dependencies: bool) -> Result<u8, CliError> {
+    let graph = &migrator.revisions().graph;
+    let heads = if resolve_dependencies {
+        graph.heads()
+    } else {
+        graph.versioned_heads()
+    };
+    for head in heads {
+        println!("{head}{} (head)", labels(migrator, head));
     }
     Ok(0)
 }

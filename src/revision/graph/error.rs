@@ -342,6 +342,68 @@ pub enum GraphError {
         /// The revision it designates.
         id: String,
     },
+    /// A range (`history -r`) without exactly one `:`.
+    #[error(
+        "'{spec}' is not a range: write `a:b` (`a:` runs to the heads, `:b` from base; \
+         either side may be `current`)"
+    )]
+    InvalidRange {
+        /// The range as given.
+        spec: String,
+    },
+    /// A range whose start is not below its end.
+    #[error(
+        "revision {id} is not an ancestor of {end}: the range {start}:{end} is empty; \
+         did you mean {end}:{start}?"
+    )]
+    RangeNotAncestor {
+        /// The revision the start designates that is not an ancestor of the end.
+        id: String,
+        /// The start as given (`base` when empty).
+        start: String,
+        /// The end as given (`heads` when empty).
+        end: String,
+    },
+    /// `stamp` without any target.
+    #[error("nothing to stamp: name a revision, `heads` or `base`")]
+    NoStampTarget,
+    /// `stamp` while the version table names a revision the graph does not have.
+    #[error(
+        "the version table names revision '{id}', which is not among the known revisions; \
+         use `db stamp --purge <target>` to replace every row"
+    )]
+    StampUnknownCurrent {
+        /// The row.
+        id: String,
+    },
+    /// Two stamp targets on one line of history: only one of them can be a head.
+    #[error(
+        "stamp targets '{first}' and '{second}' conflict: {ancestor} is an ancestor of \
+         {descendant}, so they cannot both be heads; stamp one of them"
+    )]
+    StampConflict {
+        /// The earlier target, as given.
+        first: String,
+        /// The later target, as given.
+        second: String,
+        /// The revision below.
+        ancestor: String,
+        /// The revision above.
+        descendant: String,
+    },
+    /// A `base` stamp target removing what an earlier target stamped.
+    #[error(
+        "stamp target '{base}' removes the row {id} that '{target}' stamps; \
+         give '{base}' first or drop one of them"
+    )]
+    StampBaseConflict {
+        /// The earlier target, as given.
+        target: String,
+        /// The later `base` or `<branch>@base` target, as given.
+        base: String,
+        /// The revision the earlier target stamped.
+        id: String,
+    },
 }
 
 /// ` (in <file>)`, or nothing when the file is unknown.

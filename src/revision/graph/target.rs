@@ -113,6 +113,7 @@ pub(super) enum Command {
     Resolve,
     Upgrade,
     Downgrade,
+    Stamp,
 }
 
 impl Command {
@@ -121,6 +122,7 @@ impl Command {
             Command::Resolve => target.to_string(),
             Command::Upgrade => format!("db upgrade {target}"),
             Command::Downgrade => format!("db downgrade {target}"),
+            Command::Stamp => format!("db stamp {target}"),
         }
     }
 }

@@ -4,9 +4,13 @@
 //! to b; `-m: update m -> b2, insert b1` runs m's downgrade and splits its row.
 
 mod build;
+mod draw;
 mod labels;
 mod plans;
 mod props;
+mod range;
+mod shape;
+mod stamp;
 mod targets;
 
 use std::collections::BTreeSet;

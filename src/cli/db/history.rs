@@ -1,0 +1,206 @@
+//! `db history`, `db show`, `db branches`.
+
+use clap::Args;
+
+use super::Label;
+use super::show::labels;
+use crate::cli::CliError;
+use crate::revision::load::LoadedRevision;
+use crate::runner::Migrator;
+
+/// Arguments of `db history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only the revisions from A to B (`a:b`; either side may be empty or `current`)
+    #[arg(
+        short = 'r',
+        long = "rev-range",
+        allow_hyphen_values = true,
+        value_name = "A:B"
+    )]
+    pub range: Option<String>,
+    /// Mark the revisions the database is at with `(current)`
+    #[arg(short = 'i', long)]
+    pub indicate_current: bool,
+    /// Draw the graph in the terminal, as `git log --graph` does
+    #[arg(long, conflicts_with = "dot")]
+    pub graph: bool,
+    /// Write the graph in Graphviz's DOT language
+    #[arg(long)]
+    pub dot: bool,
+    #[command(flatten)]
+    pub label: Label,
+}
+
+/// `db history`: newest first, one line each (`-v` for the full headers).
+pub async fn history(
+    migrator: &Migrator,
+    args: &HistoryArgs,
+    verbose: bool,
+) -> Result<u8, CliError> {
+    let graph = &migrator.revisions().graph;
+    let needs_rows =
+        args.indicate_current || args.range.as_deref().is_some_and(|r| r.contains("current"));
+    let current = if needs_rows {
+        migrator.current_heads().await?
+    } else {
+        Vec::new()
+    };
+    let line = |id: &str| {
+        let mut text = format!("{id}{}", flags(migrator, id));
+        if args.indicate_current && current.iter().any(|c| c == id) {
+            text.push_str(" (current)");
+        }
+        format!("{text}, {}", migrator.revisions().get(id).message())
+    };
+    if args.graph {
+        print!("{}", graph.draw_ascii(&line));
+        return Ok(0);
+    }
+    if args.dot {
+        print!(
+            "{}",
+            graph.draw_dot(&|id: &str| format!(
+                "{id}{}\n{}",
+                labels(migrator, id),
+                migrator.revisions().get(id).message()
+            ))
+        );
+        return Ok(0);
+    }
+    let ids: Vec<&str> = match &args.range {
+        Some(range) => graph.range(range, &current)?,
+        None => graph.topological().into_iter().rev().collect(),
+    };
+    for id in ids {
+        if verbose {
+            println!("{}", entry(migrator, id, &current, args.indicate_current));
+        } else {
+            let revision = migrator.revisions().get(id);
+            let parents = match revision.embedded.down_revision {
+                [] => "<base>".to_string(),
+                several => several.join(", "),
+            };
+            println!("{parents} -> {}", line(id));
+        }
+    }
+    Ok(0)
+}
+
+/// ` (labels) (head) (branchpoint) (mergepoint)`.
+fn flags(migrator: &Migrator, id: &str) -> String {
+    let graph = &migrator.revisions().graph;
+    let mut out = labels(migrator, id);
+    if graph.versioned_heads().contains(&id) {
+        out.push_str(" (head)");
+    }
+    if graph.is_branch_point(id) {
+        out.push_str(" (branchpoint)");
+    }
+    if graph.is_merge_point(id) {
+        out.push_str(" (mergepoint)");
+    }
+    out
+}
+
+/// Alembic's verbose entry: the revision's place in the graph, its file and its header.
+fn entry(migrator: &Migrator, id: &str, current: &[String], indicate_current: bool) -> String {
+    let graph = &migrator.revisions().graph;
+    let revision: &LoadedRevision = migrator.revisions().get(id);
+    let mut out = format!("Rev: {id}{}", flags(migrator, id));
+    if indicate_current && current.iter().any(|c| c == id) {
+        out.push_str(" (current)");
+    }
+    let parents = revision.embedded.down_revision;
+    let mut field = |name: &str, values: Vec<&str>| {
+        if !values.is_empty() {
+            out.push_str(&format!("\n{name}: {}", values.join(", ")));
+        }
+    };
+    if parents.len() > 1 {
+        field("Merges", parents.to_vec());
+    } else {
+        field(
+            "Parent",
+            if parents.is_empty() {
+                vec!["<base>"]
+            } else {
+                parents.to_vec()
+            },
+        );
+    }
+    if graph.is_branch_point(id) {
+        field("Branches into", graph.children(id));
+    }
+    field("Also depends on", revision.embedded.depends_on.to_vec());
+    field("Branch names", graph.branch_labels(id));
+    out.push_str(&format!(
+        "\nPlugin: {}\nPath: {}\n",
+        revision.plugin,
+        revision.path.display()
+    ));
+    for line in revision
+        .embedded
+        .source
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+    {
+        let text = line.trim_start_matches("//!").trim_start();
+        out.push('\n');
+        if !text.is_empty() {
+            out.push_str("    ");
+            out.push_str(text);
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// `db show <rev>`: the verbose entry and the operations each way.
+pub async fn show(migrator: &Migrator, target: &str) -> Result<u8, CliError> {
+    let graph = &migrator.revisions().graph;
+    let current = migrator.current_heads().await?;
+    let found = graph.resolve(target, &current)?;
+    let [id] = found.as_slice() else {
+        return Err(CliError::Usage(format!(
+            "'{target}' names {} revisions ({}); name one",
+            found.len(),
+            found.join(", ")
+        )));
+    };
+    println!("{}", entry(migrator, id, &current, true));
+    let revision = migrator.revisions().get(id);
+    for (title, ops) in [
+        ("Upgrade", revision.upgrade_ops()),
+        ("Downgrade", revision.downgrade_ops()),
+    ] {
+        println!("{title}:");
+        if ops.is_empty() {
+            println!("    (nothing)");
+        }
+        for op in ops {
+            println!("    {op}");
+        }
+    }
+    Ok(0)
+}
+
+/// `db branches`: each branch point and the revisions it branches into.
+pub fn branches(migrator: &Migrator) -> Result<u8, CliError> {
+    let revisions = migrator.revisions();
+    for (point, children) in revisions.graph.branch_points() {
+        println!(
+            "{point}{} (branchpoint), {}",
+            labels(migrator, point),
+            revisions.get(point).message()
+        );
+        for child in children {
+            println!(
+                "    -> {child}{}, {}",
+                flags(migrator, child),
+                revisions.get(child).message()
+            );
+        }
+    }
+    Ok(0)
+}

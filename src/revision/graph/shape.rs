@@ -1,0 +1,83 @@
+//! The shape of the graph through parents only, as Alembic's `heads`, `branches`, `show` and
+//! `history` report it: versioned heads, children, branch points and merge points.
+//!
+//! These ignore `depends_on` on purpose: Alembic's `Script.is_branch_point`, `nextrev` and plain
+//! `heads` count versioned edges only. The dependency-aware views are
+//! [`RevisionGraph::heads`] and the branch-label rules.
+
+use super::RevisionGraph;
+
+impl RevisionGraph {
+    /// The versioned heads, sorted: revisions that are nobody's parent (`down_revisions`),
+    /// whether or not another revision depends on them. This is what Alembic's `heads` command
+    /// prints by default, and what `db heads` shows.
+    ///
+    /// [`heads`](Self::heads) is the dependency-aware set (Alembic's
+    /// `heads --resolve-dependencies`, and what the `heads` target designates): it leaves out a
+    /// branch head that another branch depends on, since upgrading to the dependent applies it.
+    ///
+    /// ```
+    /// use outflow::revision::graph::{Revision, RevisionGraph};
+    ///
+    /// // x1 is the head of its branch, and y1 depends on it.
+    /// let graph = RevisionGraph::new([
+    ///     Revision { id: "x1".into(), ..Revision::default() },
+    ///     Revision { id: "y1".into(), depends_on: vec!["x1".into()], ..Revision::default() },
+    /// ])?;
+    /// assert_eq!(graph.versioned_heads(), ["x1", "y1"]);
+    /// assert_eq!(graph.heads(), ["y1"]);
+    /// # Ok::<(), outflow::revision::graph::GraphError>(())
+    /// ```
+    pub fn versioned_heads(&self) -> Vec<&str> {
+        (0..self.len())
+            .filter(|&i| self.nodes[i].children.is_empty())
+            .map(|i| self.id(i))
+            .collect()
+    }
+
+    /// The revisions having `id` as a parent, sorted; empty for an unknown id. Revisions that
+    /// only depend on `id` are not its children.
+    pub fn children(&self, id: &str) -> Vec<&str> {
+        self.find(id)
+            .map(|i| self.ids_of(&self.nodes[i].children))
+            .unwrap_or_default()
+    }
+
+    /// Whether several revisions have `id` as a parent (Alembic's `is_branch_point`, which
+    /// `db branches` lists); false for an unknown id.
+    pub fn is_branch_point(&self, id: &str) -> bool {
+        self.find(id)
+            .is_some_and(|i| self.nodes[i].children.len() > 1)
+    }
+
+    /// Whether `id` has several parents; false for an unknown id.
+    pub fn is_merge_point(&self, id: &str) -> bool {
+        self.find(id).is_some_and(|i| self.is_merge_point_at(i))
+    }
+
+    /// The branch points, sorted, each with its children, sorted: what `db branches` lists.
+    ///
+    /// ```
+    /// use outflow::revision::graph::{Revision, RevisionGraph};
+    ///
+    /// let rev = |id: &str, parents: &[&str]| Revision {
+    ///     id: id.to_string(),
+    ///     down_revisions: parents.iter().map(|p| p.to_string()).collect(),
+    ///     ..Revision::default()
+    /// };
+    /// let graph = RevisionGraph::new([rev("a", &[]), rev("b2", &["a"]), rev("b1", &["a"])])?;
+    /// assert_eq!(graph.branch_points(), [("a", vec!["b1", "b2"])]);
+    /// # Ok::<(), outflow::revision::graph::GraphError>(())
+    /// ```
+    pub fn branch_points(&self) -> Vec<(&str, Vec<&str>)> {
+        (0..self.len())
+            .filter(|&i| self.nodes[i].children.len() > 1)
+            .map(|i| (self.id(i), self.ids_of(&self.nodes[i].children)))
+            .collect()
+    }
+
+    /// The ids of `indices`, borrowed.
+    fn ids_of(&self, indices: &[usize]) -> Vec<&str> {
+        indices.iter().map(|&i| self.id(i)).collect()
+    }
+}
