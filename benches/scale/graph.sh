@@ -36,7 +36,7 @@ python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n 0 --outflow "$REPO" --name "$
 rm -f "$CRATE"/src/revisions/default/zz*.rs
 # Dependencies first, so the timed build is the pipeline crate itself.
 (cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --quiet)
-touch "$CRATE/src/main.rs" "$CRATE"/src/revisions/default/*.rs
+(cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo clean --quiet -p "$NAME")
 t0=$EPOCHREALTIME
 (cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --quiet)
 t1=$EPOCHREALTIME

@@ -236,7 +236,7 @@ async fn refusals_name_what_to_do() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("--empty needs --plugin when several plugins"),
+        err.starts_with("--empty and --head need --plugin when several plugins"),
         "{err}"
     );
     std::fs::write(f.dir.path().join("library/default/bbbb_new.rs"), "//! new").unwrap();

@@ -140,12 +140,20 @@ impl Target {
         }
     }
 
-    /// Removes a SQLite file that holds nothing (a failed first migration created it).
-    pub fn remove_if_empty(&self) {
+    /// Removes a SQLite database that holds no table (a failed first migration created it),
+    /// with its WAL files.
+    pub async fn remove_if_empty(&self) {
         match self {
             Target::Sqlite { path } => {
-                if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
-                    let _ = std::fs::remove_file(path);
+                let Ok(mut db) = sqlite::SqliteDb::open(path, OpenMode::ReadOnly).await else {
+                    return;
+                };
+                let empty = db.is_empty().await.unwrap_or(false);
+                drop(db);
+                if empty {
+                    for suffix in ["", "-wal", "-shm", "-journal"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                    }
                 }
             }
         }

@@ -150,8 +150,8 @@ impl Migrator {
         let existed = self.target.exists();
         let result = self.apply(plan).await;
         if result.is_err() && !existed {
-            // A first revision that failed leaves no empty database file behind.
-            self.target.remove_if_empty();
+            // A first revision that failed leaves no empty database behind.
+            self.target.remove_if_empty().await;
         }
         result
     }

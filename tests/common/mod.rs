@@ -103,6 +103,11 @@ impl Project {
     }
 
     fn copy(from: &Path, name: &str, dependencies: &str) -> Project {
+        // Tests run in parallel and share one target folder: each copy gets its own package
+        // (and binary) name, or one test's build would replace another's binary.
+        static COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let copy = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = &format!("{name}_{}_{copy}", std::process::id());
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join(name);
         copy_dir(from, &dir);
@@ -210,4 +215,33 @@ pub fn introspect(path: &Path) -> outflow::schema::Schema {
                 .unwrap();
         db.introspect().await.unwrap()
     })
+}
+
+impl Drop for Project {
+    /// Each copy has its own binary name: remove what its build left in the shared target folder
+    /// (a debug pipeline binary weighs about 200 MB).
+    fn drop(&mut self) {
+        let debug = self.target_dir().join("debug");
+        let _ = std::fs::remove_file(debug.join(&self.name));
+        let _ = std::fs::remove_file(debug.join(format!("{}.d", self.name)));
+        for folder in ["deps", ".fingerprint", "build", "incremental"] {
+            let Ok(entries) = std::fs::read_dir(debug.join(folder)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{}-", self.name))
+                {
+                    let path = entry.path();
+                    let _ = if path.is_dir() {
+                        std::fs::remove_dir_all(&path)
+                    } else {
+                        std::fs::remove_file(&path)
+                    };
+                }
+            }
+        }
+    }
 }

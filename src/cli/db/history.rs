@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::Label;
-use super::show::labels;
+use super::show::Marks;
 use crate::cli::CliError;
 use crate::revision::load::LoadedRevision;
 use crate::runner::Migrator;
@@ -46,8 +46,9 @@ pub async fn history(
     } else {
         Vec::new()
     };
+    let marks = Marks::new(migrator);
     let line = |id: &str| {
-        let mut text = format!("{id}{}", flags(migrator, id));
+        let mut text = format!("{id}{}", marks.flags(id));
         if args.indicate_current && current.iter().any(|c| c == id) {
             text.push_str(" (current)");
         }
@@ -62,7 +63,7 @@ pub async fn history(
             "{}",
             graph.draw_dot(&|id: &str| format!(
                 "{id}{}\n{}",
-                labels(migrator, id),
+                marks.labels(id),
                 migrator.revisions().get(id).message()
             ))
         );
@@ -74,7 +75,10 @@ pub async fn history(
     };
     for id in ids {
         if verbose {
-            println!("{}", entry(migrator, id, &current, args.indicate_current));
+            println!(
+                "{}",
+                entry(migrator, &marks, id, &current, args.indicate_current)
+            );
         } else {
             let revision = migrator.revisions().get(id);
             let parents = match revision.embedded.down_revision {
@@ -87,27 +91,17 @@ pub async fn history(
     Ok(0)
 }
 
-/// ` (labels) (head) (branchpoint) (mergepoint)`.
-fn flags(migrator: &Migrator, id: &str) -> String {
-    let graph = &migrator.revisions().graph;
-    let mut out = labels(migrator, id);
-    if graph.versioned_heads().contains(&id) {
-        out.push_str(" (head)");
-    }
-    if graph.is_branch_point(id) {
-        out.push_str(" (branchpoint)");
-    }
-    if graph.is_merge_point(id) {
-        out.push_str(" (mergepoint)");
-    }
-    out
-}
-
 /// Alembic's verbose entry: the revision's place in the graph, its file and its header.
-fn entry(migrator: &Migrator, id: &str, current: &[String], indicate_current: bool) -> String {
+fn entry(
+    migrator: &Migrator,
+    marks: &Marks<'_>,
+    id: &str,
+    current: &[String],
+    indicate_current: bool,
+) -> String {
     let graph = &migrator.revisions().graph;
     let revision: &LoadedRevision = migrator.revisions().get(id);
-    let mut out = format!("Rev: {id}{}", flags(migrator, id));
+    let mut out = format!("Rev: {id}{}", marks.flags(id));
     if indicate_current && current.iter().any(|c| c == id) {
         out.push_str(" (current)");
     }
@@ -133,7 +127,7 @@ fn entry(migrator: &Migrator, id: &str, current: &[String], indicate_current: bo
         field("Branches into", graph.children(id));
     }
     field("Also depends on", revision.embedded.depends_on.to_vec());
-    field("Branch names", graph.branch_labels(id));
+    field("Branch names", marks.label_list(id));
     out.push_str(&format!(
         "\nPlugin: {}\nPath: {}\n",
         revision.plugin,
@@ -168,7 +162,10 @@ pub async fn show(migrator: &Migrator, target: &str) -> Result<u8, CliError> {
             found.join(", ")
         )));
     };
-    println!("{}", entry(migrator, id, &current, true));
+    println!(
+        "{}",
+        entry(migrator, &Marks::new(migrator), id, &current, true)
+    );
     let revision = migrator.revisions().get(id);
     for (title, ops) in [
         ("Upgrade", revision.upgrade_ops()),
@@ -188,16 +185,17 @@ pub async fn show(migrator: &Migrator, target: &str) -> Result<u8, CliError> {
 /// `db branches`: each branch point and the revisions it branches into.
 pub fn branches(migrator: &Migrator) -> Result<u8, CliError> {
     let revisions = migrator.revisions();
+    let marks = Marks::new(migrator);
     for (point, children) in revisions.graph.branch_points() {
         println!(
             "{point}{} (branchpoint), {}",
-            labels(migrator, point),
+            marks.labels(point),
             revisions.get(point).message()
         );
         for child in children {
             println!(
                 "    -> {child}{}, {}",
-                flags(migrator, child),
+                marks.flags(child),
                 revisions.get(child).message()
             );
         }

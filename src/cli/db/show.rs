@@ -1,17 +1,57 @@
-//! `db current`, `db heads`.
+//! `db current`, `db heads`, and the marks listings print after revision ids.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use tracing::info;
 
 use crate::cli::CliError;
+use crate::revision::graph::RevisionGraph;
 use crate::runner::Migrator;
 
-/// ` (label, label)` or nothing.
-pub(super) fn labels(migrator: &Migrator, id: &str) -> String {
-    let labels = migrator.revisions().graph.branch_labels(id);
-    if labels.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", labels.join(", "))
+/// What listings print after a revision id, worked out once for the whole graph (asking the
+/// graph revision by revision would be quadratic on long histories).
+pub(super) struct Marks<'a> {
+    labels: BTreeMap<&'a str, Vec<&'a str>>,
+    heads: BTreeSet<&'a str>,
+    graph: &'a RevisionGraph,
+}
+
+impl<'a> Marks<'a> {
+    pub(super) fn new(migrator: &'a Migrator) -> Marks<'a> {
+        let graph = &migrator.revisions().graph;
+        Marks {
+            labels: graph.all_branch_labels(),
+            heads: graph.versioned_heads().into_iter().collect(),
+            graph,
+        }
+    }
+
+    /// The branch labels `id` carries.
+    pub(super) fn label_list(&self, id: &str) -> Vec<&'a str> {
+        self.labels.get(id).cloned().unwrap_or_default()
+    }
+
+    /// ` (label, label)` or nothing.
+    pub(super) fn labels(&self, id: &str) -> String {
+        match self.label_list(id) {
+            labels if labels.is_empty() => String::new(),
+            labels => format!(" ({})", labels.join(", ")),
+        }
+    }
+
+    /// Labels, then ` (head)`, ` (branchpoint)`, ` (mergepoint)` as they apply.
+    pub(super) fn flags(&self, id: &str) -> String {
+        let mut out = self.labels(id);
+        if self.heads.contains(id) {
+            out.push_str(" (head)");
+        }
+        if self.graph.is_branch_point(id) {
+            out.push_str(" (branchpoint)");
+        }
+        if self.graph.is_merge_point(id) {
+            out.push_str(" (mergepoint)");
+        }
+        out
     }
 }
 
@@ -23,6 +63,7 @@ pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliEr
     if rows.is_empty() {
         info!("Database '{}' has no revision applied", migrator.label());
     }
+    let marks = Marks::new(migrator);
     let heads = migrator.revisions().graph.heads();
     for row in &rows {
         let head = if heads.contains(&row.as_str()) {
@@ -30,7 +71,7 @@ pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliEr
         } else {
             ""
         };
-        println!("{row}{}{head}", labels(migrator, row));
+        println!("{row}{}{head}", marks.labels(row));
     }
     if check_heads && rows != heads {
         let show = |ids: Vec<&str>| {
@@ -54,13 +95,14 @@ pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliEr
 /// with `resolve_dependencies`, only those nobody depends on either.
 pub fn heads(migrator: &Migrator, resolve_dependencies: bool) -> Result<u8, CliError> {
     let graph = &migrator.revisions().graph;
+    let marks = Marks::new(migrator);
     let heads = if resolve_dependencies {
         graph.heads()
     } else {
         graph.versioned_heads()
     };
     for head in heads {
-        println!("{head}{} (head)", labels(migrator, head));
+        println!("{head}{} (head)", marks.labels(head));
     }
     Ok(0)
 }

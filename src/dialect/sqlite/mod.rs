@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use sqlparser::dialect::SQLiteDialect;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Connection, Row};
 
 pub use introspect::{Introspected, TableExtras};
@@ -69,6 +69,8 @@ impl Compare for SqliteCompare {
 pub struct SqliteDb {
     conn: SqliteConnection,
     path: PathBuf,
+    /// Version tables known to exist (created once per connection, not once per revision).
+    version_tables: Vec<String>,
 }
 
 impl SqliteDb {
@@ -84,17 +86,30 @@ impl SqliteDb {
                 "it is a directory; point `path:` at a database file".into(),
             ));
         }
-        let options = SqliteConnectOptions::from_str("sqlite://")
+        let mut options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(|e| fail(e.to_string()))?
             .filename(path)
             .read_only(mode == OpenMode::ReadOnly)
             .create_if_missing(mode == OpenMode::ReadWrite);
+        if mode == OpenMode::ReadWrite {
+            // WAL: pipelines read and write the database from several processes at once, and a
+            // revision commits with one sync instead of four. FULL keeps every applied revision
+            // through a power loss.
+            options = options
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                // A rebuild drops and recreates tables: with foreign keys on, dropping a parent
+                // would cascade. This connection only migrates; each step checks the keys
+                // before it commits.
+                .foreign_keys(false);
+        }
         let conn = SqliteConnection::connect_with(&options)
             .await
             .map_err(|e| fail(db_message(&e)))?;
         let mut db = SqliteDb {
             conn,
             path: path.to_path_buf(),
+            version_tables: Vec::new(),
         };
         // Reading the schema catches files that are not databases before anything else runs.
         db.scalar("SELECT count(*) FROM sqlite_master")
@@ -106,6 +121,11 @@ impl SqliteDb {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the database holds no table, index or view at all.
+    pub async fn is_empty(&mut self) -> Result<bool, DbError> {
+        Ok(self.scalar("SELECT count(*) FROM sqlite_master").await? == 0)
     }
 
     /// Every table but those in `skip`.
@@ -155,21 +175,17 @@ impl SqliteDb {
     }
 
     /// Runs one step (a revision's operations and its version-table change) in one
-    /// transaction, with foreign keys off and checked before the commit.
+    /// transaction; foreign keys are off on this connection and checked before the commit.
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
-        exec(&mut self.conn, "PRAGMA foreign_keys = OFF").await?;
-        let result = self.run_step_in_transaction(step).await;
-        let restored = exec(&mut self.conn, "PRAGMA foreign_keys = ON").await;
-        result.and(restored)
-    }
-
-    async fn run_step_in_transaction(&mut self, step: &Step<'_>) -> Result<(), DbError> {
         let mut tx = self
             .conn
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(DbError::query)?;
-        exec(&mut tx, &version_table_ddl(step.version_table)).await?;
+        let created = !self.version_tables.iter().any(|t| t == step.version_table);
+        if created {
+            exec(&mut tx, &version_table_ddl(step.version_table)).await?;
+        }
         let mut planner = Planner::new();
         for op in step.ops {
             if let Some(table) = planner.needs(op) {
@@ -194,7 +210,11 @@ impl SqliteDb {
             version_change(&mut tx, step.version_table, change).await?;
         }
         foreign_key_check(&mut tx, planner.touched()).await?;
-        tx.commit().await.map_err(DbError::query)
+        tx.commit().await.map_err(DbError::query)?;
+        if created {
+            self.version_tables.push(step.version_table.to_string());
+        }
+        Ok(())
     }
 }
 

@@ -5,9 +5,49 @@
 //! `heads` count versioned edges only. The dependency-aware views are
 //! [`RevisionGraph::heads`] and the branch-label rules.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::RevisionGraph;
 
 impl RevisionGraph {
+    /// The branch labels of every revision at once, as [`branch_labels`](Self::branch_labels)
+    /// gives them one by one, in one pass over the graph (for listings of every revision).
+    pub fn all_branch_labels(&self) -> BTreeMap<&str, Vec<&str>> {
+        let own = |i: usize| {
+            self.nodes[i]
+                .revision
+                .branch_labels
+                .iter()
+                .map(String::as_str)
+        };
+        // Down: a revision carries every label its ancestors declare.
+        let mut down: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); self.len()];
+        for &i in &self.topo {
+            let mut labels: BTreeSet<&str> = own(i).collect();
+            for &p in &self.nodes[i].parents {
+                labels.extend(down[p].iter().copied());
+            }
+            down[i] = labels;
+        }
+        // Up: labels declared above reach a revision through a chain without branch or merge
+        // points (the loop of `branch_labels`, computed from the top).
+        let mut up: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); self.len()];
+        for &i in self.topo.iter().rev() {
+            if self.is_real_branch_point_at(i) || self.is_merge_point_at(i) {
+                continue;
+            }
+            let mut labels: BTreeSet<&str> = own(i).collect();
+            let node = &self.nodes[i];
+            if let ([child], true) = (node.children.as_slice(), node.dependents.is_empty()) {
+                labels.extend(up[*child].iter().copied());
+            }
+            up[i] = labels;
+        }
+        (0..self.len())
+            .map(|i| (self.id(i), down[i].union(&up[i]).copied().collect()))
+            .collect()
+    }
+
     /// The versioned heads, sorted: revisions that are nobody's parent (`down_revisions`),
     /// whether or not another revision depends on them. This is what Alembic's `heads` command
     /// prints by default, and what `db heads` shows.

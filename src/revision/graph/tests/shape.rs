@@ -76,3 +76,26 @@ fn branch_points_list_their_children() {
             .is_empty()
     );
 }
+
+#[test]
+fn all_branch_labels_agree_with_branch_labels() {
+    let graphs = [
+        labelled(),
+        RevisionGraph::new(crate::revision::graph::fixtures::branchy()).unwrap(),
+        graph([
+            r("a", &[]).labels(&["x"]),
+            r("b", &["a"]),
+            r("c", &["b"]).labels(&["y"]),
+            r("d", &["b"]),
+            r("e", &["c", "d"]).labels(&["z"]),
+            r("f", &["e"]).deps(&["a"]),
+        ]),
+    ];
+    for g in graphs {
+        let all = g.all_branch_labels();
+        assert_eq!(all.len(), g.len());
+        for id in g.topological() {
+            assert_eq!(all[id], g.branch_labels(id), "{id}");
+        }
+    }
+}
