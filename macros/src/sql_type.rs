@@ -55,6 +55,7 @@ impl ToTokens for SqlType {
             Type::Blob => quote!(#ty::Blob),
             Type::Json => quote!(#ty::Json),
             Type::Uuid => quote!(#ty::Uuid),
+            Type::Enum { name, values } => quote!(#ty::enumeration(#name, [#(#values),*])),
             Type::Raw(spelling) => quote!(#ty::raw(#spelling)),
         });
     }

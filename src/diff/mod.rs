@@ -3,17 +3,20 @@
 //! It is a pure function over values and knows no SQL: the dialect only answers "are these the
 //! same?" through [`Compare`]. The operations come in an order every server accepts:
 //!
+//! 0. enum types created or relabelled (columns of a new type need it first);
 //! 1. foreign keys removed from surviving tables (so their targets can go);
 //! 2. other constraints and indexes removed from surviving tables;
 //! 3. tables dropped, children before parents;
 //! 4. tables created, parents before children (foreign keys that close a cycle are left out);
 //! 5. per surviving table, in name order: columns added or altered (in the model's column
 //!    order), columns dropped, the comment, then constraints and indexes added;
-//! 6. foreign keys added, including the ones left out in step 4.
+//! 6. foreign keys added, including the ones left out in step 4;
+//! 7. enum types no column uses any more, dropped.
 //!
 //! The downgrade is the reverse of this list, which is again a valid order.
 
 mod compare;
+mod enums;
 mod order;
 mod table;
 
@@ -52,7 +55,8 @@ pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operat
         })
         .collect();
 
-    let mut ops = Vec::new();
+    let (enums_first, enums_last) = enums::enum_ops(current, desired);
+    let mut ops = enums_first;
     for c in &changes {
         ops.extend(c.drop_foreign_keys.iter().cloned());
     }
@@ -92,6 +96,7 @@ pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operat
                 constraint: Constraint::ForeignKey((*fk).clone()),
             }),
     );
+    ops.extend(enums_last);
     ops
 }
 

@@ -151,6 +151,45 @@ fn cycles_are_created_then_closed() {
     assert!(matches!(&ops[0], Operation::CreateTable(t) if t.foreign_keys.is_empty()));
 }
 
+#[test]
+fn enum_types_are_created_first_and_dropped_last() {
+    let state = |labels: &[&str]| Type::enumeration("state", labels.iter().copied());
+    let with = |labels: &[&str]| {
+        Schema::from_tables([table("job")
+            .column(column("id", Type::Integer).not_null())
+            .column(column("state", state(labels)))])
+    };
+    let ops = diff(&Schema::new(), &with(&["a", "b"]), &Exact);
+    assert_eq!(
+        describe(&ops),
+        [
+            "create enum type 'state' ('a', 'b')",
+            "create table 'job' (2 columns)"
+        ]
+    );
+    let back = diff(&with(&["a", "b"]), &Schema::new(), &Exact);
+    assert_eq!(
+        describe(&back),
+        ["drop table 'job'", "drop enum type 'state'"]
+    );
+    let grown = diff(&with(&["a", "b"]), &with(&["a", "b", "c"]), &Exact);
+    assert_eq!(
+        describe(&grown),
+        [
+            "alter enum type 'state': ('a', 'b', 'c') (was ('a', 'b'))",
+            "alter column 'job.state': type enum state ('a', 'b', 'c') (was enum state ('a', 'b'))",
+        ]
+    );
+    // MySQL's columns carry labels but no type name: the type still exists.
+    let mut unnamed = with(&["a", "b"]);
+    unnamed.table_mut("job").unwrap().columns[1].ty = Type::enumeration("", ["a", "b"]);
+    let ops = diff(&unnamed, &with(&["a", "b"]), &Exact);
+    assert!(
+        ops.iter().all(|op| !op.to_string().contains("enum type")),
+        "{ops:?}"
+    );
+}
+
 /// A dialect that ignores comments and type spellings, to check the hooks are honoured.
 struct Lenient;
 

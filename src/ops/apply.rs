@@ -118,7 +118,22 @@ impl Operation {
             SetTableComment { table, comment, .. } => {
                 table_mut(schema, table)?.comment = comment.clone()
             }
-            Execute { .. } => {}
+            AlterEnum { name, values, .. } => {
+                // Columns follow their type, as on PostgreSQL.
+                let names: Vec<String> = schema.table_names().map(str::to_owned).collect();
+                for table in names {
+                    let t = schema.table_mut(&table).expect("listed table exists");
+                    for c in &mut t.columns {
+                        if let crate::schema::Type::Enum { name: n, values: v } = &mut c.ty
+                            && n == name
+                        {
+                            *v = values.clone();
+                        }
+                    }
+                }
+            }
+            // Enum types live in the columns that use them; raw SQL is unknown until it runs.
+            Execute { .. } | CreateEnum { .. } | DropEnum { .. } => {}
         }
         Ok(())
     }

@@ -78,6 +78,21 @@ impl fmt::Display for Operation {
             } => {
                 write!(f, "remove comment on table '{table}'")
             }
+            CreateEnum { name, values } => {
+                write!(f, "create enum type '{name}' ({})", labels(values))
+            }
+            DropEnum { name, .. } => write!(f, "drop enum type '{name}'"),
+            AlterEnum {
+                name,
+                values,
+                previous,
+            } => {
+                write!(f, "alter enum type '{name}': ({})", labels(values))?;
+                match previous {
+                    Some(old) => write!(f, " (was ({}))", labels(old)),
+                    None => Ok(()),
+                }
+            }
             Execute { sql, dialect } => {
                 let first = sql.lines().next().unwrap_or("").trim();
                 match dialect {
@@ -87,6 +102,14 @@ impl fmt::Display for Operation {
             }
         }
     }
+}
+
+fn labels(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn column_summary(column: &Column) -> String {

@@ -170,6 +170,30 @@ pub enum Operation {
         /// The old comment, when known (`Some(None)`: there was none).
         previous: Option<Option<String>>,
     },
+    /// Create an enum type (PostgreSQL; the other dialects keep labels in the columns).
+    CreateEnum {
+        /// Type name.
+        name: String,
+        /// Labels, in order.
+        values: Vec<String>,
+    },
+    /// Drop an enum type; `values` are its labels, when known.
+    DropEnum {
+        /// Type name.
+        name: String,
+        /// What is dropped (makes the operation reversible).
+        values: Option<Vec<String>>,
+    },
+    /// Change an enum type's labels. Columns of the type change with it (the differ also emits
+    /// their `AlterColumn`, for the dialects that keep labels in columns).
+    AlterEnum {
+        /// Type name.
+        name: String,
+        /// The new labels, in order.
+        values: Vec<String>,
+        /// The old labels, when known (makes it reversible).
+        previous: Option<Vec<String>>,
+    },
     /// Run SQL as given, on every dialect or on one.
     Execute {
         /// The statement(s).
@@ -268,6 +292,27 @@ impl Operation {
                     missing("the dropped constraint's definition is not recorded")
                 })?,
             },
+            CreateEnum { name, values } => DropEnum {
+                name: name.clone(),
+                values: Some(values.clone()),
+            },
+            DropEnum { name, values } => CreateEnum {
+                name: name.clone(),
+                values: values
+                    .clone()
+                    .ok_or_else(|| missing("the dropped type's labels are not recorded"))?,
+            },
+            AlterEnum {
+                name,
+                values,
+                previous,
+            } => AlterEnum {
+                name: name.clone(),
+                values: previous
+                    .clone()
+                    .ok_or_else(|| missing("the type's previous labels are not recorded"))?,
+                previous: Some(values.clone()),
+            },
             SetTableComment {
                 table,
                 comment,
@@ -303,7 +348,7 @@ impl Operation {
             | AddConstraint { table, .. }
             | DropConstraint { table, .. }
             | SetTableComment { table, .. } => Some(table),
-            Execute { .. } => None,
+            Execute { .. } | CreateEnum { .. } | DropEnum { .. } | AlterEnum { .. } => None,
         }
     }
 

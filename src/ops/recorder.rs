@@ -200,6 +200,44 @@ impl Operations {
         });
     }
 
+    /// Creates an enum type (a named type on PostgreSQL; nothing on the dialects that keep the
+    /// labels in the columns).
+    pub fn create_enum<I>(&mut self, name: &str, values: I)
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let values = values.into_iter().map(Into::into).collect();
+        self.push(Operation::CreateEnum {
+            name: name.into(),
+            values,
+        });
+    }
+
+    /// Drops an enum type.
+    pub fn drop_enum(&mut self, name: &str) {
+        self.push(Operation::DropEnum {
+            name: name.into(),
+            values: None,
+        });
+    }
+
+    /// Sets an enum type's labels. On PostgreSQL the type changes and its columns with it; on
+    /// MySQL and SQLite the labels live in the columns, so a revision also alters each column
+    /// (generated revisions do).
+    pub fn alter_enum<I>(&mut self, name: &str, values: I)
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        let values = values.into_iter().map(Into::into).collect();
+        self.push(Operation::AlterEnum {
+            name: name.into(),
+            values,
+            previous: None,
+        });
+    }
+
     /// Runs SQL as written, on every dialect. Prefer the schema operations: raw SQL is opaque
     /// to `--sql` replay and has no automatic reverse.
     pub fn execute(&mut self, sql: &str) {

@@ -96,6 +96,18 @@ pub enum SchemaError {
         /// Referenced column count.
         ref_columns: usize,
     },
+    /// Two columns use one enum type with different labels.
+    #[error(
+        "enum type '{name}' has different labels in '{first}' and '{second}'; give them one list (or two type names)"
+    )]
+    EnumConflict {
+        /// The type.
+        name: String,
+        /// One column.
+        first: String,
+        /// The other.
+        second: String,
+    },
     /// A type's parameters are out of range.
     #[error(
         "table '{table}': column '{column}' has type {ty}, whose size is out of range: {reason}"
@@ -114,8 +126,28 @@ pub enum SchemaError {
 
 pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
     let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut enums: BTreeMap<&str, (&Vec<String>, String)> = BTreeMap::new();
     for table in schema.tables() {
         table.validate()?;
+        for c in &table.columns {
+            let Type::Enum { name, values } = &c.ty else {
+                continue;
+            };
+            let here = format!("{}.{}", table.name, c.name);
+            match enums.get(name.as_str()) {
+                Some((first, there)) if *first != values => {
+                    return Err(SchemaError::EnumConflict {
+                        name: name.clone(),
+                        first: there.clone(),
+                        second: here,
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    enums.insert(name, (values, here));
+                }
+            }
+        }
         for index in &table.indexes {
             if owners.insert(&index.name, &table.name).is_some() {
                 return Err(SchemaError::DuplicateName {

@@ -56,6 +56,15 @@ pub enum Type {
     Json,
     /// UUID.
     Uuid,
+    /// Text limited to a list of labels: a named type on PostgreSQL (`CREATE TYPE ... AS
+    /// ENUM`), an `ENUM(...)` column on MySQL, a `CHECK (... IN (...))` on SQLite. Columns
+    /// of one enum share its name; the order of the labels is the order of the type.
+    Enum {
+        /// The type's name (PostgreSQL's type; kept in SQLite's check constraint name).
+        name: String,
+        /// The labels, in order.
+        values: Vec<String>,
+    },
     /// A type given verbatim in the dialect's own spelling (the escape hatch).
     Raw(String),
 }
@@ -64,6 +73,24 @@ impl Type {
     /// A raw, dialect-specific type spelled as the database expects it.
     pub fn raw(spelling: impl Into<String>) -> Type {
         Type::Raw(spelling.into())
+    }
+
+    /// An enum type called `name` with these labels, in order.
+    ///
+    /// ```
+    /// use outflow_types::Type;
+    /// let state = Type::enumeration("state", ["pending", "running"]);
+    /// assert_eq!(state.to_string(), "enum state ('pending', 'running')");
+    /// ```
+    pub fn enumeration<I>(name: impl Into<String>, values: I) -> Type
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        Type::Enum {
+            name: name.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        }
     }
 
     /// Whether this is one of the integer types.
@@ -81,6 +108,13 @@ impl Type {
             }
             Type::Varchar(0) | Type::Char(0) => Some("a varchar/char length must be at least 1"),
             Type::Raw(spelling) if spelling.trim().is_empty() => Some("a raw type cannot be blank"),
+            Type::Enum { name, .. } if name.trim().is_empty() => Some("an enum needs a name"),
+            Type::Enum { values, .. } if values.is_empty() => {
+                Some("an enum needs at least one label")
+            }
+            Type::Enum { values, .. } if has_duplicates(values) => {
+                Some("an enum's labels must differ")
+            }
             _ => None,
         }
     }
@@ -106,6 +140,11 @@ impl Type {
             (Varchar(_) | Char(_), Text) => true,
             (Uuid | Date | Time | Timestamp | TimestampTz | Json, Text) => true,
             (Timestamp, TimestampTz) => true,
+            // New labels only add values; removing or reordering is narrowing.
+            (Enum { values: old, .. }, Enum { values: new, .. }) => {
+                old.iter().all(|v| new.contains(v))
+            }
+            (Enum { .. }, Text) => true,
             _ => false,
         };
         !widening
@@ -140,9 +179,21 @@ impl fmt::Display for Type {
             Type::Blob => f.write_str("blob"),
             Type::Json => f.write_str("json"),
             Type::Uuid => f.write_str("uuid"),
+            Type::Enum { name, values } => {
+                let labels: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("'{}'", v.replace('\'', "''")))
+                    .collect();
+                write!(f, "enum {name} ({})", labels.join(", "))
+            }
             Type::Raw(s) => write!(f, "raw({s})"),
         }
     }
+}
+
+fn has_duplicates(values: &[String]) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    !values.iter().all(|v| seen.insert(v))
 }
 
 /// The portable spellings, for messages.
@@ -214,6 +265,13 @@ impl Serialize for Type {
                 map.serialize_entry("raw", spelling)?;
                 map.end()
             }
+            Type::Enum { name, values } => {
+                use serde::ser::SerializeMap;
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("enum", name)?;
+                map.serialize_entry("values", values)?;
+                map.end()
+            }
             portable => serializer.collect_str(portable),
         }
     }
@@ -225,11 +283,19 @@ impl<'de> Deserialize<'de> for Type {
         #[serde(untagged)]
         enum Repr {
             Portable(String),
-            Raw { raw: String },
+            Raw {
+                raw: String,
+            },
+            Enum {
+                #[serde(rename = "enum")]
+                name: String,
+                values: Vec<String>,
+            },
         }
         match Repr::deserialize(deserializer)? {
             Repr::Portable(text) => text.parse().map_err(serde::de::Error::custom),
             Repr::Raw { raw } => Ok(Type::Raw(raw)),
+            Repr::Enum { name, values } => Ok(Type::Enum { name, values }),
         }
     }
 }
@@ -296,6 +362,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("unknown column type 'intgr'"), "{err}");
+    }
+
+    #[test]
+    fn yaml_form_of_enums() {
+        let state = Type::enumeration("state", ["pending", "it's"]);
+        let yaml = yaml_serde::to_string(&state).unwrap();
+        assert_eq!(yaml, "enum: state\nvalues:\n- pending\n- it's\n");
+        assert_eq!(yaml_serde::from_str::<Type>(&yaml).unwrap(), state);
+        assert_eq!(state.to_string(), "enum state ('pending', 'it''s')");
+        assert_eq!(
+            Type::enumeration("e", Vec::<String>::new()).size_problem(),
+            Some("an enum needs at least one label")
+        );
+        assert_eq!(
+            Type::enumeration("e", ["a", "a"]).size_problem(),
+            Some("an enum's labels must differ")
+        );
+        assert!(!Type::enumeration("e", ["a"]).narrows_to(&Type::enumeration("e", ["a", "b"])));
+        assert!(Type::enumeration("e", ["a", "b"]).narrows_to(&Type::enumeration("e", ["a"])));
     }
 
     #[test]

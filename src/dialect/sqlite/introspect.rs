@@ -8,7 +8,7 @@ use sqlx::{Row, SqliteConnection};
 use super::{ddl, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique, naming,
+    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique, naming,
 };
 
 const TABLES: &str = r"SELECT m.name AS table_name, m.sql AS create_sql FROM sqlite_master m
@@ -323,6 +323,45 @@ async fn read_triggers(
     Ok(())
 }
 
+/// The enum a check `en_<column>_<type> CHECK (<column> IN ('a', ...))` on a TEXT column
+/// stands for (see `render::column_def`).
+fn enum_check(table: &Table, name: &str, expr: &str) -> Option<(String, Type)> {
+    use sqlparser::ast::{Expr, InTarget, Value};
+    let Some(Expr::In {
+        expr: subject,
+        target: InTarget::List(list),
+        negated: false,
+        ..
+    }) = crate::dialect::expr::parse(&sqlparser::dialect::SQLiteDialect {}, expr)
+    else {
+        return None;
+    };
+    let Expr::Identifier(ident) = *subject else {
+        return None;
+    };
+    let column = table
+        .column_named(&ident.value)
+        .filter(|c| c.ty == Type::Text)?;
+    let enum_name = name.strip_prefix(&format!("en_{}_", column.name))?;
+    let values = list
+        .iter()
+        .map(|item| match item {
+            Expr::Value(v) => match &v.value {
+                Value::SingleQuotedString(s) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some((
+        column.name.clone(),
+        Type::Enum {
+            name: enum_name.to_string(),
+            values,
+        },
+    ))
+}
+
 /// Fills in names, checks and AUTOINCREMENT from the parsed DDL; unnamed objects get the
 /// convention's name (SQLite keeps no name for them, so nothing depends on one).
 fn finish(mut r: Raw) -> (Table, TableExtras) {
@@ -360,6 +399,10 @@ fn finish(mut r: Raw) -> (Table, TableExtras) {
     }
     let mut unnamed = 0;
     for (name, expr) in ddl.checks {
+        if let Some((column, ty)) = name.as_deref().and_then(|n| enum_check(t, n, &expr)) {
+            t.column_named_mut(&column).expect("found in the table").ty = ty;
+            continue;
+        }
         let name = name.unwrap_or_else(|| {
             unnamed += 1;
             naming::check(&t.name, &unnamed.to_string())

@@ -108,6 +108,14 @@ impl Planner {
             out.push(sql.clone());
             return Ok(out);
         }
+        if matches!(
+            op,
+            Operation::CreateEnum { .. } | Operation::DropEnum { .. } | Operation::AlterEnum { .. }
+        ) {
+            // SQLite keeps an enum's labels in its columns' checks; the columns' own
+            // operations change them.
+            return Ok(Vec::new());
+        }
         let table = op
             .table()
             .expect("every other operation names a table")
@@ -269,9 +277,13 @@ fn direct(op: &Operation) -> Vec<String> {
         DropIndex { name, .. } => vec![format!("DROP INDEX {}", Q.ident(name))],
         // SQLite stores no comments; comment-only changes have nothing to run.
         SetTableComment { .. } | AlterColumn { .. } => Vec::new(),
-        DropColumn { .. } | AddConstraint { .. } | DropConstraint { .. } | Execute { .. } => {
-            unreachable!("rebuilt or handled before")
-        }
+        DropColumn { .. }
+        | AddConstraint { .. }
+        | DropConstraint { .. }
+        | Execute { .. }
+        | CreateEnum { .. }
+        | DropEnum { .. }
+        | AlterEnum { .. } => unreachable!("rebuilt or handled before"),
     }
 }
 

@@ -4,8 +4,8 @@ use sqlparser::dialect::SQLiteDialect;
 
 use super::types;
 use crate::dialect::expr;
-use crate::dialect::sql::Quote;
-use crate::schema::{Column, ForeignKey, Index, Table};
+use crate::dialect::sql::{Quote, literal};
+use crate::schema::{Column, ForeignKey, Index, Table, Type};
 
 const Q: Quote = Quote::Double;
 
@@ -33,7 +33,22 @@ pub(crate) fn column_def(table: &Table, column: &Column) -> String {
             Q.ident(name)
         ));
     }
+    if let Type::Enum { name, values } = &column.ty {
+        let labels: Vec<String> = values.iter().map(|v| literal(v)).collect();
+        out.push_str(&format!(
+            " CONSTRAINT {} CHECK ({} IN ({}))",
+            Q.ident(&enum_check_name(&column.name, name)),
+            Q.ident(&column.name),
+            labels.join(", ")
+        ));
+    }
     out
+}
+
+/// The name of the check holding an enum column's labels: `en_<column>_<type>`, which
+/// introspection reads the type's name back from.
+pub(crate) fn enum_check_name(column: &str, enum_name: &str) -> String {
+    format!("en_{column}_{enum_name}")
 }
 
 /// The default as a `DEFAULT` clause wants it: bare when constant, else in parentheses.

@@ -9,6 +9,10 @@ fn every_kind() -> Schema {
     let parent = table("parent")
         .column(column("id", Type::BigInt).not_null().autoincrement())
         .column(column("code", Type::Char(3)).not_null())
+        .column(column(
+            "state",
+            Type::enumeration("state", ["pending", "it's"]),
+        ))
         .primary_key("pk_parent", ["id"])
         .unique("uq_parent_code", ["code"])
         .comment("parents");
@@ -36,6 +40,11 @@ fn every_kind() -> Schema {
         .column(column("odd", Type::raw("MEDIUMTEXT")))
         .column(column("parent_id", Type::BigInt))
         .column(column("parent_code", Type::Char(3)))
+        .column(
+            column("state", Type::enumeration("state", ["pending", "it's"]))
+                .not_null()
+                .default("'pending'"),
+        )
         .primary_key("pk_child", ["id"])
         .unique("uq_child_name_day", ["name", "day"])
         .index("ix_child_created", ["created"])
@@ -89,6 +98,50 @@ async fn a_model_of_every_kind_reads_back_equal() {
     assert_eq!(child.checks.len(), 2);
     assert_eq!(child.foreign_keys[1].on_delete, Action::Cascade);
     assert!(live.table("parent").unwrap().columns[0].autoincrement);
+}
+
+#[tokio::test]
+async fn enum_labels_change_with_a_rebuild_and_keep_rows() {
+    let (_dir, mut db) = fresh().await;
+    let before = every_kind();
+    apply(&mut db, &diff(&Schema::new(), &before, &SqliteCompare)).await;
+    sqlx::query("INSERT INTO parent (code, state) VALUES ('abc', 'it''s')")
+        .execute(&mut db.conn)
+        .await
+        .unwrap();
+    let mut after = before.clone();
+    for t in ["parent", "child"] {
+        let c = after
+            .table_mut(t)
+            .unwrap()
+            .column_named_mut("state")
+            .unwrap();
+        c.ty = Type::enumeration("state", ["pending", "it's", "done"]);
+    }
+    let ops = diff(&before, &after, &SqliteCompare);
+    assert_eq!(
+        ops[0].to_string(),
+        "alter enum type 'state': ('pending', 'it''s', 'done') (was ('pending', 'it''s'))"
+    );
+    apply(&mut db, &ops).await;
+    assert!(diff(&read(&mut db).await, &after, &SqliteCompare).is_empty());
+    sqlx::query("INSERT INTO parent (code, state) VALUES ('def', 'done')")
+        .execute(&mut db.conn)
+        .await
+        .unwrap();
+    let bad = sqlx::query("INSERT INTO parent (code, state) VALUES ('ghi', 'nope')")
+        .execute(&mut db.conn)
+        .await;
+    assert!(
+        bad.unwrap_err()
+            .to_string()
+            .contains("CHECK constraint failed")
+    );
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM parent")
+        .fetch_one(&mut db.conn)
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
 }
 
 #[tokio::test]

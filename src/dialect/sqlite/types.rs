@@ -27,6 +27,8 @@ pub(crate) fn render(ty: &Type) -> String {
         Type::Blob => "BLOB".into(),
         Type::Json => "JSON".into(),
         Type::Uuid => "UUID".into(),
+        // The labels are a CHECK constraint of the column (see `render`).
+        Type::Enum { .. } => "TEXT".into(),
         Type::Raw(spelling) => spelling.trim().to_string(),
     }
 }
@@ -74,6 +76,10 @@ pub(crate) fn parse(declared: &str) -> Type {
 
 /// The normal form used to compare types: what the type reads back as once created.
 pub(crate) fn normal(ty: &Type) -> Type {
+    if let Type::Enum { .. } = ty {
+        // Read back from the column's check (see `render::column_def`), labels and name.
+        return ty.clone();
+    }
     match parse(&render(ty)) {
         Type::Raw(spelling) => Type::Raw(
             spelling

@@ -60,6 +60,9 @@ pub(crate) fn ty(ty: &Type) -> Expr {
         Type::Blob => atom("Type::Blob"),
         Type::Json => atom("Type::Json"),
         Type::Uuid => atom("Type::Uuid"),
+        Type::Enum { name, values } => {
+            call("Type::enumeration", vec![string(name), strings(values)])
+        }
         Type::Raw(spelling) => call("Type::raw", vec![string(spelling)]),
     }
 }
@@ -215,6 +218,11 @@ pub(crate) fn operation(op: &Operation) -> Expr {
                 None => atom("None"),
             };
             op_call("set_table_comment", vec![string(table), value])
+        }
+        CreateEnum { name, values } => op_call("create_enum", vec![string(name), strings(values)]),
+        DropEnum { name, .. } => op_call("drop_enum", vec![string(name)]),
+        AlterEnum { name, values, .. } => {
+            op_call("alter_enum", vec![string(name), strings(values)])
         }
         Execute { sql, dialect: None } => op_call("execute", vec![string(sql)]),
         Execute {
