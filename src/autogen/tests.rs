@@ -116,7 +116,10 @@ impl Fixture {
 
     async fn exec(&self, sql: &'static str) {
         let target = self.config.database("default").unwrap();
-        let Database::Sqlite(db) = &mut Database::open(target, OpenMode::ReadWrite).await.unwrap();
+        let Database::Sqlite(db) = &mut Database::open(target, OpenMode::ReadWrite).await.unwrap()
+        else {
+            panic!("the fixture is SQLite");
+        };
         db.execute_raw(sql).await.unwrap();
     }
 }

@@ -2,17 +2,20 @@
 //! runner drives, one module per database. Dialects know operations and schemas, never the
 //! revision graph.
 
+mod database;
 pub(crate) mod expr;
+pub mod mysql;
+pub mod postgres;
 pub mod sql;
 pub mod sqlite;
+mod target;
 
-use std::path::PathBuf;
+pub use database::{Database, compare_for};
+pub use target::{ServerTarget, Target, redact};
 
-use crate::diff::Compare;
 pub use crate::ops::DialectName;
-use crate::ops::Operation;
+use crate::ops::{ApplyError, Operation};
 pub use crate::revision::VersionChange;
-use crate::schema::Schema;
 
 /// The table that records which revisions are applied (one row per applied head).
 pub const VERSION_TABLE: &str = "outflow_version";
@@ -42,7 +45,7 @@ pub enum DbError {
     },
     /// The dialect cannot make the change.
     #[error(transparent)]
-    Plan(Box<sqlite::PlanError>),
+    Plan(Box<PlanError>),
     /// A foreign key no longer holds after the change.
     #[error(
         "foreign key check failed: a row of '{child}'{} references a missing row of '{parent}'; \
@@ -83,8 +86,40 @@ fn summary(sql: &str) -> String {
     }
 }
 
-impl From<sqlite::PlanError> for DbError {
-    fn from(e: sqlite::PlanError) -> DbError {
+/// A change a dialect cannot make as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    /// The table holds something the schema model does not, which the change would lose.
+    #[error(
+        "table '{table}' cannot be rebuilt safely: {reason}; make this change with op.execute(...)"
+    )]
+    Unsupported {
+        /// Table.
+        table: String,
+        /// What is not supported.
+        reason: String,
+    },
+    /// The operation does not fit the table as it is.
+    #[error("{operation}: {source}")]
+    Apply {
+        /// The operation.
+        operation: String,
+        /// Why it does not fit.
+        source: ApplyError,
+    },
+    /// The dialect has no way to do this.
+    #[error("{operation}: {reason}")]
+    Impossible {
+        /// The operation.
+        operation: String,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+}
+
+impl From<PlanError> for DbError {
+    fn from(e: PlanError) -> DbError {
         DbError::Plan(Box::new(e))
     }
 }
@@ -113,115 +148,4 @@ pub struct Step<'a> {
     pub version: &'a [VersionChange],
     /// The version table.
     pub version_table: &'a str,
-}
-
-/// Where a database is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// A SQLite file.
-    Sqlite {
-        /// The file.
-        path: PathBuf,
-    },
-}
-
-impl Target {
-    /// The dialect.
-    pub fn dialect(&self) -> DialectName {
-        match self {
-            Target::Sqlite { .. } => DialectName::Sqlite,
-        }
-    }
-
-    /// A description safe to print (no password).
-    pub fn display(&self) -> String {
-        match self {
-            Target::Sqlite { path } => path.display().to_string(),
-        }
-    }
-
-    /// Removes a SQLite database that holds no table (a failed first migration created it),
-    /// with its WAL files.
-    pub async fn remove_if_empty(&self) {
-        match self {
-            Target::Sqlite { path } => {
-                let Ok(mut db) = sqlite::SqliteDb::open(path, OpenMode::ReadOnly).await else {
-                    return;
-                };
-                let empty = db.is_empty().await.unwrap_or(false);
-                drop(db);
-                if empty {
-                    for suffix in ["", "-wal", "-shm", "-journal"] {
-                        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether the database exists yet (a missing SQLite file is an empty database).
-    pub fn exists(&self) -> bool {
-        match self {
-            Target::Sqlite { path } => path.exists(),
-        }
-    }
-}
-
-/// An open database of any dialect.
-#[derive(Debug)]
-pub enum Database {
-    /// SQLite.
-    Sqlite(sqlite::SqliteDb),
-}
-
-impl Database {
-    /// Opens `target`.
-    pub async fn open(target: &Target, mode: OpenMode) -> Result<Database, DbError> {
-        match target {
-            Target::Sqlite { path } => {
-                Ok(Database::Sqlite(sqlite::SqliteDb::open(path, mode).await?))
-            }
-        }
-    }
-
-    /// The dialect.
-    pub fn dialect(&self) -> DialectName {
-        match self {
-            Database::Sqlite(_) => DialectName::Sqlite,
-        }
-    }
-
-    /// The dialect's normal form for comparisons.
-    pub fn compare(&self) -> &'static dyn Compare {
-        compare_for(self.dialect())
-    }
-
-    /// Every table but the version table.
-    pub async fn introspect(&mut self) -> Result<Schema, DbError> {
-        match self {
-            Database::Sqlite(db) => Ok(db.introspect(&[VERSION_TABLE]).await?.schema),
-        }
-    }
-
-    /// The applied heads (rows of the version table); empty when it does not exist.
-    pub async fn current_heads(&mut self) -> Result<Vec<String>, DbError> {
-        match self {
-            Database::Sqlite(db) => Ok(db.version_rows(VERSION_TABLE).await?.unwrap_or_default()),
-        }
-    }
-
-    /// Runs one step in one transaction.
-    pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
-        match self {
-            Database::Sqlite(db) => db.run_step(step).await,
-        }
-    }
-}
-
-/// The normal form used to compare schemas of `dialect`.
-pub fn compare_for(dialect: DialectName) -> &'static dyn Compare {
-    match dialect {
-        DialectName::Sqlite => &sqlite::SqliteCompare,
-        DialectName::Postgres | DialectName::Mysql => &crate::diff::Exact,
-    }
 }

@@ -15,10 +15,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, Sq
 use sqlx::{AssertSqlSafe, Connection, Row};
 
 pub use introspect::{Introspected, TableExtras};
-pub use plan::{PlanError, Planner};
+pub use plan::Planner;
 
 use super::sql::Quote;
-use super::{DbError, OpenMode, Step, VersionChange, expr};
+use super::{DbError, OpenMode, PlanError, Step, VersionChange, expr};
 use crate::diff::Compare;
 use crate::schema::{Column, Table, Type};
 

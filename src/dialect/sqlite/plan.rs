@@ -18,8 +18,8 @@ use sqlparser::dialect::SQLiteDialect;
 
 use super::introspect::TableExtras;
 use super::render;
-use crate::dialect::expr;
 use crate::dialect::sql::Quote;
+use crate::dialect::{PlanError, expr};
 use crate::ops::{DialectName, Operation};
 use crate::schema::{Schema, Table};
 
@@ -27,29 +27,6 @@ const Q: Quote = Quote::Double;
 
 /// Prefix of the temporary table a rebuild creates.
 pub(crate) const REBUILD_PREFIX: &str = "_outflow_new_";
-
-/// A change SQLite cannot make faithfully.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PlanError {
-    /// The table holds something the schema model does not, which a rebuild would lose.
-    #[error(
-        "table '{table}' cannot be rebuilt safely: {reason}; make this change with op.execute(...)"
-    )]
-    Unsupported {
-        /// Table.
-        table: String,
-        /// What is not supported.
-        reason: String,
-    },
-    /// The operation does not fit the table as it is.
-    #[error("{operation}: {source}")]
-    Apply {
-        /// The operation.
-        operation: String,
-        /// Why it does not fit.
-        source: crate::ops::ApplyError,
-    },
-}
 
 #[derive(Debug)]
 struct Pending {

@@ -7,11 +7,33 @@
 //!     path: outflow.db
 //! ```
 //!
+//! Servers are written as in Outflow, or with a URL:
+//!
+//! ```yaml
+//! databases:
+//!   default:
+//!     dialect: postgresql          # or mysql (MySQL and MariaDB)
+//!     address: localhost:5432      # host[:port]
+//!     database: outflow_tuto
+//!     admin: pipeadmin:${ADMIN_PASSWORD}   # migrations connect as admin
+//!     user: pipeuser:${USER_PASSWORD}      # the pipeline connects as user
+//!     schema: public               # PostgreSQL only
+//!   other:
+//!     dialect: postgresql
+//!     url: postgres://pipeadmin:${ADMIN_PASSWORD}@db.example:5432/other
+//! ```
+//!
+//! `${NAME}` in any value is replaced by the environment variable `NAME` (an error when it is
+//! not set). `OUTFLOW_DATABASE_URL` replaces the `default` entry and
+//! `OUTFLOW_DATABASE_URL_<LABEL>` any other (label upper-cased, other characters as `_`), with
+//! an sqlx URL (`sqlite://`, `postgres://`, `mysql://`, `mariadb://`).
+//!
 //! The pipeline root is `--root`, else `OUTFLOW_ROOT`, else the current directory. The file is
 //! `--config`, else `OUTFLOW_CONFIG_PATH`, else `<root>/config.yml`; without one every label
 //! is missing but `default`, which is always there: SQLite `outflow.db` in the root unless the
-//! file says otherwise. Relative paths resolve against the root. Keys other than `databases`
-//! belong to the pipeline and are kept as they are.
+//! file or the environment says otherwise. Relative paths resolve against the root. Keys other
+//! than `databases` belong to the pipeline and are kept as they are. Passwords never appear in
+//! messages.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,6 +73,14 @@ pub enum ConfigError {
         /// What is wrong and what to write instead.
         message: String,
     },
+    /// An environment override is unusable.
+    #[error("invalid {variable}: {message}")]
+    Environment {
+        /// The variable.
+        variable: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A database label the config does not define.
     #[error("no database '{label}' in {path}; labels defined: {known}")]
     UnknownLabel {
@@ -63,23 +93,14 @@ pub enum ConfigError {
     },
 }
 
+mod entry;
+
+use entry::DatabaseEntry;
+
 #[derive(Debug, Default, Deserialize)]
 struct File {
     #[serde(default)]
     databases: BTreeMap<String, DatabaseEntry>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DatabaseEntry {
-    dialect: String,
-    path: Option<String>,
-    address: Option<String>,
-    database: Option<String>,
-    admin: Option<String>,
-    user: Option<String>,
-    url: Option<String>,
-    schema: Option<String>,
 }
 
 /// The databases of a pipeline, resolved against its root.
@@ -94,6 +115,15 @@ impl Config {
     /// Reads the config for a pipeline rooted at `root`; `file` is the explicit config path
     /// (`--config` or `OUTFLOW_CONFIG_PATH`), otherwise `<root>/config.yml` if it exists.
     pub fn load(root: &Path, file: Option<&Path>) -> Result<Config, ConfigError> {
+        Config::load_with_env(root, file, &|name| std::env::var(name).ok())
+    }
+
+    /// [`Config::load`] reading environment variables through `env`.
+    pub(crate) fn load_with_env(
+        root: &Path,
+        file: Option<&Path>,
+        env: entry::Env<'_>,
+    ) -> Result<Config, ConfigError> {
         let default_file = root.join("config.yml");
         let file = match file {
             Some(f) => Some(absolute(root, f)),
@@ -109,7 +139,7 @@ impl Config {
         let mut databases = BTreeMap::new();
         for (label, entry) in parsed.databases {
             let target = entry
-                .into_target(root)
+                .into_target(root, env)
                 .map_err(|message| ConfigError::Database {
                     path: shown.clone(),
                     label: label.clone(),
@@ -122,6 +152,7 @@ impl Config {
             .or_insert_with(|| Target::Sqlite {
                 path: root.join("outflow.db"),
             });
+        entry::apply_env_overrides(&mut databases, root, env)?;
         Ok(Config {
             root: root.to_path_buf(),
             file,
@@ -186,42 +217,6 @@ fn parse_file(path: &Path) -> Result<File, ConfigError> {
         path: path.to_path_buf(),
         message: e.to_string(),
     })
-}
-
-impl DatabaseEntry {
-    fn into_target(self, root: &Path) -> Result<Target, String> {
-        match self.dialect.as_str() {
-            "sqlite" => {
-                let server_keys = [
-                    &self.address,
-                    &self.database,
-                    &self.admin,
-                    &self.user,
-                    &self.url,
-                    &self.schema,
-                ];
-                if server_keys.iter().any(|k| k.is_some()) {
-                    return Err("a sqlite database takes only `path:` (address, database, admin, user, url and schema are for servers)".into());
-                }
-                let path = self
-                    .path
-                    .ok_or("a sqlite database needs `path:`, for example `path: outflow.db`")?;
-                if path.trim().is_empty() {
-                    return Err("`path:` is empty; give a file name such as outflow.db".into());
-                }
-                Ok(Target::Sqlite {
-                    path: absolute(root, Path::new(&path)),
-                })
-            }
-            "postgresql" | "postgres" | "mysql" | "mariadb" => Err(format!(
-                "dialect '{}' is not available in this build yet; use `dialect: sqlite`",
-                self.dialect
-            )),
-            other => Err(format!(
-                "unknown dialect '{other}'; use sqlite, postgresql or mysql"
-            )),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -302,6 +297,127 @@ mod tests {
             assert!(err.contains(expected), "{text:?} gave {err}");
             assert!(err.contains("config.yml"), "{err}");
             assert!(!err.contains('\n'), "one line: {err}");
+        }
+    }
+
+    fn with_env(text: &str, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.yml"), text).unwrap();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let env = move |name: &str| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+        Config::load_with_env(dir.path(), None, &env)
+    }
+
+    fn server(target: &Target) -> &crate::dialect::ServerTarget {
+        match target {
+            Target::Postgres(s) | Target::Mysql(s) => s,
+            Target::Sqlite { .. } => panic!("a server was expected"),
+        }
+    }
+
+    #[test]
+    fn servers_in_outflow_shape_with_interpolated_secrets() {
+        let text = "databases:\n  default:\n    dialect: postgresql\n    address: localhost:5432\n    \
+                    database: outflow tuto\n    admin: pipeadmin:${ADMIN_PW}\n    user: pipeuser:p@ss:w0rd\n    \
+                    schema: app\n  other:\n    dialect: mariadb\n    url: mysql://root:${ROOT_PW}@db:3306/other\n";
+        let config = with_env(text, &[("ADMIN_PW", "s3cr/et"), ("ROOT_PW", "12345")]).unwrap();
+        let pg = server(config.database("default").unwrap());
+        assert_eq!(
+            pg.url,
+            "postgres://pipeadmin:s3cr%2Fet@localhost:5432/outflow%20tuto"
+        );
+        assert_eq!(
+            pg.runtime_url.as_deref(),
+            Some("postgres://pipeuser:p%40ss%3Aw0rd@localhost:5432/outflow%20tuto")
+        );
+        assert_eq!((pg.user.as_deref(), pg.schema()), (Some("pipeuser"), "app"));
+        assert_eq!(
+            config.database("default").unwrap().display(),
+            "postgres://pipeadmin:***@localhost:5432/outflow%20tuto"
+        );
+        let my = config.database("other").unwrap();
+        assert_eq!(my.dialect(), crate::dialect::DialectName::Mysql);
+        assert_eq!(server(my).url, "mysql://root:12345@db:3306/other");
+    }
+
+    #[test]
+    fn environment_urls_replace_entries() {
+        let text = "databases:\n  other-db:\n    dialect: sqlite\n    path: x.db\n";
+        let config = with_env(
+            text,
+            &[
+                ("OUTFLOW_DATABASE_URL", "postgres://u:pw@h/d"),
+                ("OUTFLOW_DATABASE_URL_OTHER_DB", "sqlite://y.db"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            config.database("default").unwrap().display(),
+            "postgres://u:***@h/d"
+        );
+        assert!(
+            matches!(config.database("other-db").unwrap(), Target::Sqlite { path } if path.ends_with("y.db"))
+        );
+        let err = with_env(
+            text,
+            &[("OUTFLOW_DATABASE_URL", "oracle://u:topsecret@h/d")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            err,
+            "invalid OUTFLOW_DATABASE_URL: unsupported URL scheme 'oracle'; use sqlite://, postgres:// or mysql://"
+        );
+    }
+
+    #[test]
+    fn server_mistakes_are_named_and_never_show_passwords() {
+        let cases = [
+            (
+                "dialect: postgresql\n    address: h:1\n    database: d\n",
+                "admin credentials missing",
+            ),
+            (
+                "dialect: postgresql\n    database: d\n    admin: a:b\n",
+                "needs `address:`",
+            ),
+            (
+                "dialect: postgresql\n    address: h\n    database: d\n    admin: nocolon\n",
+                "`admin:` is `name:password`",
+            ),
+            (
+                "dialect: postgresql\n    address: h\n    database: d\n    admin: a:${NOPE}\n",
+                "environment variable NOPE, which is not set",
+            ),
+            (
+                "dialect: mysql\n    url: mysql://a:topsecret@h/d\n    schema: s\n",
+                "`schema:` is for postgresql",
+            ),
+            (
+                "dialect: postgresql\n    url: postgres://a:topsecret@h/d\n    address: h\n",
+                "either `url:` or `address:`",
+            ),
+            (
+                "dialect: postgresql\n    path: x.db\n",
+                "`path:` is for sqlite",
+            ),
+            (
+                "dialect: postgresql\n    address: h\n    database: d\n    admin: 12345\n",
+                "`admin:` is `name:password`",
+            ),
+        ];
+        for (entry, needle) in cases {
+            let err = with_env(&format!("databases:\n  default:\n    {entry}"), &[])
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{entry:?}: {err}");
+            assert!(
+                !err.contains("topsecret") && !err.contains("12345"),
+                "{err}"
+            );
         }
     }
 
