@@ -1,18 +1,24 @@
-//! `#[derive(Model)]` and `embed_revisions!` from the user's side: the tables the derive
-//! produces, the revision sets the embedding produces, and the compile errors of both
-//! (`tests/ui/`, checked with trybuild).
+//! `#[derive(Model)]`, `#[derive(DbEnum)]` and `embed_revisions!` from the user's side: the
+//! tables the derives produce, rows read back through the derived `sqlx::FromRow`, the revision
+//! sets the embedding produces, and the compile errors of all three (`tests/ui/`, checked with
+//! trybuild).
 
-// The models here are only described, never built: their fields are never read.
+// Most models here are only described, never built: their fields are never read.
 #![allow(dead_code)]
 
 use std::path::Path;
 
-use chrono::{NaiveDateTime, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use outflow::migration::prelude::Operations;
 use outflow::ops::Operation;
 use outflow::revision::RevisionSet;
 use outflow::schema::{Action, Table, Type, column, foreign_key, naming, table};
-use outflow::{Model, Plugin};
+use outflow::{DbEnum, Model, Plugin};
+use sqlx::mysql::{MySql, MySqlRow};
+use sqlx::postgres::{PgRow, Postgres};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Connection, FromRow, SqliteConnection};
+use uuid::Uuid;
 
 /// Every mapped Rust type, `Option`, `length`, `sql_type`, `raw_type` and a raw identifier.
 #[derive(Model)]
@@ -290,6 +296,236 @@ fn default_table_names_follow_the_snake_case_rule() {
         .model::<ChildRecord>();
     let names: Vec<&str> = plugin.models().iter().map(|m| m.table_name).collect();
     assert_eq!(names, ["my_table", "child_record"]);
+}
+
+/// Default names and labels by the snake-case rule, and one rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+enum RunState {
+    Pending,
+    InProgress,
+    #[db_enum(rename = "done")]
+    Finished,
+}
+
+/// A given type name, acronyms, a raw identifier and repeated attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+#[db_enum(name = "verb")]
+#[db_enum()]
+enum HttpVerb {
+    Get,
+    HTTPPost,
+    #[db_enum(rename = "PUT")]
+    Put,
+    r#Box,
+}
+
+/// A model with every kind of field a pipeline reads back: an enum, an optional enum, an
+/// optional text, a renamed column, chrono and uuid values.
+#[derive(Debug, Clone, PartialEq, Model)]
+struct Reading {
+    #[column(primary_key)]
+    id: i64,
+    #[column(name = "station_name", length = 40)]
+    station: String,
+    note: Option<String>,
+    #[column(db_enum, index)]
+    state: RunState,
+    #[column(db_enum, default = "'pending'")]
+    previous_state: Option<RunState>,
+    taken_at: NaiveDateTime,
+    received_at: DateTime<Utc>,
+    uid: Uuid,
+}
+
+fn reading_table() -> Table {
+    let t = "reading";
+    let state = Type::enumeration("run_state", ["pending", "in_progress", "done"]);
+    table(t)
+        .column(column("id", Type::BigInt).not_null())
+        .column(column("station_name", Type::Varchar(40)).not_null())
+        .column(column("note", Type::Text))
+        .column(column("state", state.clone()).not_null())
+        .column(column("previous_state", state).default("'pending'"))
+        .column(column("taken_at", Type::Timestamp).not_null())
+        .column(column("received_at", Type::TimestampTz).not_null())
+        .column(column("uid", Type::Uuid).not_null())
+        .primary_key(naming::primary_key(t), ["id"])
+        .index(naming::index(t, &["state"]), ["state"])
+}
+
+#[test]
+fn db_enums_name_their_type_and_labels() {
+    assert_eq!(RunState::NAME, "run_state");
+    assert_eq!(RunState::VALUES, ["pending", "in_progress", "done"]);
+    assert_eq!(RunState::InProgress.label(), "in_progress");
+    assert_eq!(RunState::Finished.label(), "done");
+    assert_eq!(RunState::from_label("done"), Some(RunState::Finished));
+    assert_eq!(RunState::from_label("finished"), None);
+    assert_eq!(RunState::from_label("Pending"), None);
+    assert_eq!(HttpVerb::NAME, "verb");
+    assert_eq!(HttpVerb::VALUES, ["get", "http_post", "PUT", "box"]);
+    let verbs = [
+        HttpVerb::Get,
+        HttpVerb::HTTPPost,
+        HttpVerb::Put,
+        HttpVerb::r#Box,
+    ];
+    assert_eq!(verbs.map(|v| v.label()), HttpVerb::VALUES);
+    assert!(
+        verbs
+            .iter()
+            .all(|v| HttpVerb::from_label(v.label()) == Some(*v))
+    );
+    assert_eq!(
+        RunState::column_type(),
+        Type::enumeration("run_state", ["pending", "in_progress", "done"])
+    );
+}
+
+#[test]
+fn db_enum_fields_take_the_enum_column_type() {
+    let columns = "id station_name note state previous_state taken_at received_at uid";
+    assert_eq!(Reading::COLUMNS.join(" "), columns);
+    let derived = Reading::table();
+    assert_eq!(derived, reading_table());
+    derived.validate().unwrap();
+    assert!(!derived.columns[3].nullable);
+    assert!(derived.columns[4].nullable);
+}
+
+/// The derived `FromRow` and the enum's sqlx impls exist for every database Outflow drives;
+/// this only needs to compile.
+fn rows_decode_on_every_database(
+    pg: &PgRow,
+    my: &MySqlRow,
+    lite: &SqliteRow,
+) -> sqlx::Result<Vec<Reading>> {
+    let _: [AllTypes; 3] = [
+        AllTypes::from_row(pg)?,
+        AllTypes::from_row(my)?,
+        AllTypes::from_row(lite)?,
+    ];
+    let _ = sqlx::query::<Postgres>("SELECT $1, $2, $3")
+        .bind(RunState::Pending)
+        .bind(Some(HttpVerb::Get))
+        .bind(vec![RunState::Finished]);
+    let _ = sqlx::query::<MySql>("SELECT ?, ?")
+        .bind(RunState::Pending)
+        .bind(None::<HttpVerb>);
+    Ok(vec![
+        Reading::from_row(pg)?,
+        Reading::from_row(my)?,
+        Reading::from_row(lite)?,
+    ])
+}
+
+/// A model that borrows from the row: the derived `FromRow` reads with the struct's lifetime.
+#[derive(Model)]
+struct Borrowed<'a> {
+    #[column(sql_type = "text")]
+    name: &'a str,
+}
+
+fn borrowed_from_the_row(row: &SqliteRow) -> sqlx::Result<Borrowed<'_>> {
+    Borrowed::from_row(row)
+}
+
+fn readings() -> [Reading; 2] {
+    let day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    [
+        Reading {
+            id: 1,
+            station: "north".into(),
+            note: Some("it's windy".into()),
+            state: RunState::InProgress,
+            previous_state: Some(RunState::Pending),
+            taken_at: day.and_hms_milli_opt(23, 59, 58, 250).unwrap(),
+            received_at: Utc.with_ymd_and_hms(2024, 3, 1, 0, 0, 5).unwrap(),
+            uid: Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+        },
+        Reading {
+            id: 2,
+            station: "south".into(),
+            note: None,
+            state: RunState::Finished,
+            previous_state: None,
+            taken_at: day.and_hms_opt(0, 0, 0).unwrap(),
+            received_at: Utc.with_ymd_and_hms(1999, 12, 31, 23, 59, 59).unwrap(),
+            uid: Uuid::nil(),
+        },
+    ]
+}
+
+#[tokio::test]
+async fn rows_round_trip_through_sqlite_with_from_row() {
+    let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    sqlx::query(
+        "CREATE TABLE reading (id BIGINT PRIMARY KEY, station_name VARCHAR(40) NOT NULL, \
+         note TEXT, state TEXT NOT NULL, previous_state TEXT, taken_at TIMESTAMP NOT NULL, \
+         received_at TIMESTAMP WITH TIME ZONE NOT NULL, uid UUID NOT NULL)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    for r in readings() {
+        sqlx::query("INSERT INTO reading VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(r.id)
+            .bind(&r.station)
+            .bind(&r.note)
+            .bind(r.state)
+            .bind(r.previous_state)
+            .bind(r.taken_at)
+            .bind(r.received_at)
+            .bind(r.uid)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+    // Columns are read by name: their order in the SELECT does not matter.
+    let read: Vec<Reading> = sqlx::query_as(
+        "SELECT uid, received_at, taken_at, previous_state, state, note, station_name, id \
+         FROM reading ORDER BY id",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(read, readings());
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT typeof(state) || ' ' || state FROM reading ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(stored, ["text in_progress", "text done"]);
+}
+
+#[tokio::test]
+async fn decoding_an_unknown_label_names_the_enum_and_the_label() {
+    let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    let state: RunState = sqlx::query_scalar("SELECT 'done'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(state, RunState::Finished);
+    let err = sqlx::query_scalar::<_, RunState>("SELECT 'finished'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "unknown label \"finished\" for enum RunState (type run_state); \
+             expected one of: \"pending\", \"in_progress\", \"done\""
+        ),
+        "{err}"
+    );
+    let missing = sqlx::query_as::<_, Reading>("SELECT 1 AS id")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&missing, sqlx::Error::ColumnNotFound(c) if c == "station_name"),
+        "{missing}"
+    );
 }
 
 fn fixtures() -> std::path::PathBuf {

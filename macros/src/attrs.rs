@@ -30,6 +30,8 @@ pub(crate) struct ColumnAttrs {
     pub comment: Option<Given<LitStr>>,
     pub sql_type: Option<Given<SqlType>>,
     pub raw_type: Option<Given<LitStr>>,
+    /// The field's type (or `Option` of it) implements `DbEnum`, which gives the column type.
+    pub db_enum: Option<Given<()>>,
 }
 
 /// `foreign_key = "table.column"`, split.
@@ -53,7 +55,7 @@ pub(crate) enum Action {
 }
 
 const COLUMN_KEYS: &str = "primary_key, autoincrement, unique, index, default, length, name, \
-     foreign_key, on_delete, on_update, check, comment, sql_type, raw_type";
+     foreign_key, on_delete, on_update, check, comment, sql_type, raw_type, db_enum";
 
 const ACTIONS: &str = "cascade, restrict, set null, set default, no action";
 
@@ -110,10 +112,7 @@ fn column_key(out: &mut ColumnAttrs, meta: &ParseNestedMeta) -> Result<()> {
             }
             set(&mut out.default, meta, lit)
         }
-        "length" => {
-            let length = length(meta)?;
-            set(&mut out.length, meta, length)
-        }
+        "length" | "sql_type" | "raw_type" | "db_enum" | "enum" => type_key(out, meta),
         "name" => {
             let lit = non_empty_string(meta, "name = \"column_name\"")?;
             set(&mut out.name, meta, lit)
@@ -138,6 +137,20 @@ fn column_key(out: &mut ColumnAttrs, meta: &ParseNestedMeta) -> Result<()> {
             let lit = string(meta, "comment = \"what the column holds\"")?;
             set(&mut out.comment, meta, lit)
         }
+        other => Err(Error::new_spanned(
+            &meta.path,
+            format!("unknown column attribute `{other}`; expected one of: {COLUMN_KEYS}"),
+        )),
+    }
+}
+
+/// The keys that give or shape the column type.
+fn type_key(out: &mut ColumnAttrs, meta: &ParseNestedMeta) -> Result<()> {
+    match key_name(&meta.path).as_str() {
+        "length" => {
+            let length = length(meta)?;
+            set(&mut out.length, meta, length)
+        }
         "sql_type" => {
             let lit = string(meta, "sql_type = \"varchar(32)\"")?;
             let ty = sql_type::parse(&lit.value()).map_err(|msg| Error::new_spanned(&lit, msg))?;
@@ -147,9 +160,11 @@ fn column_key(out: &mut ColumnAttrs, meta: &ParseNestedMeta) -> Result<()> {
             let lit = non_empty_string(meta, "raw_type = \"GEOMETRY\"")?;
             set(&mut out.raw_type, meta, lit)
         }
-        other => Err(Error::new_spanned(
+        "db_enum" => set_flag(&mut out.db_enum, meta, "column"),
+        // `enum`, the keyword: a likely guess at `db_enum`.
+        _ => Err(Error::new_spanned(
             &meta.path,
-            format!("unknown column attribute `{other}`; expected one of: {COLUMN_KEYS}"),
+            "for a field whose type derives `DbEnum`, write `#[column(db_enum)]`",
         )),
     }
 }
@@ -211,6 +226,7 @@ fn action(meta: &ParseNestedMeta) -> Result<Action> {
 }
 
 fn check_combinations(attrs: &ColumnAttrs) -> Result<()> {
+    check_db_enum(attrs)?;
     if attrs.foreign_key.is_none()
         && let Some(given) = attrs.on_delete.as_ref().or(attrs.on_update.as_ref())
     {
@@ -233,6 +249,30 @@ fn check_combinations(attrs: &ColumnAttrs) -> Result<()> {
             return Ok(());
         };
         return Err(Error::new_spanned(&length.key, msg));
+    }
+    Ok(())
+}
+
+/// `db_enum` gives the column type, so nothing else may give or constrain it.
+fn check_db_enum(attrs: &ColumnAttrs) -> Result<()> {
+    if attrs.db_enum.is_none() {
+        return Ok(());
+    }
+    let conflicts = [
+        attrs.sql_type.as_ref().map(|g| &g.key),
+        attrs.raw_type.as_ref().map(|g| &g.key),
+        attrs.length.as_ref().map(|g| &g.key),
+    ];
+    if let Some(key) = conflicts.into_iter().flatten().next() {
+        let key_text = key_name(key);
+        let msg = format!(
+            "`{key_text}` cannot be combined with `db_enum`: the enum gives the column type; remove `{key_text}`"
+        );
+        return Err(Error::new_spanned(key, msg));
+    }
+    if let Some(auto) = &attrs.autoincrement {
+        let msg = "`autoincrement` needs an integer column, and a `db_enum` column holds labels: remove `autoincrement`";
+        return Err(Error::new_spanned(&auto.key, msg));
     }
     Ok(())
 }

@@ -1,12 +1,16 @@
 //! Derive and embedding macros for Outflow; use them through the `outflow` crate
-//! (`outflow::Model`, `outflow::embed_revisions!`), whose paths the generated code names.
+//! (`outflow::Model`, `outflow::DbEnum`, `outflow::embed_revisions!`), whose paths the generated
+//! code names.
 
 mod attrs;
+mod db_enum;
 mod embed;
+mod from_row;
 mod model;
 mod rust_type;
 mod snake;
 mod sql_type;
+mod sqlx_enum;
 mod table_attrs;
 
 use proc_macro::TokenStream;
@@ -22,7 +26,8 @@ use syn::{DeriveInput, parse_macro_input};
 /// boolean, `f32` real, `f64` double, `String` text, `Vec<u8>` blob, `NaiveDate` date,
 /// `NaiveTime` time, `NaiveDateTime` timestamp, `DateTime<Utc>` timestamp with time zone,
 /// `Uuid` uuid, `serde_json::Value` json. `Option<T>` makes the column nullable; every other
-/// column is NOT NULL.
+/// column is NOT NULL. A field whose type (or `Option` of it) derives `DbEnum` is declared with
+/// `#[column(db_enum)]` and gets the enum's column type.
 ///
 /// Field attributes, `#[column(...)]`, repeatable:
 /// - flags: `primary_key`, `autoincrement`, `unique`, `index`;
@@ -30,7 +35,9 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `length = 32` (a `String` becomes `varchar(32)`);
 /// - `sql_type = "numeric(12, 2)"` (a portable spelling) or `raw_type = "GEOMETRY"`;
 /// - `foreign_key = "table.column"`, with `on_delete`/`on_update` = `"cascade"`, `"restrict"`,
-///   `"set null"`, `"set default"` or `"no action"`.
+///   `"set null"`, `"set default"` or `"no action"`;
+/// - `db_enum`: the type implements `outflow::DbEnum`, whose `column_type()` is the column type
+///   (not with `sql_type`, `raw_type`, `length` or `autoincrement`).
 ///
 /// Struct attributes, `#[model(...)]`, repeatable: `table = "..."`, `database = "label"`
 /// (default `"default"`), `comment = "..."`, and the repeatable `unique(field, ...)`,
@@ -39,6 +46,10 @@ use syn::{DeriveInput, parse_macro_input};
 /// Constraint and index names come from `outflow::schema::naming` at run time. `fn table()`
 /// lists the primary key, then unique constraints, indexes, foreign keys and checks, each with
 /// the column-level ones (in field order) before the struct-level ones (in declaration order).
+///
+/// The derive also implements `sqlx::FromRow` for every sqlx row type whose database decodes all
+/// the field types, reading each field from its column by name, so a pipeline reads rows with
+/// `sqlx::query_as::<_, ComputationResult>("SELECT ... FROM computation_result")`.
 ///
 /// (Not compiled here: this crate cannot depend on `outflow`; `tests/derive.rs` covers it.)
 ///
@@ -64,6 +75,41 @@ use syn::{DeriveInput, parse_macro_input};
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     model::derive(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `outflow::DbEnum` for a fieldless enum, and sqlx's `Type`, `Encode` and `Decode`
+/// for SQLite, PostgreSQL and MySQL (plus `PgHasArrayType`): a value travels as its label.
+///
+/// The type's name (`DbEnum::NAME`, PostgreSQL's type) is `#[db_enum(name = "...")]` on the
+/// enum, or else the enum's name by Outflow's snake-case rule (the rule of table names). Each
+/// variant's label is `#[db_enum(rename = "...")]` on the variant, or else the variant's name by
+/// the same rule (`InProgress` -> `in_progress`). Labels must differ.
+///
+/// On PostgreSQL the value's type is the named enum type, so it binds to and reads from native
+/// enum columns (text columns are read too); sqlx looks the type up by its name on the
+/// connection's `search_path` (quoted unless the name is plain lower case, as Outflow creates it).
+/// On SQLite and MySQL the value is text. Reading a label the enum does not have is a decode
+/// error naming the enum and the label.
+///
+/// ```text
+/// use outflow::DbEnum;
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+/// #[db_enum(name = "run_state")]
+/// pub enum State {
+///     Pending,
+///     #[db_enum(rename = "ok")]
+///     Succeeded,
+/// }
+///
+/// assert_eq!(State::VALUES, ["pending", "ok"]);
+/// ```
+#[proc_macro_derive(DbEnum, attributes(db_enum))]
+pub fn derive_db_enum(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    db_enum::derive(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

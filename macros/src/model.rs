@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::ext::IdentExt;
+use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Error, Field, Fields, Ident, Result};
 
 use crate::attrs::{ColumnAttrs, parse_column};
@@ -14,16 +15,42 @@ use crate::sql_type::{SqlType, Type};
 use crate::table_attrs::{KeyList, ListKind, ModelAttrs, parse_model};
 
 /// One field, read and checked.
-struct ModelField {
+pub(crate) struct ModelField {
     /// The field name, without `r#`.
     ident: Ident,
+    /// The field name as written (`r#type`), to build the struct.
+    pub member: Ident,
+    /// The field's Rust type, as written.
+    pub rust_ty: syn::Type,
     /// The column name.
-    column: String,
+    pub column: String,
     /// Where errors about the column name point: the `name = "..."` literal, or the field.
     name_tokens: TokenStream,
-    ty: SqlType,
+    ty: ColumnType,
     nullable: bool,
     attrs: ColumnAttrs,
+}
+
+/// A column's type: one the macro knows, or the one a `DbEnum` impl gives at run time.
+enum ColumnType {
+    Sql(SqlType),
+    /// `<T as ::outflow::DbEnum>::column_type()`, spanned at `T`.
+    DbEnum(TokenStream),
+}
+
+impl ColumnType {
+    fn is_integer(&self) -> bool {
+        matches!(self, ColumnType::Sql(ty) if ty.is_integer())
+    }
+}
+
+impl ToTokens for ColumnType {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            ColumnType::Sql(ty) => ty.to_tokens(tokens),
+            ColumnType::DbEnum(expr) => expr.to_tokens(tokens),
+        }
+    }
 }
 
 /// A table-level key list with its field names resolved to column names.
@@ -42,7 +69,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let lists = resolve_lists(&model, &fields)?;
     let table = match &model.table {
         Some(given) => given.value.value(),
-        None => snake::table_name(&input.ident.unraw().to_string()),
+        None => snake::snake_case(&input.ident.unraw().to_string()),
     };
     check_object_names(&table, &fields, &model, &lists)?;
     // The default label comes from the runtime constant, so it is defined in one place.
@@ -52,9 +79,11 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     };
     let columns = fields.iter().map(|f| &f.column);
     let body = table_body(&fields, &model, &lists);
+    let from_row = crate::from_row::impl_from_row(input, &fields);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
+        #from_row
         #[automatically_derived]
         impl #impl_generics ::outflow::Model for #ident #ty_generics #where_clause {
             const TABLE: &'static str = #table;
@@ -73,7 +102,8 @@ fn named_fields(input: &DeriveInput) -> Result<Vec<&Field>> {
         Data::Struct(data) => &data.fields,
         Data::Enum(data) => {
             let msg = format!(
-                "`Model` can only be derived for a struct with named fields, not an enum: {NAMED}"
+                "`Model` can only be derived for a struct with named fields, not an enum: {NAMED} \
+                 (an enum stored in a column derives `DbEnum`)"
             );
             return Err(Error::new_spanned(data.enum_token, msg));
         }
@@ -136,13 +166,16 @@ fn read_field(field: &Field) -> Result<ModelField> {
     let rust = rust_type::analyze(&field.ty)?;
     let ty = column_type(&rust, &attrs)?;
     check_field(&attrs, &rust, &ty)?;
-    let ident = field.ident.as_ref().expect("named field").unraw();
+    let member = field.ident.clone().expect("named field");
+    let ident = member.unraw();
     let (column, name_tokens) = match &attrs.name {
         Some(given) => (given.value.value(), given.value.to_token_stream()),
         None => (ident.to_string(), ident.to_token_stream()),
     };
     Ok(ModelField {
         ident,
+        member,
+        rust_ty: field.ty.clone(),
         column,
         name_tokens,
         ty,
@@ -151,8 +184,17 @@ fn read_field(field: &Field) -> Result<ModelField> {
     })
 }
 
-/// `raw_type`, then `sql_type`, then `length`, then the Rust type's own mapping.
-fn column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<SqlType> {
+/// `db_enum`, then `raw_type`, then `sql_type`, then `length`, then the Rust type's own mapping.
+fn column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<ColumnType> {
+    if attrs.db_enum.is_some() {
+        let inner = rust.inner;
+        let expr = quote_spanned!(inner.span()=> <#inner as ::outflow::DbEnum>::column_type());
+        return Ok(ColumnType::DbEnum(expr));
+    }
+    sql_column_type(rust, attrs).map(ColumnType::Sql)
+}
+
+fn sql_column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<SqlType> {
     if let Some(raw) = &attrs.raw_type {
         return Ok(SqlType(Type::Raw(raw.value.value())));
     }
@@ -169,13 +211,14 @@ fn column_type(rust: &FieldType, attrs: &ColumnAttrs) -> Result<SqlType> {
     }
     rust.mapped.clone().ok_or_else(|| {
         let msg = "no column type for this Rust type: add `#[column(sql_type = \"...\")]` \
-                   (a portable type) or `#[column(raw_type = \"...\")]` (the database's spelling)";
+                   (a portable type), `#[column(raw_type = \"...\")]` (the database's spelling) \
+                   or, for an enum that derives `DbEnum`, `#[column(db_enum)]`";
         Error::new_spanned(rust.inner, msg)
     })
 }
 
 /// Rules the schema validation would otherwise only report at run time.
-fn check_field(attrs: &ColumnAttrs, rust: &FieldType, ty: &SqlType) -> Result<()> {
+fn check_field(attrs: &ColumnAttrs, rust: &FieldType, ty: &ColumnType) -> Result<()> {
     if let (Some(pk), true) = (&attrs.primary_key, rust.nullable) {
         let msg =
             "a primary-key column cannot be NULL: use a non-`Option` type or remove `primary_key`";

@@ -1,6 +1,8 @@
-//! The default table name of a model: Outflow's snake-case rule.
+//! Outflow's snake-case rule: the default table name of a model, and the default type name
+//! and labels of a `DbEnum`.
 
-/// Converts a struct name to a table name exactly as Outflow (Python) does:
+/// Converts a struct name to a table name exactly as Outflow (Python) does (and, by the same
+/// rule, an enum or variant name to a `DbEnum` type name or label):
 /// `re.sub(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))", r"_\1", name).lower()`.
 ///
 /// Hand-written rather than taken from a case-conversion crate because those crates split words
@@ -10,7 +12,7 @@
 /// Both lookarounds of the regex inspect the original text, so every upper-case letter is judged
 /// on its own neighbours: it gets a `_` before it when it follows a lower-case letter or a digit,
 /// or when it is not the first character and a lower-case letter follows it.
-pub(crate) fn table_name(ident: &str) -> String {
+pub(crate) fn snake_case(ident: &str) -> String {
     let chars: Vec<char> = ident.chars().collect();
     let mut out = String::with_capacity(ident.len() + 4);
     for (i, &c) in chars.iter().enumerate() {
@@ -30,7 +32,7 @@ pub(crate) fn table_name(ident: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::table_name;
+    use super::snake_case;
 
     #[test]
     fn matches_outflow_python_rule() {
@@ -45,7 +47,7 @@ mod tests {
             ("AB1C", "ab1_c"),
         ];
         for (ident, expected) in cases {
-            assert_eq!(table_name(ident), expected, "{ident}");
+            assert_eq!(snake_case(ident), expected, "{ident}");
         }
     }
 }

@@ -58,7 +58,8 @@ pub enum Type {
     Uuid,
     /// Text limited to a list of labels: a named type on PostgreSQL (`CREATE TYPE ... AS
     /// ENUM`), an `ENUM(...)` column on MySQL, a `CHECK (... IN (...))` on SQLite. Columns
-    /// of one enum share its name; the order of the labels is the order of the type.
+    /// of one enum share its name; the order of the labels is the order of the type. An enum
+    /// read from MySQL has no name (MySQL keeps none): comparisons take the model's.
     Enum {
         /// The type's name (PostgreSQL's type; kept in SQLite's check constraint name).
         name: String,
@@ -108,7 +109,6 @@ impl Type {
             }
             Type::Varchar(0) | Type::Char(0) => Some("a varchar/char length must be at least 1"),
             Type::Raw(spelling) if spelling.trim().is_empty() => Some("a raw type cannot be blank"),
-            Type::Enum { name, .. } if name.trim().is_empty() => Some("an enum needs a name"),
             Type::Enum { values, .. } if values.is_empty() => {
                 Some("an enum needs at least one label")
             }

@@ -1,0 +1,9 @@
+use outflow::DbEnum;
+
+#[derive(DbEnum)]
+enum State {
+    HTTPError,
+    HttpError,
+}
+
+fn main() {}

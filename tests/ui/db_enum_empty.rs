@@ -1,0 +1,6 @@
+use outflow::DbEnum;
+
+#[derive(DbEnum)]
+enum State {}
+
+fn main() {}

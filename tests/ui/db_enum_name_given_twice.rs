@@ -1,0 +1,10 @@
+use outflow::DbEnum;
+
+#[derive(DbEnum)]
+#[db_enum(name = "a")]
+#[db_enum(name = "b")]
+enum State {
+    Pending,
+}
+
+fn main() {}

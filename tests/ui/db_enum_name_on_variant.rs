@@ -1,0 +1,9 @@
+use outflow::DbEnum;
+
+#[derive(DbEnum)]
+enum State {
+    #[db_enum(name = "waiting")]
+    Pending,
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use outflow::DbEnum;
+
+#[derive(DbEnum)]
+struct State {
+    label: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use outflow::DbEnum;
+
+#[derive(DbEnum)]
+enum State {
+    Pending,
+    Failed(String),
+}
+
+fn main() {}
