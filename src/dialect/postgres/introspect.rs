@@ -1,0 +1,450 @@
+//! Reading a PostgreSQL schema into [`Schema`] values with five catalog queries, whatever the
+//! number of tables (tables, columns, constraints, indexes, enum types), grouped in Rust.
+//!
+//! The queries run in one snapshot with `search_path` empty, so that every `pg_get_*` and
+//! `format_type` output qualifies non-catalog names the same way; the qualification of the
+//! target schema and of `public` (both on the migration connection's search path) is then
+//! removed. What the model cannot hold is kept aside in [`TableExtras`], out of the model, so
+//! that the differ never drops it: expression, partial and other non-plain indexes, exclusion
+//! constraints, foreign keys to other schemas.
+
+use std::collections::BTreeMap;
+
+use sqlx::postgres::PgRow;
+use sqlx::{PgConnection, Row};
+
+use super::{text, types};
+use crate::dialect::DbError;
+use crate::schema::{
+    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
+};
+
+const TABLES: &str = r"SELECT c.oid::int8 AS table_oid, c.relname::text AS table_name,
+       c.relkind::text AS kind, c.relispartition AS is_partition, d.description AS comment
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p')
+ORDER BY c.relname";
+
+const COLUMNS: &str = r"SELECT a.attrelid::int8 AS table_oid, a.attname::text AS column_name,
+       tn.nspname::text AS type_schema, t.typname::text AS type_name,
+       t.typtype::text AS type_kind, format_type(a.atttypid, a.atttypmod) AS type_sql,
+       a.attnotnull AS not_null, a.attidentity::text AS identity,
+       a.attgenerated::text AS generated,
+       pg_get_expr(ad.adbin, ad.adrelid, true) AS default_expr,
+       seq_ns.nspname::text AS seq_schema, seq.relname::text AS seq_name,
+       dep.deptype::text AS seq_dep, d.description AS comment
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_namespace tn ON tn.oid = t.typnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN (pg_depend dep
+           JOIN pg_class seq ON seq.oid = dep.objid AND seq.relkind = 'S'
+           JOIN pg_namespace seq_ns ON seq_ns.oid = seq.relnamespace)
+       ON dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
+      AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.deptype IN ('a', 'i')
+LEFT JOIN pg_description d
+       ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
+WHERE n.nspname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum";
+
+const CONSTRAINTS: &str = r"SELECT con.conrelid::int8 AS table_oid,
+       con.conname::text AS constraint_name, con.contype::text AS kind,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS columns,
+       rn.nspname::text AS ref_schema, rc.relname::text AS ref_table,
+       ARRAY(SELECT a.attname::text
+               FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+              ORDER BY k.ord) AS ref_columns,
+       con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete,
+       CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END
+           AS check_expr,
+       pg_get_constraintdef(con.oid, true) AS definition
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'f', 'c', 'x')
+  AND c.relkind IN ('r', 'p')
+ORDER BY con.conrelid, con.contype, con.conname";
+
+/// The index query; `indnullsnotdistinct` exists from PostgreSQL 15 on.
+macro_rules! indexes_query {
+    ($nulls_not_distinct:literal) => {
+        concat!(
+            r"SELECT i.indrelid::int8 AS table_oid, ic.relname::text AS index_name,
+       am.amname::text AS method, i.indisunique AS is_unique,
+       ",
+            $nulls_not_distinct,
+            r" AS nulls_not_distinct,
+       con.conname::text AS owned_by_constraint, i.indnkeyatts::int4 AS key_count,
+       p.columns, p.plain,
+       i.indpred IS NOT NULL AS partial,
+       pg_get_indexdef(i.indexrelid, 0, true) AS definition
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid AND c.relkind IN ('r', 'p')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+                           AND con.contype IN ('p', 'u', 'x')
+CROSS JOIN LATERAL (
+  SELECT array_agg(a.attname::text ORDER BY k.pos) AS columns,
+         -- A plain key position: a column, ascending, default nulls order, operator class
+         -- and collation.
+         array_agg(a.attname IS NOT NULL
+                   AND (i.indoption[k.pos - 1] & 3) = 0
+                   AND oc.opcdefault
+                   AND (i.indcollation[k.pos - 1] IN (0, 100)
+                        OR i.indcollation[k.pos - 1] = a.attcollation)
+                   ORDER BY k.pos) AS plain
+    FROM generate_series(1, i.indnatts) AS k(pos)
+    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.pos - 1]
+                            AND i.indkey[k.pos - 1] <> 0
+    LEFT JOIN pg_opclass oc ON oc.oid = i.indclass[k.pos - 1]
+) p
+WHERE n.nspname = ANY($1)
+ORDER BY i.indrelid, ic.relname"
+        )
+    };
+}
+
+const INDEXES: &str = indexes_query!("i.indnullsnotdistinct");
+const INDEXES_PG14: &str = indexes_query!("false");
+
+const ENUMS: &str = r"SELECT t.typname::text AS enum_name,
+       array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS labels
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE n.nspname = ANY($1)
+GROUP BY t.typname
+ORDER BY 1";
+
+/// An index or constraint the model cannot hold, kept with the statement that recreates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opaque {
+    /// Its name.
+    pub name: String,
+    /// `CREATE INDEX ...` (indexes) or the constraint's definition (`EXCLUDE USING ...`).
+    pub definition: String,
+}
+
+/// What a table holds beyond the model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableExtras {
+    /// Expression, partial, non-btree, descending, covering indexes (and unique ones of these
+    /// kinds): not in [`Table::indexes`], never dropped by a diff.
+    pub opaque_indexes: Vec<Opaque>,
+    /// Exclusion constraints and foreign keys to tables of other schemas.
+    pub opaque_constraints: Vec<Opaque>,
+    /// `serial` columns and their owned sequence (`schema.name`, quoted as needed): the model
+    /// calls them autoincrement like identity columns, but they are turned off differently.
+    pub serial: BTreeMap<String, (String, String)>,
+    /// Generated (`GENERATED ALWAYS AS (...) STORED`) columns, whose expression the model does
+    /// not hold.
+    pub generated: Vec<String>,
+    /// Whether the table is a partitioned table (its partitions are not listed).
+    pub partitioned: bool,
+}
+
+/// A schema as read: tables, what the model cannot hold, and the enum types.
+#[derive(Debug, Clone, Default)]
+pub struct Introspected {
+    /// The tables.
+    pub schema: Schema,
+    /// Extras by table name.
+    pub extras: BTreeMap<String, TableExtras>,
+    /// Every enum type of the schema (used by a column or not), labels in order.
+    pub enums: BTreeMap<String, Vec<String>>,
+}
+
+fn get<'r, T>(row: &'r PgRow, column: &str) -> Result<T, DbError>
+where
+    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    row.try_get(column).map_err(DbError::query)
+}
+
+/// One read in progress: the tables by oid.
+struct Reader<'a> {
+    schema: &'a str,
+    names: BTreeMap<i64, String>,
+    tables: BTreeMap<String, Table>,
+    extras: BTreeMap<String, TableExtras>,
+    enums: BTreeMap<String, Vec<String>>,
+}
+
+impl Reader<'_> {
+    fn table(&mut self, oid: i64) -> Option<(&mut Table, &mut TableExtras)> {
+        let name = self.names.get(&oid)?;
+        let table = self.tables.get_mut(name)?;
+        let extras = self.extras.entry(name.clone()).or_default();
+        Some((table, extras))
+    }
+
+    /// Catalog text without the qualification of the schemas on our search path.
+    fn local(&self, text: &str) -> String {
+        text::unqualify(text, &[self.schema, "public"])
+    }
+}
+
+/// Reads the tables of `schema` but those in `skip`, on a connection already inside a
+/// transaction (a migration's, or the read-only snapshot [`PgDb`](super::PgDb) opens).
+/// `queries` counts the catalog queries (always five).
+pub(crate) async fn read(
+    conn: &mut PgConnection,
+    schema: &str,
+    skip: &[&str],
+    queries: &mut u64,
+) -> Result<Introspected, DbError> {
+    let (saved, version): (String, i32) = sqlx::query_as(
+        "SELECT current_setting('search_path'), current_setting('server_version_num')::int4",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(DbError::query)?;
+    // Empty: every pg_get_* output qualifies names the same way (see the module docs). JIT
+    // compilation costs more than these queries save.
+    sqlx::query("SELECT set_config('search_path', '', true), set_config('jit', 'off', true)")
+        .execute(&mut *conn)
+        .await
+        .map_err(DbError::query)?;
+    // A failure aborts the transaction: nothing to set back then.
+    let indexes = if version >= 150_000 {
+        INDEXES
+    } else {
+        INDEXES_PG14
+    };
+    let rows = fetch(conn, schema, indexes, queries).await?;
+    // Set back before anything else: in a migration, the statements that follow need it.
+    sqlx::query("SELECT set_config('search_path', $1, true)")
+        .bind(saved)
+        .execute(&mut *conn)
+        .await
+        .map_err(DbError::query)?;
+    assemble(schema, skip, &rows)
+}
+
+/// The five catalog queries, in the order [`assemble`] reads them.
+async fn fetch(
+    conn: &mut PgConnection,
+    schema: &str,
+    indexes: &'static str,
+    queries: &mut u64,
+) -> Result<Vec<Vec<PgRow>>, DbError> {
+    let schemas = vec![schema.to_string()];
+    let mut out = Vec::new();
+    for sql in [TABLES, ENUMS, COLUMNS, CONSTRAINTS, indexes] {
+        *queries += 1;
+        let rows = sqlx::query(sql)
+            .bind(&schemas)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(DbError::query)?;
+        out.push(rows);
+    }
+    Ok(out)
+}
+
+fn assemble(schema: &str, skip: &[&str], rows: &[Vec<PgRow>]) -> Result<Introspected, DbError> {
+    let [tables, enums, columns, constraints, indexes] = rows else {
+        unreachable!("fetch returns five row sets");
+    };
+    let mut reader = Reader {
+        schema,
+        names: BTreeMap::new(),
+        tables: BTreeMap::new(),
+        extras: BTreeMap::new(),
+        enums: BTreeMap::new(),
+    };
+    read_tables(&mut reader, tables, skip)?;
+    for row in enums {
+        let labels = get(row, "labels")?;
+        reader.enums.insert(get(row, "enum_name")?, labels);
+    }
+    for row in columns {
+        read_column(&mut reader, row)?;
+    }
+    for row in constraints {
+        read_constraint(&mut reader, row)?;
+    }
+    for row in indexes {
+        read_index(&mut reader, row)?;
+    }
+    let mut out = Introspected {
+        enums: reader.enums,
+        extras: reader.extras,
+        ..Introspected::default()
+    };
+    for (_, mut table) in reader.tables {
+        table.sort_constraints();
+        out.schema.insert(table);
+    }
+    Ok(out)
+}
+
+fn read_tables(reader: &mut Reader<'_>, rows: &[PgRow], skip: &[&str]) -> Result<(), DbError> {
+    for row in rows {
+        let name: String = get(row, "table_name")?;
+        // Partitions hold the parent's rows: they are not tables of the model.
+        if skip.contains(&name.as_str()) || get::<bool>(row, "is_partition")? {
+            continue;
+        }
+        let mut table = crate::schema::table(name.clone());
+        table.comment = get(row, "comment")?;
+        let extras = TableExtras {
+            partitioned: get::<String>(row, "kind")? == "p",
+            ..TableExtras::default()
+        };
+        reader.names.insert(get(row, "table_oid")?, name.clone());
+        reader.extras.insert(name.clone(), extras);
+        reader.tables.insert(name, table);
+    }
+    Ok(())
+}
+
+fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
+    let ty = column_type(reader, row)?;
+    let default: Option<String> = get::<Option<String>>(row, "default_expr")?;
+    let default = default.map(|d| reader.local(&d));
+    let name: String = get(row, "column_name")?;
+    let identity = !get::<String>(row, "identity")?.is_empty();
+    let generated = !get::<String>(row, "generated")?.is_empty();
+    let sequence: Option<(String, String)> = match (
+        get::<Option<String>>(row, "seq_schema")?,
+        get(row, "seq_name")?,
+    ) {
+        (Some(schema), Some(name)) => Some((schema, name)),
+        _ => None,
+    };
+    let seq_dep: Option<String> = get(row, "seq_dep")?;
+    // serial: an owned sequence (dependency 'a') that the default calls.
+    let serial = seq_dep.as_deref() == Some("a")
+        && default
+            .as_deref()
+            .is_some_and(|d| d.starts_with("nextval("));
+    let column = Column {
+        name: name.clone(),
+        ty,
+        nullable: !get::<bool>(row, "not_null")?,
+        default: default.filter(|_| !serial && !generated),
+        autoincrement: identity || serial,
+        comment: get(row, "comment")?,
+    };
+    let oid: i64 = get(row, "table_oid")?;
+    let Some((table, extras)) = reader.table(oid) else {
+        return Ok(());
+    };
+    if serial && let Some(sequence) = sequence {
+        extras.serial.insert(name.clone(), sequence);
+    }
+    if generated {
+        extras.generated.push(name);
+    }
+    table.columns.push(column);
+    Ok(())
+}
+
+fn column_type(reader: &Reader<'_>, row: &PgRow) -> Result<Type, DbError> {
+    let kind: String = get(row, "type_kind")?;
+    let type_schema: String = get(row, "type_schema")?;
+    let type_name: String = get(row, "type_name")?;
+    if kind == "e"
+        && type_schema == reader.schema
+        && let Some(values) = reader.enums.get(&type_name)
+    {
+        return Ok(Type::Enum {
+            name: type_name,
+            values: values.clone(),
+        });
+    }
+    let spelling: String = get(row, "type_sql")?;
+    Ok(types::parse(&reader.local(&spelling)))
+}
+
+fn action(code: &str) -> Action {
+    match code {
+        "r" => Action::Restrict,
+        "c" => Action::Cascade,
+        "n" => Action::SetNull,
+        "d" => Action::SetDefault,
+        _ => Action::NoAction,
+    }
+}
+
+fn read_constraint(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
+    let name: String = get(row, "constraint_name")?;
+    let kind: String = get(row, "kind")?;
+    let columns: Vec<String> = get(row, "columns")?;
+    let ref_schema: Option<String> = get(row, "ref_schema")?;
+    let definition: String = get(row, "definition")?;
+    let check: Option<String> = get::<Option<String>>(row, "check_expr")?;
+    let check = check.map(|c| reader.local(&c));
+    let foreign = ForeignKey {
+        name: name.clone(),
+        columns: columns.clone(),
+        ref_table: get::<Option<String>>(row, "ref_table")?.unwrap_or_default(),
+        ref_columns: get(row, "ref_columns")?,
+        on_delete: action(&get::<String>(row, "on_delete")?),
+        on_update: action(&get::<String>(row, "on_update")?),
+    };
+    let schema = reader.schema.to_string();
+    let oid: i64 = get(row, "table_oid")?;
+    let Some((table, extras)) = reader.table(oid) else {
+        return Ok(());
+    };
+    match kind.as_str() {
+        "p" => table.primary_key = Some(PrimaryKey { name, columns }),
+        "u" => table.uniques.push(Unique { name, columns }),
+        "f" if ref_schema.as_deref() == Some(schema.as_str()) => table.foreign_keys.push(foreign),
+        "c" => table.checks.push(Check {
+            name,
+            expr: check.unwrap_or_default(),
+        }),
+        _ => extras.opaque_constraints.push(Opaque { name, definition }),
+    }
+    Ok(())
+}
+
+fn read_index(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
+    // Constraints own their index (same name); they were read as constraints.
+    if get::<Option<String>>(row, "owned_by_constraint")?.is_some() {
+        return Ok(());
+    }
+    let name: String = get(row, "index_name")?;
+    let columns: Vec<Option<String>> = get(row, "columns")?;
+    let plain: Vec<Option<bool>> = get(row, "plain")?;
+    let key_count: i32 = get(row, "key_count")?;
+    let simple = get::<String>(row, "method")? == "btree"
+        && !get::<bool>(row, "partial")?
+        && !get::<bool>(row, "nulls_not_distinct")?
+        && usize::try_from(key_count).ok() == Some(columns.len())
+        && plain.iter().all(|p| *p == Some(true));
+    let definition: String = get(row, "definition")?;
+    let definition = reader.local(&definition);
+    let unique: bool = get(row, "is_unique")?;
+    let oid: i64 = get(row, "table_oid")?;
+    let Some((table, extras)) = reader.table(oid) else {
+        return Ok(());
+    };
+    if simple {
+        table.indexes.push(Index {
+            name,
+            columns: columns.into_iter().flatten().collect(),
+            unique,
+        });
+    } else {
+        extras.opaque_indexes.push(Opaque { name, definition });
+    }
+    Ok(())
+}
