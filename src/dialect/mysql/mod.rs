@@ -1,38 +1,141 @@
-//! MySQL (placeholder until the dialect lands).
+//! MySQL and MariaDB: introspection through information_schema (six queries whatever the
+//! number of tables), the normal form, rendering with the current definition of each table
+//! (`MODIFY` needs the full column), and a runner that records its progress statement by
+//! statement, since these servers commit every DDL statement by itself.
+//!
+//! Decisions (details in each module):
+//! * Types (`types`): `text` is `LONGTEXT`, `blob` `LONGBLOB`, `timestamp` `DATETIME(6)`,
+//!   `timestamp with time zone` `TIMESTAMP(6)` (an instant in UTC, years 1970–2038), `time`
+//!   `TIME(6)`, `uuid` `CHAR(36)` (and reads back as `char(36)`), `json` `JSON`, enums
+//!   `ENUM(...)` read back without a type name.
+//! * Tables are created `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4` (servers often default to
+//!   latin1).
+//! * Keys on text, blob or JSON columns are refused with a [`PlanError`]: MySQL indexes them
+//!   only by a prefix, which would make a unique key compare prefixes.
+//! * Expressions and literals are translated between neutral SQL and MySQL (`text`), and
+//!   compared in a normal form that undoes MariaDB's rewrites (`normal`).
+//! * Foreign keys always get their index from us when no model index covers them, and are set
+//!   aside while a column they hold changes type, which these servers refuse otherwise
+//!   (`plan`).
+//! * A new `AUTO_INCREMENT` column is added by the statement that creates its key, so the
+//!   existing rows get numbers (`plan`).
+//! * Foreign-key actions are always written out (`ON DELETE NO ACTION`): MariaDB reads an
+//!   unwritten one back as `RESTRICT`. `SET DEFAULT` is refused: InnoDB does not have it.
+//! * Offline SQL ([`render`]) runs on MariaDB 10.5+ and MySQL 8.0.19+; the live runner uses
+//!   MariaDB's `IF [NOT] EXISTS` forms so a statement can be run again, and MySQL's
+//!   `DROP CHECK`.
 
-use crate::dialect::{DbError, OpenMode, ServerTarget, Step};
+mod ast;
+mod db;
+mod introspect;
+mod keys;
+mod normal;
+mod plan;
+mod progress;
+mod render;
+mod text;
+mod types;
+
+pub use db::MySqlDb;
+
+use crate::dialect::{PlanError, VersionChange};
 use crate::diff::Compare;
-use crate::schema::Schema;
+use crate::ops::Operation;
+use crate::schema::{Column, Schema, Table, Type};
 
-/// MySQL's normal form.
+use render::Q;
+
+/// Which server is behind a connection: their DDL and catalogs differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// MariaDB (10.5.2 or later).
+    MariaDb,
+    /// MySQL (8.0.16 or later).
+    MySql,
+}
+
+/// MySQL's normal form: types as they read back (`uuid` is `char(36)`, enums without a type
+/// name, raw spellings lower-cased without integer display widths), defaults compared by
+/// value on numeric columns and with the column's precision for `CURRENT_TIMESTAMP`, checks
+/// with MariaDB's rewrites undone.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MySqlCompare;
 
-impl Compare for MySqlCompare {}
+impl Compare for MySqlCompare {
+    fn ty(&self, _table: &Table, column: &Column) -> Type {
+        types::normal(&column.ty)
+    }
 
-/// A connection to a MySQL database.
-#[derive(Debug)]
-pub struct MySqlDb;
+    fn default(&self, column: &Column) -> Option<String> {
+        normal::default(column)
+    }
 
-impl MySqlDb {
-    /// Connects.
-    pub async fn open(_target: &ServerTarget, _mode: OpenMode) -> Result<MySqlDb, DbError> {
-        todo!()
-    }
-    /// Every table of the schema but `skip`.
-    pub async fn introspect(&mut self, _skip: &[&str]) -> Result<Schema, DbError> {
-        todo!()
-    }
-    /// Rows of the version table.
-    pub async fn version_rows(&mut self, _table: &str) -> Result<Option<Vec<String>>, DbError> {
-        todo!()
-    }
-    /// Runs a step.
-    pub async fn run_step(&mut self, _step: &Step<'_>) -> Result<(), DbError> {
-        todo!()
-    }
-    /// Whether the schema has no table.
-    pub async fn is_empty(&mut self) -> Result<bool, DbError> {
-        todo!()
+    fn check(&self, expr: &str) -> String {
+        normal::check(expr)
     }
 }
+
+/// Offline SQL (`db upgrade a:b --sql`): the statements for `ops` given the schema before
+/// them, in a form both MariaDB 10.5+ and MySQL 8.0.19+ accept (no `IF [NOT] EXISTS`).
+///
+/// ```
+/// use outflow::dialect::mysql::render;
+/// use outflow::ops::Operation;
+/// use outflow::schema::{column, table, Schema, Type};
+///
+/// let t = table("t").column(column("id", Type::Integer).not_null()).primary_key("pk_t", ["id"]);
+/// let sql = render(&[Operation::CreateTable(t)], &Schema::new()).unwrap();
+/// assert!(sql[0].starts_with("CREATE TABLE `t` (\n    `id` INT NOT NULL,"));
+/// ```
+pub fn render(ops: &[Operation], before: &Schema) -> Result<Vec<String>, PlanError> {
+    let mut planner = plan::Planner::offline(before);
+    let mut out = Vec::new();
+    for op in ops {
+        out.extend(planner.push(op)?);
+    }
+    out.extend(planner.finish()?);
+    Ok(out)
+}
+
+/// `CREATE TABLE IF NOT EXISTS` for the version table (one row per applied head).
+pub fn version_table_sql(table: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n    `version_num` VARCHAR(32) NOT NULL,\n    CONSTRAINT {} PRIMARY KEY (`version_num`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        Q.ident(table),
+        Q.ident(&format!("pk_{table}"))
+    )
+}
+
+/// The statement of one version-table change, with its literals quoted for MySQL.
+///
+/// ```
+/// use outflow::dialect::mysql::version_change_sql;
+/// use outflow::dialect::VersionChange;
+/// let sql = version_change_sql(&VersionChange::Update { from: "a1".into(), to: "b'2".into() }, "outflow_version");
+/// assert_eq!(sql, "UPDATE `outflow_version` SET `version_num` = 'b''2' WHERE `version_num` = 'a1'");
+/// ```
+pub fn version_change_sql(change: &VersionChange, table: &str) -> String {
+    let t = Q.ident(table);
+    match change {
+        VersionChange::Insert(id) => {
+            format!(
+                "INSERT INTO {t} (`version_num`) VALUES ({})",
+                text::literal(id)
+            )
+        }
+        VersionChange::Update { from, to } => format!(
+            "UPDATE {t} SET `version_num` = {} WHERE `version_num` = {}",
+            text::literal(to),
+            text::literal(from)
+        ),
+        VersionChange::Delete(id) => {
+            format!(
+                "DELETE FROM {t} WHERE `version_num` = {}",
+                text::literal(id)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

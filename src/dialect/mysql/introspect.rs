@@ -1,0 +1,402 @@
+//! Reading a MySQL/MariaDB schema into [`Schema`] values: six single-view information_schema
+//! queries for the whole schema (joined in Rust: joining the views in SQL is an order of
+//! magnitude slower on MariaDB), in one read-only transaction, whatever the number of tables.
+//! (MySQL 8's check query joins `TABLE_CONSTRAINTS`: its `CHECK_CONSTRAINTS` has no table
+//! name, and its information_schema reads the data dictionary, where a join is cheap.)
+//!
+//! What the model does not hold but a `MODIFY` or a drop must know comes back as
+//! [`TableExtras`]: the indexes that keep foreign keys usable, MariaDB's column-level checks,
+//! column collations, `ON UPDATE` clauses and generated columns.
+//!
+//! Mapping decisions:
+//! * The primary key is named by the convention (`pk_<table>`): MySQL calls every one `PRIMARY`.
+//! * MySQL keeps a `UNIQUE` constraint as a unique index. A unique index whose name starts with
+//!   `ix_` (the convention's index prefix) is read as a unique *index*, any other as a unique
+//!   *constraint*: what the differ creates reads back as it was, and a unique key written by
+//!   hand reads as the constraint it usually is.
+//! * An index named after a foreign key of its table, on exactly its columns, is the index that
+//!   keeps the key usable (InnoDB's implicit one, or ours): it is left out of the model and
+//!   kept in the extras.
+//! * Prefix, expression, `FULLTEXT` and `SPATIAL` indexes are left out: the model cannot hold
+//!   them, and leaving them out means they are never dropped.
+//! * MariaDB's `JSON` is `LONGTEXT` with a column check `json_valid(col)`: read as `json`,
+//!   without that check. Other column-level checks (named after their column) are checks.
+
+use std::collections::BTreeMap;
+
+use sqlx::mysql::{MySqlConnection, MySqlRow};
+use sqlx::{Connection, Row};
+
+use super::{Flavor, normal, text, types};
+use crate::dialect::DbError;
+use crate::schema::{
+    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique, naming,
+};
+
+const TABLES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(TABLE_COLLATION AS CHAR) AS table_collation, CAST(TABLE_COMMENT AS CHAR) AS comment
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
+
+const COLUMNS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(COLUMN_NAME AS CHAR) AS column_name, CAST(COLUMN_TYPE AS CHAR) AS column_type,
+       CAST(IS_NULLABLE AS CHAR) AS is_nullable, CAST(COLUMN_DEFAULT AS CHAR) AS column_default,
+       CAST(EXTRA AS CHAR) AS extra, CAST(GENERATION_EXPRESSION AS CHAR) AS generation_expr,
+       CAST(COLLATION_NAME AS CHAR) AS collation, CAST(COLUMN_COMMENT AS CHAR) AS comment
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, ORDINAL_POSITION";
+
+const INDEXES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(INDEX_NAME AS CHAR) AS index_name, CAST(NON_UNIQUE AS SIGNED) AS non_unique,
+       CAST(COLUMN_NAME AS CHAR) AS column_name, CAST(SUB_PART AS SIGNED) AS sub_part,
+       CAST(INDEX_TYPE AS CHAR) AS index_type
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
+
+const FOREIGN_KEYS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(CONSTRAINT_NAME AS CHAR) AS constraint_name, CAST(COLUMN_NAME AS CHAR) AS column_name,
+       CAST(REFERENCED_TABLE_NAME AS CHAR) AS ref_table,
+       CAST(REFERENCED_COLUMN_NAME AS CHAR) AS ref_column
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION";
+
+const RULES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(CONSTRAINT_NAME AS CHAR) AS constraint_name, CAST(UPDATE_RULE AS CHAR) AS on_update,
+       CAST(DELETE_RULE AS CHAR) AS on_delete
+FROM information_schema.REFERENTIAL_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE()";
+
+const CHECKS_MARIADB: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(CONSTRAINT_NAME AS CHAR) AS constraint_name, CAST(CHECK_CLAUSE AS CHAR) AS check_clause,
+       CAST(LEVEL AS CHAR) AS level
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE()";
+
+// MySQL 8's CHECK_CONSTRAINTS has no TABLE_NAME; its information_schema views read the data
+// dictionary, so this join costs nothing like MariaDB's (and check names are unique per schema
+// there).
+const CHECKS_MYSQL: &str = "SELECT CAST(tc.TABLE_NAME AS CHAR) AS table_name,
+       CAST(cc.CONSTRAINT_NAME AS CHAR) AS constraint_name,
+       CAST(cc.CHECK_CLAUSE AS CHAR) AS check_clause, 'Table' AS level
+FROM information_schema.CHECK_CONSTRAINTS cc
+JOIN information_schema.TABLE_CONSTRAINTS tc
+  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME
+ AND tc.CONSTRAINT_TYPE = 'CHECK'
+WHERE cc.CONSTRAINT_SCHEMA = DATABASE()";
+
+/// What a `MODIFY` or a drop must know about a table that the model does not hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableExtras {
+    /// Indexes that keep foreign keys usable, named after their key (hidden from the model).
+    pub fk_indexes: Vec<Index>,
+    /// MariaDB column-level checks: check name → column (dropped by `MODIFY`, kept by it only
+    /// when repeated).
+    pub column_checks: BTreeMap<String, String>,
+    /// Per column, what its definition holds beyond the model.
+    pub columns: BTreeMap<String, ColumnExtras>,
+}
+
+/// What a column definition holds beyond the model, which `MODIFY` must repeat.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnExtras {
+    /// `COLLATE`, when it differs from the table's.
+    pub collation: Option<String>,
+    /// `ON UPDATE ...` (`current_timestamp(6)`).
+    pub on_update: Option<String>,
+    /// `VIRTUAL`/`STORED` generation, with the expression: the model cannot hold it.
+    pub generated: Option<String>,
+}
+
+/// A schema as read, with the extras by table name.
+#[derive(Debug, Clone, Default)]
+pub struct Introspected {
+    /// The tables.
+    pub schema: Schema,
+    /// Extras by table name.
+    pub extras: BTreeMap<String, TableExtras>,
+}
+
+struct Found {
+    table: Table,
+    collation: Option<String>,
+    extras: TableExtras,
+    /// Index name → (unique, parts); a part is `None` when the model cannot hold it.
+    indexes: BTreeMap<String, (bool, Vec<Option<String>>)>,
+}
+
+/// Reads every base table of the connection's database but those `skip` names; `queries`
+/// counts the catalog queries (always six).
+pub(crate) async fn introspect(
+    conn: &mut MySqlConnection,
+    flavor: Flavor,
+    skip: &dyn Fn(&str) -> bool,
+    queries: &mut u64,
+) -> Result<Introspected, DbError> {
+    let mut tx = conn
+        .begin_with("START TRANSACTION READ ONLY")
+        .await
+        .map_err(DbError::query)?;
+    let mut fetch = async |sql: &'static str| {
+        *queries += 1;
+        sqlx::query(sql)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(DbError::query)
+    };
+    let tables = fetch(TABLES).await?;
+    let columns = fetch(COLUMNS).await?;
+    let indexes = fetch(INDEXES).await?;
+    let foreign_keys = fetch(FOREIGN_KEYS).await?;
+    let rules = fetch(RULES).await?;
+    let checks = fetch(match flavor {
+        Flavor::MariaDb => CHECKS_MARIADB,
+        Flavor::MySql => CHECKS_MYSQL,
+    })
+    .await?;
+    tx.commit().await.map_err(DbError::query)?;
+
+    let mut found = read_tables(&tables, skip)?;
+    read_columns(&columns, flavor, &mut found)?;
+    read_indexes(&indexes, &mut found)?;
+    read_foreign_keys(&foreign_keys, &rules, &mut found)?;
+    read_checks(&checks, &mut found)?;
+    let mut out = Introspected::default();
+    for (name, f) in found {
+        let (table, extras) = finish(f);
+        out.extras.insert(name, extras);
+        out.schema.insert(table);
+    }
+    Ok(out)
+}
+
+fn get<T>(row: &MySqlRow, column: &str) -> Result<T, DbError>
+where
+    T: for<'r> sqlx::Decode<'r, sqlx::MySql> + sqlx::Type<sqlx::MySql>,
+{
+    row.try_get(column).map_err(DbError::query)
+}
+
+fn text_of(row: &MySqlRow, column: &str) -> Result<String, DbError> {
+    Ok(get::<Option<String>>(row, column)?.unwrap_or_default())
+}
+
+fn non_empty(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}
+
+fn read_tables(
+    rows: &[MySqlRow],
+    skip: &dyn Fn(&str) -> bool,
+) -> Result<BTreeMap<String, Found>, DbError> {
+    let mut found = BTreeMap::new();
+    for row in rows {
+        let name = text_of(row, "table_name")?;
+        if skip(&name) {
+            continue;
+        }
+        let mut table = crate::schema::table(name.clone());
+        table.comment = non_empty(text_of(row, "comment")?);
+        let collation = get(row, "table_collation")?;
+        found.insert(
+            name,
+            Found {
+                table,
+                collation,
+                extras: TableExtras::default(),
+                indexes: BTreeMap::new(),
+            },
+        );
+    }
+    Ok(found)
+}
+
+fn read_columns(
+    rows: &[MySqlRow],
+    flavor: Flavor,
+    found: &mut BTreeMap<String, Found>,
+) -> Result<(), DbError> {
+    for row in rows {
+        // Views' columns are listed too: only base tables were kept.
+        let Some(f) = found.get_mut(&text_of(row, "table_name")?) else {
+            continue;
+        };
+        let name = text_of(row, "column_name")?;
+        let ty = types::parse(&text_of(row, "column_type")?);
+        let extra = text_of(row, "extra")?;
+        let lower_extra = extra.to_ascii_lowercase();
+        let raw_default: Option<String> = get(row, "column_default")?;
+        let generated =
+            lower_extra.contains("generated") && !lower_extra.contains("default_generated");
+        let column = Column {
+            name: name.clone(),
+            default: if generated {
+                None
+            } else {
+                normal::from_catalog(flavor, raw_default.as_deref(), &extra, &ty)
+            },
+            ty,
+            nullable: text_of(row, "is_nullable")? == "YES",
+            autoincrement: lower_extra.contains("auto_increment"),
+            comment: non_empty(text_of(row, "comment")?),
+        };
+        let collation: Option<String> = get(row, "collation")?;
+        let extras = ColumnExtras {
+            collation: collation.filter(|c| Some(c) != f.collation.as_ref()),
+            on_update: lower_extra
+                .find("on update ")
+                .map(|at| extra[at + "on update ".len()..].trim().to_string()),
+            generated: generated.then(|| {
+                format!(
+                    "AS ({}) {}",
+                    text_of(row, "generation_expr").unwrap_or_default(),
+                    extra
+                )
+            }),
+        };
+        if extras != ColumnExtras::default() {
+            f.extras.columns.insert(name, extras);
+        }
+        f.table.columns.push(column);
+    }
+    Ok(())
+}
+
+fn read_indexes(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Result<(), DbError> {
+    for row in rows {
+        let Some(f) = found.get_mut(&text_of(row, "table_name")?) else {
+            continue;
+        };
+        let name = text_of(row, "index_name")?;
+        let unique = get::<Option<i64>>(row, "non_unique")? == Some(0);
+        let column: Option<String> = get(row, "column_name")?;
+        let prefix: Option<i64> = get(row, "sub_part")?;
+        let kind = text_of(row, "index_type")?;
+        let plain = prefix.is_none() && matches!(kind.as_str(), "BTREE" | "HASH");
+        let entry = f.indexes.entry(name).or_insert((unique, Vec::new()));
+        entry.1.push(column.filter(|_| plain));
+    }
+    Ok(())
+}
+
+fn read_foreign_keys(
+    pairs: &[MySqlRow],
+    rules: &[MySqlRow],
+    found: &mut BTreeMap<String, Found>,
+) -> Result<(), DbError> {
+    let mut actions: BTreeMap<(String, String), (Action, Action)> = BTreeMap::new();
+    for row in rules {
+        let key = (
+            text_of(row, "table_name")?,
+            text_of(row, "constraint_name")?,
+        );
+        let on_delete = Action::from_sql(&text_of(row, "on_delete")?).unwrap_or_default();
+        let on_update = Action::from_sql(&text_of(row, "on_update")?).unwrap_or_default();
+        actions.insert(key, (on_delete, on_update));
+    }
+    for row in pairs {
+        let table = text_of(row, "table_name")?;
+        let Some(f) = found.get_mut(&table) else {
+            continue;
+        };
+        let name = text_of(row, "constraint_name")?;
+        let column = text_of(row, "column_name")?;
+        let ref_column = text_of(row, "ref_column")?;
+        match f.table.foreign_keys.iter_mut().find(|k| k.name == name) {
+            Some(fk) => {
+                fk.columns.push(column);
+                fk.ref_columns.push(ref_column);
+            }
+            None => {
+                let (on_delete, on_update) = actions
+                    .get(&(table.clone(), name.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                f.table.foreign_keys.push(ForeignKey {
+                    name,
+                    columns: vec![column],
+                    ref_table: text_of(row, "ref_table")?,
+                    ref_columns: vec![ref_column],
+                    on_delete,
+                    on_update,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_checks(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Result<(), DbError> {
+    for row in rows {
+        let Some(f) = found.get_mut(&text_of(row, "table_name")?) else {
+            continue;
+        };
+        let name = text_of(row, "constraint_name")?;
+        let expr = text::to_neutral(&text_of(row, "check_clause")?);
+        let column_level = text_of(row, "level")?.eq_ignore_ascii_case("column");
+        if column_level
+            && let Some(column) = f
+                .table
+                .columns
+                .iter_mut()
+                .find(|c| c.name.eq_ignore_ascii_case(&name))
+        {
+            let json_check = format!("json_valid({})", text::neutral_ident(&column.name));
+            if column.ty == Type::Text && normal::check(&expr) == normal::check(&json_check) {
+                // MariaDB's JSON: the check comes with the type.
+                column.ty = Type::Json;
+                if let Some(extras) = f.extras.columns.get_mut(&column.name) {
+                    extras.collation = None;
+                }
+                continue;
+            }
+            f.extras
+                .column_checks
+                .insert(name.clone(), column.name.clone());
+        }
+        f.table.checks.push(Check { name, expr });
+    }
+    Ok(())
+}
+
+/// Sorts the indexes into primary key, uniques, indexes and foreign-key indexes.
+fn finish(mut f: Found) -> (Table, TableExtras) {
+    let table_name = f.table.name.clone();
+    for (name, (unique, parts)) in std::mem::take(&mut f.indexes) {
+        let Some(columns) = parts.into_iter().collect::<Option<Vec<String>>>() else {
+            continue;
+        };
+        if name == "PRIMARY" {
+            f.table.primary_key = Some(PrimaryKey {
+                name: naming::primary_key(&table_name),
+                columns,
+            });
+        } else if !unique
+            && f.table
+                .foreign_keys
+                .iter()
+                .any(|k| k.name == name && k.columns == columns)
+        {
+            f.extras.fk_indexes.push(Index {
+                name,
+                columns,
+                unique: false,
+            });
+        } else if unique && !name.starts_with("ix_") {
+            f.table.uniques.push(Unique { name, columns });
+        } else {
+            f.table.indexes.push(Index {
+                name,
+                columns,
+                unique,
+            });
+        }
+    }
+    f.extras
+        .columns
+        .retain(|_, e| *e != ColumnExtras::default());
+    f.table.sort_constraints();
+    (f.table, f.extras)
+}

@@ -1,0 +1,179 @@
+//! Keys and indexes as MySQL sees them: which index a foreign key uses, which column starts a
+//! key, and what MySQL refuses to index or create.
+
+use sqlparser::tokenizer::Token;
+
+use super::{render, text, types};
+use crate::ops::{Constraint, Operation};
+use crate::schema::{Column, ForeignKey, Index, Table};
+
+/// Whether an index of the model (primary key, unique, index) starts with the key's columns,
+/// in order: InnoDB then uses it for the key.
+pub(crate) fn covered(table: &Table, key: &ForeignKey) -> bool {
+    let starts = |columns: &[String]| {
+        columns.len() >= key.columns.len()
+            && columns
+                .iter()
+                .zip(&key.columns)
+                .all(|(a, b)| a.eq_ignore_ascii_case(b))
+    };
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| starts(&k.columns))
+        || table.uniques.iter().any(|u| starts(&u.columns))
+        || table.indexes.iter().any(|i| starts(&i.columns))
+}
+
+/// The index we give a foreign key no model index covers: its name, its columns.
+pub(crate) fn support_index(key: &ForeignKey) -> Index {
+    Index {
+        name: key.name.clone(),
+        columns: key.columns.clone(),
+        unique: false,
+    }
+}
+
+/// The support indexes a table needs.
+pub(crate) fn support_indexes(table: &Table) -> Vec<Index> {
+    table
+        .foreign_keys
+        .iter()
+        .filter(|k| !covered(table, k))
+        .map(support_index)
+        .collect()
+}
+
+/// Whether some key of `table` (or one of `fk_indexes`) has `column` first: MySQL's condition
+/// for `AUTO_INCREMENT`.
+pub(crate) fn starts_key(table: &Table, fk_indexes: &[Index], column: &str) -> bool {
+    let first = |columns: &[String]| {
+        columns
+            .first()
+            .is_some_and(|c| c.eq_ignore_ascii_case(column))
+    };
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|k| first(&k.columns))
+        || table.uniques.iter().any(|u| first(&u.columns))
+        || table
+            .indexes
+            .iter()
+            .chain(fk_indexes)
+            .any(|i| first(&i.columns))
+}
+
+/// Whether the expression names `column` (outside string literals).
+pub(crate) fn mentions(expr: &str, column: &str) -> bool {
+    text::neutral_tokens(expr).is_some_and(|tokens| {
+        tokens
+            .iter()
+            .any(|t| matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case(column)))
+    })
+}
+
+/// Whether `op` names `column` of its table.
+pub(crate) fn op_mentions(op: &Operation, column: &str) -> bool {
+    let has = |columns: &[String]| columns.iter().any(|c| c.eq_ignore_ascii_case(column));
+    let is = |name: &str| name.eq_ignore_ascii_case(column);
+    match op {
+        Operation::AddColumn { column: c, .. } => is(&c.name),
+        Operation::DropColumn { column: c, .. } | Operation::AlterColumn { column: c, .. } => is(c),
+        Operation::RenameColumn { from, to, .. } => is(from) || is(to),
+        Operation::CreateIndex { index, .. } => has(&index.columns),
+        Operation::AddConstraint { constraint, .. } => match constraint {
+            Constraint::PrimaryKey(k) => has(&k.columns),
+            Constraint::Unique(u) => has(&u.columns),
+            Constraint::ForeignKey(k) => has(&k.columns),
+            Constraint::Check(c) => mentions(&c.expr, column),
+        },
+        _ => false,
+    }
+}
+
+/// Why a column cannot be created as asked, if it cannot.
+pub(crate) fn check_column(column: &Column) -> Result<(), String> {
+    match types::size_problem(&column.ty) {
+        Some(problem) => Err(format!("column '{}': {problem}", column.name)),
+        None => Ok(()),
+    }
+}
+
+/// Why a key over `columns` cannot be created, if it cannot: MySQL indexes text, blob and
+/// JSON columns only by a prefix, which the model does not hold. Rather than index a prefix
+/// (a unique key would then compare prefixes only), the change is refused.
+pub(crate) fn check_key(table: &Table, columns: &[String]) -> Result<(), String> {
+    for name in columns {
+        if let Some(column) = table.column_named(name)
+            && let Some(spelling) = types::large_object(&column.ty)
+        {
+            return Err(format!(
+                "column '{}.{name}' is {spelling}, which MySQL indexes only by a prefix length; give it a bounded type such as varchar(n) (`#[column(length = n)]`)",
+                table.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Everything `CREATE TABLE` would refuse, checked before anything runs.
+pub(crate) fn check_table(table: &Table) -> Result<(), String> {
+    table.columns.iter().try_for_each(check_column)?;
+    let keys = table.primary_key.iter().map(|k| &k.columns);
+    let keys = keys
+        .chain(table.uniques.iter().map(|u| &u.columns))
+        .chain(table.indexes.iter().map(|i| &i.columns))
+        .chain(table.foreign_keys.iter().map(|k| &k.columns));
+    for columns in keys {
+        check_key(table, columns)?;
+    }
+    match table.foreign_keys.iter().find_map(render::action_problem) {
+        Some(problem) => Err(problem),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Type, column, foreign_key, table};
+
+    fn child() -> Table {
+        table("child")
+            .column(column("id", Type::Integer).not_null())
+            .column(column("a", Type::Integer))
+            .column(column("b", Type::Integer))
+            .column(column("note", Type::Text))
+            .primary_key("pk_child", ["id"])
+            .foreign_key(foreign_key("fk_child_a_b_p", ["a", "b"], "p", ["x", "y"]))
+    }
+
+    #[test]
+    fn an_index_covers_a_key_when_it_starts_with_its_columns() {
+        let key = &child().foreign_keys[0];
+        assert!(!covered(&child(), key));
+        assert!(!covered(&child().index("ix_b_a", ["b", "a"]), key));
+        assert!(!covered(&child().index("ix_a", ["a"]), key));
+        assert!(covered(&child().index("ix_a_b_id", ["a", "b", "id"]), key));
+        assert!(covered(&child().unique("uq_a_b", ["a", "b"]), key));
+        assert_eq!(support_indexes(&child())[0].name, "fk_child_a_b_p");
+    }
+
+    #[test]
+    fn keys_and_columns_mysql_refuses() {
+        let t = child().index("ix_note", ["note"]);
+        let err = check_table(&t).unwrap_err();
+        assert!(err.contains("'child.note' is LONGTEXT"), "{err}");
+        assert!(check_table(&child()).is_ok());
+        let wide = child().column(column("n", Type::Numeric(70, 2)));
+        assert!(
+            check_table(&wide)
+                .unwrap_err()
+                .contains("precision up to 65")
+        );
+        assert!(starts_key(&child(), &[], "id") && !starts_key(&child(), &[], "a"));
+        assert!(starts_key(&child(), &support_indexes(&child()), "a"));
+        assert!(mentions("A > 0 AND 'a' <> b", "a") && !mentions("'a' <> b", "a"));
+    }
+}

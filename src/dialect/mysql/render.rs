@@ -1,0 +1,249 @@
+//! MySQL DDL for tables, columns, keys and indexes. Identifiers go through
+//! [`Quote::Backtick`], literals through [`text::literal`], expressions through
+//! [`text::to_mysql`].
+
+use sqlparser::ast::{Expr, UnaryOperator, Value};
+use sqlparser::dialect::GenericDialect;
+
+use super::introspect::ColumnExtras;
+use super::{Flavor, text, types};
+use crate::dialect::expr;
+use crate::dialect::sql::Quote;
+use crate::schema::{Action, Column, ForeignKey, Index, Table};
+
+pub(crate) const Q: Quote = Quote::Backtick;
+
+/// Which server the statements are for: the live servers, or offline SQL that runs on both
+/// (MariaDB 10.5+, MySQL 8.0.19+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// MariaDB: `IF [NOT] EXISTS` wherever it is accepted, so a statement can be run again.
+    MariaDb,
+    /// MySQL 8: no `IF [NOT] EXISTS` for columns and constraints; checks dropped with
+    /// `DROP CHECK`.
+    MySql,
+    /// Offline SQL: what both accept.
+    Portable,
+}
+
+impl From<Flavor> for Syntax {
+    fn from(flavor: Flavor) -> Syntax {
+        match flavor {
+            Flavor::MariaDb => Syntax::MariaDb,
+            Flavor::MySql => Syntax::MySql,
+        }
+    }
+}
+
+impl Syntax {
+    /// ` IF EXISTS` on MariaDB.
+    pub(crate) fn if_exists(self) -> &'static str {
+        if self == Syntax::MariaDb {
+            " IF EXISTS"
+        } else {
+            ""
+        }
+    }
+
+    /// ` IF NOT EXISTS` on MariaDB.
+    pub(crate) fn if_not_exists(self) -> &'static str {
+        if self == Syntax::MariaDb {
+            " IF NOT EXISTS"
+        } else {
+            ""
+        }
+    }
+
+    /// The `ALTER TABLE` clause dropping a table-level check: MariaDB has no `DROP CHECK`,
+    /// MySQL before 8.0.19 no `DROP CONSTRAINT`.
+    pub(crate) fn drop_check(self, name: &str) -> String {
+        match self {
+            Syntax::MySql => format!("DROP CHECK {}", Q.ident(name)),
+            other => format!("DROP CONSTRAINT{} {}", other.if_exists(), Q.ident(name)),
+        }
+    }
+}
+
+/// `` `name` TYPE [NOT NULL] [DEFAULT ...] [AUTO_INCREMENT] [COMMENT '...'] `` with what the
+/// extras say MySQL must be told again (collation, `ON UPDATE`), then column-level `checks`
+/// (MariaDB) in MySQL spelling.
+pub(crate) fn column_def(
+    column: &Column,
+    extras: Option<&ColumnExtras>,
+    checks: &[&str],
+) -> String {
+    let mut out = format!("{} {}", Q.ident(&column.name), types::render(&column.ty));
+    if let Some(collation) = extras.and_then(|e| e.collation.as_deref()) {
+        out.push_str(" COLLATE ");
+        out.push_str(&Q.ident(collation));
+    }
+    out.push_str(if column.nullable {
+        " NULL"
+    } else {
+        " NOT NULL"
+    });
+    if let Some(default) = &column.default {
+        out.push_str(" DEFAULT ");
+        out.push_str(&default_clause(column, default));
+    }
+    if let Some(on_update) = extras.and_then(|e| e.on_update.as_deref()) {
+        out.push_str(" ON UPDATE ");
+        out.push_str(on_update);
+    }
+    if column.autoincrement {
+        out.push_str(" AUTO_INCREMENT");
+    }
+    if let Some(comment) = &column.comment {
+        out.push_str(" COMMENT ");
+        out.push_str(&text::literal(comment));
+    }
+    for check in checks {
+        out.push_str(&format!(" CHECK ({})", text::to_mysql(check)));
+    }
+    out
+}
+
+/// A default as MySQL wants it: literals re-quoted for MySQL, `CURRENT_TIMESTAMP` with the
+/// column's fractional digits (MySQL refuses `DATETIME(6) DEFAULT CURRENT_TIMESTAMP`), other
+/// expressions in parentheses (MariaDB 10.2.1+, MySQL 8.0.13+). Text, blob and JSON columns
+/// take even literals as expressions: MySQL 8 refuses a plain literal there.
+pub(crate) fn default_clause(column: &Column, default: &str) -> String {
+    let d = GenericDialect {};
+    let literal = match expr::parse(&d, default) {
+        Some(Expr::Value(v)) => match v.value {
+            Value::SingleQuotedString(s) => Some(text::literal(&s)),
+            Value::Number(n, _) => Some(n),
+            Value::Boolean(b) => Some(if b { "TRUE" } else { "FALSE" }.into()),
+            Value::Null => return "NULL".into(),
+            _ => None,
+        },
+        Some(Expr::UnaryOp {
+            op: op @ (UnaryOperator::Minus | UnaryOperator::Plus),
+            expr,
+        }) => match *expr {
+            Expr::Value(ref v) if matches!(v.value, Value::Number(..)) => {
+                Some(format!("{op}{}", v.value))
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    match literal {
+        Some(l) if types::large_object(&column.ty).is_some() => format!("({l})"),
+        Some(l) => l,
+        None if super::normal::default(column)
+            .is_some_and(|n| n.starts_with("CURRENT_TIMESTAMP(")) =>
+        {
+            match types::fraction_digits(&column.ty) {
+                0 => "CURRENT_TIMESTAMP".into(),
+                n => format!("CURRENT_TIMESTAMP({n})"),
+            }
+        }
+        None => format!("({})", text::to_mysql(strip_parentheses(default))),
+    }
+}
+
+fn strip_parentheses(text: &str) -> &str {
+    let mut t = text.trim();
+    while t.starts_with('(')
+        && t.ends_with(')')
+        && expr::parse(&GenericDialect {}, &t[1..t.len() - 1]).is_some()
+    {
+        t = t[1..t.len() - 1].trim();
+    }
+    t
+}
+
+/// `CONSTRAINT ... FOREIGN KEY (...) REFERENCES ... ON DELETE ... ON UPDATE ...`, both actions
+/// always written: MariaDB reads an unwritten action back as `RESTRICT`, a written `NO ACTION`
+/// as `NO ACTION`.
+pub(crate) fn foreign_key_clause(fk: &ForeignKey, syntax: Syntax) -> String {
+    format!(
+        "CONSTRAINT {} FOREIGN KEY{} ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        Q.ident(&fk.name),
+        syntax.if_not_exists(),
+        Q.list(&fk.columns),
+        Q.ident(&fk.ref_table),
+        Q.list(&fk.ref_columns),
+        fk.on_delete.sql(),
+        fk.on_update.sql()
+    )
+}
+
+/// The index part of `CREATE TABLE`/`ALTER TABLE ADD`: `[UNIQUE] INDEX name (cols)`.
+pub(crate) fn index_clause(index: &Index, syntax: Syntax) -> String {
+    format!(
+        "{}INDEX{} {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        syntax.if_not_exists(),
+        Q.ident(&index.name),
+        Q.list(&index.columns)
+    )
+}
+
+/// `CREATE TABLE` with every column, key, index and check, plus the indexes keeping its
+/// foreign keys usable (`fk_indexes`). InnoDB would create those itself, but it also drops its
+/// own silently when another index covers the key; ours stay until we drop them.
+pub(crate) fn create_table(table: &Table, fk_indexes: &[Index], syntax: Syntax) -> String {
+    let mut lines: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| column_def(c, None, &[]))
+        .collect();
+    if let Some(pk) = &table.primary_key {
+        lines.push(format!(
+            "CONSTRAINT {} PRIMARY KEY ({})",
+            Q.ident(&pk.name),
+            Q.list(&pk.columns)
+        ));
+    }
+    for u in &table.uniques {
+        lines.push(format!(
+            "CONSTRAINT {} UNIQUE ({})",
+            Q.ident(&u.name),
+            Q.list(&u.columns)
+        ));
+    }
+    let no_if = Syntax::Portable;
+    lines.extend(
+        table
+            .indexes
+            .iter()
+            .chain(fk_indexes)
+            .map(|i| index_clause(i, no_if)),
+    );
+    lines.extend(
+        table
+            .foreign_keys
+            .iter()
+            .map(|k| foreign_key_clause(k, no_if)),
+    );
+    for c in &table.checks {
+        lines.push(format!(
+            "CONSTRAINT {} CHECK ({})",
+            Q.ident(&c.name),
+            text::to_mysql(&c.expr)
+        ));
+    }
+    let mut out = format!(
+        "CREATE TABLE{} {} (\n    {}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        syntax.if_not_exists(),
+        Q.ident(&table.name),
+        lines.join(",\n    ")
+    );
+    if let Some(comment) = &table.comment {
+        out.push_str(" COMMENT=");
+        out.push_str(&text::literal(comment));
+    }
+    out
+}
+
+/// Why MySQL refuses `SET DEFAULT`, if the key asks for it.
+pub(crate) fn action_problem(fk: &ForeignKey) -> Option<String> {
+    (fk.on_delete == Action::SetDefault || fk.on_update == Action::SetDefault).then(|| {
+        format!(
+            "foreign key '{}': InnoDB has no SET DEFAULT action (MariaDB silently reads it as RESTRICT); use NO ACTION, RESTRICT, CASCADE or SET NULL",
+            fk.name
+        )
+    })
+}
