@@ -48,8 +48,19 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 
-pub use model::{Model, Plugin};
-pub use outflow_macros::{Model, embed_revisions};
+pub use model::{DbEnum, Model, Plugin};
+pub use outflow_macros::{DbEnum, Model, embed_revisions};
+
+/// The sqlx Outflow is built with: pipelines query their models with it
+/// (`outflow::sqlx::query_as::<_, ComputationResult>(...)`), without a second dependency to
+/// keep in step.
+pub use sqlx;
+
+/// What the derive macros' expansions refer to; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use sqlx;
+}
 pub use pipeline::{DuplicateTable, Pipeline};
 
 /// What revision files use.

@@ -1,7 +1,7 @@
 //! Models and plugins: what a pipeline declares.
 
 use crate::revision::RevisionSet;
-use crate::schema::Table;
+use crate::schema::{Table, Type};
 
 /// The database label models use unless they say otherwise.
 pub const DEFAULT_DATABASE: &str = "default";
@@ -34,6 +34,42 @@ pub trait Model {
     const COLUMNS: &'static [&'static str];
     /// The table description.
     fn table() -> Table;
+}
+
+/// A Rust enum stored in an enum column. Implemented by `#[derive(DbEnum)]`:
+///
+/// ```
+/// use outflow::DbEnum;
+///
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, DbEnum)]
+/// pub enum StateEnum {
+///     Pending,
+///     Running,
+///     #[db_enum(rename = "success")]
+///     Succeeded,
+/// }
+///
+/// assert_eq!(StateEnum::NAME, "state_enum");
+/// assert_eq!(StateEnum::VALUES, ["pending", "running", "success"]);
+/// assert_eq!(StateEnum::Succeeded.label(), "success");
+/// assert_eq!(StateEnum::from_label("running"), Some(StateEnum::Running));
+/// ```
+///
+/// A model field of such a type is declared with `#[column(db_enum)]`.
+#[diagnostic::on_unimplemented(note = "add `#[derive(outflow::DbEnum)]` to the enum `{Self}`")]
+pub trait DbEnum: Sized + 'static {
+    /// The enum type's name (PostgreSQL's type name).
+    const NAME: &'static str;
+    /// The labels, in declaration order.
+    const VALUES: &'static [&'static str];
+    /// The label of this value.
+    fn label(&self) -> &'static str;
+    /// The value of a label.
+    fn from_label(label: &str) -> Option<Self>;
+    /// The column type.
+    fn column_type() -> Type {
+        Type::enumeration(Self::NAME, Self::VALUES.iter().copied())
+    }
 }
 
 /// A model as a plugin keeps it.

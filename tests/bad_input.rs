@@ -1,14 +1,15 @@
 //! Every input a user can get wrong: one `error:` line naming the thing, the documented exit
-//! code, and the database file left byte-identical.
+//! code, and the database left as it was (SQLite: the file byte-identical; servers: the same
+//! catalog and version rows), on every dialect.
 
 mod common;
 
-use common::{Project, Run};
+use common::{Dialect, Project, Run};
 
 /// Runs `args` and checks the exit code, that the error line contains every `needle`, and that
-/// `outflow.db` did not change.
+/// the database did not change.
 fn refused(p: &Project, args: &[&str], code: i32, needles: &[&str]) -> Run {
-    let before = p.db_bytes();
+    let before = p.fingerprint();
     let run = p.run(args).expect(code);
     let line = run.error_line().to_string();
     for needle in needles {
@@ -17,13 +18,30 @@ fn refused(p: &Project, args: &[&str], code: i32, needles: &[&str]) -> Run {
             "{args:?}: {line:?} should contain {needle:?}"
         );
     }
-    assert_eq!(p.db_bytes(), before, "{args:?} changed the database file");
+    assert!(p.fingerprint() == before, "{args:?} changed the database");
     run
 }
 
 #[test]
-fn bad_input_is_refused_clearly_and_leaves_the_database_alone() {
-    let p = Project::example("tuto");
+fn bad_input_on_sqlite() {
+    bad_input(Dialect::Sqlite);
+}
+
+#[test]
+fn bad_input_on_postgres() {
+    bad_input(Dialect::Postgres);
+}
+
+#[test]
+fn bad_input_on_mysql() {
+    bad_input(Dialect::Mysql);
+}
+
+fn bad_input(dialect: Dialect) {
+    if !common::dialects().contains(&dialect) {
+        return;
+    }
+    let p = Project::example("tuto").on(dialect);
     p.run(&["db", "upgrade", "heads"]).expect(0);
 
     refused(
@@ -120,44 +138,81 @@ fn bad_input_is_refused_clearly_and_leaves_the_database_alone() {
         &["/nonexistent/root is not a directory"],
     );
 
-    // A database path that cannot be opened: a directory.
-    std::fs::create_dir(p.path("a_directory.db")).unwrap();
-    std::fs::write(
-        &config,
-        "databases:\n  default:\n    dialect: sqlite\n    path: a_directory.db\n",
-    )
-    .unwrap();
-    refused(
-        &p,
-        &["db", "upgrade", "heads"],
-        3,
-        &["cannot open database", "a_directory.db", "is a directory"],
-    );
-    std::fs::write(
-        &config,
-        "databases:\n  default:\n    dialect: sqlite\n    path: no/such/dir/x.db\n",
-    )
-    .unwrap();
-    refused(
-        &p,
-        &["db", "upgrade", "heads"],
-        3,
-        &["cannot open database", "no/such/dir/x.db"],
-    );
-    std::fs::write(&config, &good).unwrap();
-
-    // Not a database at all.
-    std::fs::write(
-        &config,
-        "databases:\n  default:\n    dialect: sqlite\n    path: config.yml\n",
-    )
-    .unwrap();
-    refused(
-        &p,
-        &["db", "current"],
-        3,
-        &["cannot open database", "config.yml"],
-    );
-    std::fs::write(&config, &good).unwrap();
+    if dialect == Dialect::Sqlite {
+        unreadable_sqlite_paths(&p, &config, &good);
+    } else {
+        unreachable_servers(&p, &config, &good);
+    }
     p.run(&["db", "check"]).expect(0);
+}
+
+/// A SQLite path that is a directory, in a missing folder, or not a database: exit 3.
+fn unreadable_sqlite_paths(p: &Project, config: &std::path::Path, good: &str) {
+    std::fs::create_dir(p.path("a_directory.db")).unwrap();
+    for (path, command, needles) in [
+        (
+            "a_directory.db",
+            "upgrade",
+            &["a_directory.db", "is a directory"][..],
+        ),
+        ("no/such/dir/x.db", "upgrade", &["no/such/dir/x.db"][..]),
+        ("config.yml", "current", &["config.yml"][..]),
+    ] {
+        std::fs::write(
+            config,
+            format!("databases:\n  default:\n    dialect: sqlite\n    path: {path}\n"),
+        )
+        .unwrap();
+        let mut expected = vec!["cannot open database"];
+        expected.extend(needles);
+        refused(
+            p,
+            &["db", command, "heads"][..if command == "current" { 2 } else { 3 }],
+            3,
+            &expected,
+        );
+    }
+    std::fs::write(config, good).unwrap();
+}
+
+/// A server nobody listens on, and wrong credentials: exit 3, and no password in the output.
+fn unreachable_servers(p: &Project, config: &std::path::Path, good: &str) {
+    let dialect = p.dialect();
+    let scheme = if dialect == "postgresql" {
+        "postgres"
+    } else {
+        "mysql"
+    };
+    let nobody = format!(
+        "databases:\n  default:\n    dialect: {dialect}\n    url: {scheme}://someone:hunter2secret@127.0.0.1:9/db\n"
+    );
+    std::fs::write(config, nobody).unwrap();
+    let run = refused(
+        p,
+        &["db", "upgrade", "heads"],
+        3,
+        &["cannot open database", "someone:***@127.0.0.1:9"],
+    );
+    assert!(!format!("{}{}", run.stdout, run.stderr).contains("hunter2secret"));
+    if dialect == "mysql" {
+        let url =
+            p.database
+                .as_ref()
+                .unwrap()
+                .url()
+                .replacen("://root@", "://root:wrongpassword99@", 1);
+        std::fs::write(
+            config,
+            format!("databases:\n  default:\n    dialect: mysql\n    url: {url}\n"),
+        )
+        .unwrap();
+        let run = refused(
+            p,
+            &["db", "current"],
+            3,
+            &["cannot open database", "root:***@"],
+        );
+        assert!(!format!("{}{}", run.stdout, run.stderr).contains("wrongpassword99"));
+    }
+    std::fs::write(config, good).unwrap();
 }

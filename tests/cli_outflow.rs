@@ -164,26 +164,40 @@ fn bad_diff_inputs_name_the_file() {
     let cases = [
         (
             vec!["--from", "bad.yml", "--to", "bad.yml"],
+            2,
             "bad.yml: invalid schema description: ",
         ),
         (
             vec!["--from", "missing.yml", "--to", "missing.yml"],
+            2,
             "cannot read",
         ),
         (
             vec!["--from", "nothing.db", "--to", "nothing.db"],
+            2,
             "nothing.db is not a SQLite file",
         ),
         (
-            vec!["--from", "postgres://u:secret@h/db", "--to", "x.yml"],
-            "scheme 'postgres' is not available",
+            vec!["--from", "oracle://u:secret@h/db", "--to", "x.yml"],
+            2,
+            "unsupported URL scheme 'oracle'",
+        ),
+        (
+            vec![
+                "--from",
+                "postgres://u:secret@nowhere.invalid/db",
+                "--to",
+                "x.yml",
+            ],
+            3,
+            "cannot open database postgres://u:***@nowhere.invalid/db",
         ),
     ];
-    for (args, needle) in cases {
+    for (args, code, needle) in cases {
         let mut all = vec!["db", "diff"];
         all.extend(args);
         let out = outflow(dir.path(), &all, &[]);
-        assert_eq!(out.code, 2, "{all:?}: {}", out.stderr);
+        assert_eq!(out.code, code, "{all:?}: {}", out.stderr);
         assert!(
             out.stderr.starts_with("error: ") && out.stderr.contains(needle),
             "{all:?}: {}",

@@ -3,18 +3,35 @@
 
 mod common;
 
-use common::{Project, introspect};
+use common::{Dialect, Project};
 use outflow::schema::Type;
 
 #[test]
 fn the_tutorial_loop_on_sqlite() {
-    let p = Project::example("tuto");
+    tutorial_loop(Dialect::Sqlite);
+}
+
+#[test]
+fn the_tutorial_loop_on_postgres() {
+    tutorial_loop(Dialect::Postgres);
+}
+
+#[test]
+fn the_tutorial_loop_on_mysql() {
+    tutorial_loop(Dialect::Mysql);
+}
+
+fn tutorial_loop(dialect: Dialect) {
+    if !common::dialects().contains(&dialect) {
+        return;
+    }
+    let p = Project::example("tuto").on(dialect);
     let committed = p.revision_files();
     assert_eq!(committed.len(), 1, "the tutorial ships its first revision");
 
     let up = p.run(&["db", "upgrade", "heads"]).expect(0);
     assert!(up.stderr.contains("Running upgrade  -> "), "{}", up.stderr);
-    let schema = introspect(&p.path("outflow.db"));
+    let schema = p.schema();
     let table = schema
         .table("computation_result")
         .expect("created by the committed revision");
@@ -63,7 +80,7 @@ fn the_tutorial_loop_on_sqlite() {
     );
 
     // A table nobody owns is listed with -v and never touched.
-    stray(&p.path("outflow.db"));
+    stray(&p);
     let listed = p
         .run(&["-v", "db", "make_migrations", "-m", "nothing"])
         .expect(0);
@@ -149,7 +166,8 @@ fn the_tutorial_loop_on_sqlite() {
     );
     p.run(&["db", "upgrade", "heads"]).expect(0);
     p.run(&["db", "check"]).expect(0);
-    let note = introspect(&p.path("outflow.db"))
+    let note = p
+        .schema()
         .table("computation_result")
         .unwrap()
         .column_named("note")
@@ -158,7 +176,7 @@ fn the_tutorial_loop_on_sqlite() {
 
     p.run(&["db", "downgrade", "-1"]).expect(0);
     assert!(
-        introspect(&p.path("outflow.db"))
+        p.schema()
             .table("computation_result")
             .unwrap()
             .column_named("note")
@@ -182,22 +200,23 @@ fn the_tutorial_loop_on_sqlite() {
     );
     p.run(&["db", "upgrade", "heads"]).expect(0);
     p.run(&["db", "downgrade", "base"]).expect(0);
-    let left: Vec<String> = introspect(&p.path("outflow.db"))
-        .table_names()
-        .map(str::to_owned)
-        .collect();
+    let left: Vec<String> = p.schema().table_names().map(str::to_owned).collect();
     assert_eq!(left, ["stray"], "only the table nobody owns is left");
 }
 
 /// Creates a table by hand, as another tool would.
-fn stray(db: &std::path::Path) {
+fn stray(p: &Project) {
+    if let Some(db) = &p.database {
+        db.execute("CREATE TABLE stray (x INTEGER)");
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
         use sqlx::Connection;
-        let url = format!("sqlite://{}", db.display());
+        let url = format!("sqlite://{}", p.path("outflow.db").display());
         let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
         sqlx::query("CREATE TABLE stray (x INTEGER)")
             .execute(&mut conn)

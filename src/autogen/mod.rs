@@ -146,6 +146,14 @@ pub enum AutogenError {
     /// A revision or label was not found.
     #[error(transparent)]
     Graph(#[from] Box<crate::revision::graph::GraphError>),
+    /// The changes cannot be made on this database.
+    #[error("plugin '{plugin}': {message}; no revision was written")]
+    Unrenderable {
+        /// The plugin.
+        plugin: String,
+        /// What the dialect refuses and what to do.
+        message: String,
+    },
     /// A file could not be written.
     #[error("cannot write {path}: {message}")]
     Write {
@@ -355,6 +363,7 @@ impl<'a> Autogen<'a> {
             for op in &ops {
                 info!("Detected {op}");
             }
+            self.check_renders(plugin, &ops, &snapshot)?;
             let placement = self.placement(plugin, request, &ops, &snapshot, &new_heads)?;
             let id = write::new_id(self, request.rev_id.as_deref());
             let file = write::revision(self, plugin, &id, &request.message, &placement, &ops)?;
@@ -387,6 +396,27 @@ impl<'a> Autogen<'a> {
             report.stale_schema_file = Some(self.pipeline.schema_file(self.label()));
         }
         Ok(report)
+    }
+
+    /// Refuses a revision the database could not run (a MySQL key on a text column...), before
+    /// it is written rather than when it is applied.
+    fn check_renders(
+        &self,
+        plugin: &Plugin,
+        ops: &[Operation],
+        snapshot: &Snapshot,
+    ) -> Result<(), AutogenError> {
+        let target = self.migrator.target();
+        let schema = match target {
+            crate::dialect::Target::Postgres(server) => server.schema().to_string(),
+            _ => "public".to_string(),
+        };
+        crate::runner::statements(ops, &snapshot.live, target.dialect(), &schema)
+            .map(|_| ())
+            .map_err(|e| AutogenError::Unrenderable {
+                plugin: plugin.name().to_string(),
+                message: e.to_string(),
+            })
     }
 
     fn not_at_heads(&self, current: Vec<String>, heads: Vec<String>) -> AutogenError {

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use super::CliError;
 use crate::autogen::{Autogen, CheckReport, MergeRequest, Request};
 use crate::config::Config;
-use crate::dialect::{Database, OpenMode};
+use crate::dialect::{Database, DialectName, OpenMode};
 use crate::model::DEFAULT_DATABASE;
 use crate::pipeline::Pipeline;
 use crate::runner::Migrator;
@@ -20,6 +20,29 @@ pub struct Label {
     /// Database label (a key of `databases:` in config.yml)
     #[arg(long = "db-label", short = 'd', default_value = DEFAULT_DATABASE, value_name = "LABEL")]
     pub db_label: String,
+}
+
+/// Printing SQL instead of running it.
+#[derive(Debug, Clone, Args)]
+pub struct Offline {
+    /// Print the SQL (DDL and version-table statements) instead of running it; no database
+    /// is opened
+    #[arg(long)]
+    pub sql: bool,
+    /// Dialect of the SQL [default: the configured database's]
+    #[arg(long, requires = "sql", value_parser = ["sqlite", "postgresql", "mysql"])]
+    pub dialect: Option<String>,
+}
+
+impl Offline {
+    fn dialect(&self, config: &Config, label: &Label) -> Result<DialectName, CliError> {
+        Ok(match self.dialect.as_deref() {
+            Some("sqlite") => DialectName::Sqlite,
+            Some("postgresql") => DialectName::Postgres,
+            Some("mysql") => DialectName::Mysql,
+            _ => config.database(&label.db_label)?.dialect(),
+        })
+    }
 }
 
 /// Migration commands.
@@ -47,17 +70,21 @@ pub enum DbCommand {
     },
     /// Apply revisions up to a target: heads (default), head, <rev>, +N, <branch>@head
     Upgrade {
-        /// Target revision
+        /// Target revision (with --sql: a range `from:to`, or `to` from base)
         #[arg(default_value = "heads", allow_hyphen_values = true)]
         target: String,
+        #[command(flatten)]
+        offline: Offline,
         #[command(flatten)]
         label: Label,
     },
     /// Revert revisions down to a target: -N, base, <rev>, <branch>@-N
     Downgrade {
-        /// Target revision
+        /// Target revision (with --sql: a range `from:to`)
         #[arg(allow_hyphen_values = true)]
         target: String,
+        #[command(flatten)]
+        offline: Offline,
         #[command(flatten)]
         label: Label,
     },
@@ -185,12 +212,30 @@ pub async fn run(
             Autogen::new(pipeline, config, &label.db_label)?.merge(&request)?;
             Ok(0)
         }
-        DbCommand::Upgrade { target, label } => migrator(&label)?
+        DbCommand::Upgrade {
+            target,
+            offline,
+            label,
+        } if offline.sql => {
+            let dialect = offline.dialect(config, &label)?;
+            print!("{}", migrator(&label)?.upgrade_sql(&target, dialect)?);
+            Ok(0)
+        }
+        DbCommand::Downgrade {
+            target,
+            offline,
+            label,
+        } if offline.sql => {
+            let dialect = offline.dialect(config, &label)?;
+            print!("{}", migrator(&label)?.downgrade_sql(&target, dialect)?);
+            Ok(0)
+        }
+        DbCommand::Upgrade { target, label, .. } => migrator(&label)?
             .upgrade(&target)
             .await
             .map(|_| 0)
             .map_err(Into::into),
-        DbCommand::Downgrade { target, label } => migrator(&label)?
+        DbCommand::Downgrade { target, label, .. } => migrator(&label)?
             .downgrade(&target)
             .await
             .map(|_| 0)

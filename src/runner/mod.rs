@@ -122,13 +122,15 @@ impl Migrator {
     ) -> Result<Vec<VersionChange>, RunError> {
         let current = self.current_heads().await?;
         let changes = self.revisions.graph.stamp(&current, targets, purge)?;
-        if changes.is_empty() {
+        if changes.is_empty() && !matches!(self.target, crate::dialect::Target::Mysql(_)) {
             info!(
                 "Nothing to do: the version table of '{}' already says that",
                 self.label
             );
             return Ok(changes);
         }
+        // On MySQL the step runs even without a change: it also clears the record of a
+        // migration that stopped half-way, which `db stamp` is for after a repair by hand.
         let mut db = Database::open(&self.target, OpenMode::ReadWrite).await?;
         db.run_step(&Step {
             ops: &[],
@@ -202,6 +204,10 @@ impl Migrator {
         }
     }
 }
+
+mod offline;
+
+pub use offline::statements;
 
 #[cfg(test)]
 mod tests;

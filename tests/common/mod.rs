@@ -2,6 +2,11 @@
 
 #![allow(dead_code)]
 
+pub mod servers;
+
+// Each test binary uses a different part of this module.
+#[allow(unused_imports)]
+pub use servers::{Dialect, ServerDatabase, dialects};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Mutex;
@@ -20,6 +25,8 @@ pub struct Project {
     /// The crate folder.
     pub dir: PathBuf,
     name: String,
+    /// The server database its config.yml points at (none: SQLite `outflow.db`).
+    pub database: Option<ServerDatabase>,
 }
 
 /// A command's outcome.
@@ -122,9 +129,53 @@ impl Project {
             _tmp: tmp,
             dir,
             name: name.to_string(),
+            database: None,
         };
         project.build();
         project
+    }
+
+    /// Points the pipeline's `default` database at a fresh database of `dialect` (SQLite: the
+    /// crate's own config, `outflow.db`).
+    pub fn on(mut self, dialect: Dialect) -> Project {
+        if let Some(db) = ServerDatabase::create(dialect) {
+            std::fs::write(self.path("config.yml"), db.config_yaml()).unwrap();
+            self.database = Some(db);
+        }
+        self
+    }
+
+    /// The dialect the project runs on.
+    pub fn dialect(&self) -> &'static str {
+        match &self.database {
+            None => "sqlite",
+            Some(db) if db.url().starts_with("postgres") => "postgresql",
+            Some(_) => "mysql",
+        }
+    }
+
+    /// The database as `db inspect` reads it.
+    pub fn schema(&self) -> outflow::schema::Schema {
+        let inspected = self.run(&["db", "inspect"]).expect(0);
+        outflow::schema::Schema::from_yaml(&inspected.stdout).unwrap()
+    }
+
+    /// What must not change when a command is refused: the SQLite file's bytes, or a server
+    /// database's catalog and version rows.
+    pub fn fingerprint(&self) -> Vec<u8> {
+        match &self.database {
+            None => std::fs::read(self.path("outflow.db")).unwrap_or_default(),
+            Some(db) => {
+                // The test may have broken config.yml: read through a config of our own.
+                let good = self.dir.with_extension("fingerprint.yml");
+                std::fs::write(&good, db.config_yaml()).unwrap();
+                let config = good.display().to_string();
+                let inspect = self.run(&["--config", &config, "db", "inspect"]);
+                let current = self.run(&["--config", &config, "db", "current"]);
+                let _ = std::fs::remove_file(&good);
+                format!("{}\n{}\n{}", inspect.code, inspect.stdout, current.stdout).into_bytes()
+            }
+        }
     }
 
     /// `cargo build` of the copy, into a target folder shared by every test.

@@ -6,9 +6,8 @@ use clap::Args;
 
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::dialect::{Database, DialectName, OpenMode, Target, compare_for, sqlite};
+use crate::dialect::{Database, DialectName, OpenMode, Target, compare_for};
 use crate::diff::{Exact, diff};
-use crate::ops::Operation;
 use crate::schema::Schema;
 
 /// Arguments of `db diff`.
@@ -46,24 +45,15 @@ fn source(text: &str, root: &Path) -> Result<Source, CliError> {
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {
         return Ok(Source::Description(resolve(text)));
     }
-    if let Some(rest) = text
-        .strip_prefix("sqlite://")
-        .or_else(|| text.strip_prefix("sqlite:"))
-    {
-        let path = rest.split('?').next().unwrap_or(rest);
-        return Ok(Source::Database(Target::Sqlite {
-            path: resolve(path),
-        }));
-    }
-    if let Some((scheme, _)) = text.split_once("://") {
-        return Err(CliError::Usage(format!(
-            "database URL scheme '{scheme}' is not available in this build yet; use a SQLite file or a .yml description"
-        )));
+    if text.contains("://") || lower.starts_with("sqlite:") {
+        return Target::from_url(text, root)
+            .map(Source::Database)
+            .map_err(CliError::Usage);
     }
     let path = resolve(text);
     if !path.is_file() {
         return Err(CliError::Usage(format!(
-            "{} is not a SQLite file; give an existing database file, an sqlx URL (sqlite://...) or a .yml/.yaml description",
+            "{} is not a SQLite file; give an existing database file, an sqlx URL (sqlite://, postgres://, mysql://) or a .yml/.yaml description",
             path.display()
         )));
     }
@@ -113,14 +103,18 @@ pub async fn run(args: DiffArgs, config: &Config) -> Result<u8, CliError> {
         return Ok(0);
     }
     if args.sql {
-        match dialect.unwrap_or(DialectName::Sqlite) {
-            DialectName::Sqlite => print_sqlite(&current, &ops)?,
-            other => {
-                return Err(CliError::Usage(format!(
-                    "--sql for {} is not available in this build yet",
-                    other.as_str()
-                )));
-            }
+        let dialect = dialect.unwrap_or(DialectName::Sqlite);
+        let schema = [&from, &to]
+            .iter()
+            .find_map(|s| match s {
+                Source::Database(Target::Postgres(server)) => Some(server.schema().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "public".to_string());
+        let statements = crate::runner::statements(&ops, &current, dialect, &schema)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
+        for statement in statements {
+            println!("{statement};");
         }
     } else {
         for op in &ops {
@@ -128,28 +122,4 @@ pub async fn run(args: DiffArgs, config: &Config) -> Result<u8, CliError> {
         }
     }
     Ok(1)
-}
-
-fn print_sqlite(current: &Schema, ops: &[Operation]) -> Result<(), CliError> {
-    let mut planner = sqlite::Planner::new();
-    for table in current.tables() {
-        planner.provide(table.clone(), sqlite::TableExtras::default());
-    }
-    let mut statements = Vec::new();
-    for op in ops {
-        statements.extend(
-            planner
-                .push(op)
-                .map_err(|e| CliError::Usage(e.to_string()))?,
-        );
-    }
-    statements.extend(
-        planner
-            .finish()
-            .map_err(|e| CliError::Usage(e.to_string()))?,
-    );
-    for statement in statements {
-        println!("{statement};");
-    }
-    Ok(())
 }

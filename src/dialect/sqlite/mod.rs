@@ -17,7 +17,7 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 pub use introspect::{Introspected, TableExtras};
 pub use plan::Planner;
 
-use super::sql::Quote;
+use super::sql::{Quote, literal};
 use super::{DbError, OpenMode, PlanError, Step, VersionChange, expr};
 use crate::diff::Compare;
 use crate::schema::{Column, Table, Type};
@@ -215,6 +215,29 @@ impl SqliteDb {
             self.version_tables.push(step.version_table.to_string());
         }
         Ok(())
+    }
+}
+
+/// The version table's DDL (for offline SQL; steps create it themselves).
+pub fn version_table_sql(table: &str) -> String {
+    version_table_ddl(table)
+}
+
+/// One version-table change as a statement with its literals (for offline SQL).
+pub fn version_change_sql(change: &VersionChange, table: &str) -> String {
+    let t = Q.ident(table);
+    match change {
+        VersionChange::Insert(id) => {
+            format!("INSERT INTO {t} (version_num) VALUES ({})", literal(id))
+        }
+        VersionChange::Update { from, to } => {
+            format!(
+                "UPDATE {t} SET version_num = {} WHERE version_num = {}",
+                literal(to),
+                literal(from)
+            )
+        }
+        VersionChange::Delete(id) => format!("DELETE FROM {t} WHERE version_num = {}", literal(id)),
     }
 }
 

@@ -1,0 +1,154 @@
+//! The dialects the end-to-end tests run on, and a fresh database on each server.
+//!
+//! `scripts/test.sh` starts throwaway PostgreSQL and MariaDB servers and exports
+//! `OUTFLOW_TEST_POSTGRES_URL` and `OUTFLOW_TEST_MYSQL_URL`. Without them the server dialects
+//! are left out, loudly, except under CI (`CI=true`), where a missing server is a failure.
+
+use sqlx::{AssertSqlSafe, Connection};
+
+/// A dialect an end-to-end test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// A SQLite file in the pipeline root.
+    Sqlite,
+    /// A database on the test PostgreSQL server.
+    Postgres,
+    /// A database on the test MariaDB server.
+    Mysql,
+}
+
+impl Dialect {
+    fn variable(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => "OUTFLOW_TEST_POSTGRES_URL",
+            Dialect::Mysql => "OUTFLOW_TEST_MYSQL_URL",
+        }
+    }
+
+    /// The server's admin URL, if the tests have one.
+    fn server_url(self) -> Option<String> {
+        if self == Dialect::Sqlite {
+            return None;
+        }
+        let url = std::env::var(self.variable())
+            .ok()
+            .filter(|u| !u.is_empty());
+        if url.is_none() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{} is not set: CI must run every dialect (scripts/test.sh starts the servers)",
+                self.variable()
+            );
+            eprintln!(
+                "note: {} is not set, {self:?} left out (scripts/test.sh starts the servers)",
+                self.variable()
+            );
+        }
+        url
+    }
+}
+
+/// Every dialect with a server to run on: SQLite always.
+pub fn dialects() -> Vec<Dialect> {
+    [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql]
+        .into_iter()
+        .filter(|d| *d == Dialect::Sqlite || d.server_url().is_some())
+        .collect()
+}
+
+/// A database created for one test and dropped after it.
+pub struct ServerDatabase {
+    dialect: Dialect,
+    admin_url: String,
+    /// The database's name.
+    pub name: String,
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `scheme://user@host:port/` of a server URL, without its database.
+fn base(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a URL");
+    let host = rest.split('/').next().unwrap_or(rest);
+    format!("{scheme}://{host}")
+}
+
+async fn execute(dialect: Dialect, url: &str, sql: String) {
+    match dialect {
+        Dialect::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        Dialect::Mysql => {
+            let mut conn = sqlx::MySqlConnection::connect(url).await.unwrap();
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        Dialect::Sqlite => unreachable!("SQLite needs no server"),
+    }
+}
+
+impl ServerDatabase {
+    /// A fresh, empty database on `dialect`'s server; `None` for SQLite or without a server.
+    pub fn create(dialect: Dialect) -> Option<ServerDatabase> {
+        let admin_url = dialect.server_url()?;
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("outflow_e2e_{}_{n}", std::process::id());
+        runtime().block_on(execute(
+            dialect,
+            &admin_url,
+            format!("CREATE DATABASE {name}"),
+        ));
+        Some(ServerDatabase {
+            dialect,
+            admin_url,
+            name,
+        })
+    }
+
+    /// The sqlx URL of the database.
+    pub fn url(&self) -> String {
+        format!("{}/{}", base(&self.admin_url), self.name)
+    }
+
+    /// A `config.yml` whose `default` database is this one.
+    pub fn config_yaml(&self) -> String {
+        let dialect = match self.dialect {
+            Dialect::Postgres => "postgresql",
+            _ => "mysql",
+        };
+        format!(
+            "databases:\n  default:\n    dialect: {dialect}\n    url: {}\n",
+            self.url()
+        )
+    }
+
+    /// Runs SQL in the database (tests set up tables nobody owns with it).
+    pub fn execute(&self, sql: &str) {
+        runtime().block_on(execute(self.dialect, &self.url(), sql.to_string()));
+    }
+}
+
+impl Drop for ServerDatabase {
+    fn drop(&mut self) {
+        let sql = match self.dialect {
+            Dialect::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            _ => format!("DROP DATABASE IF EXISTS {}", self.name),
+        };
+        let (dialect, url) = (self.dialect, self.admin_url.clone());
+        // Dropping must not panic while a test is already failing.
+        let _ = std::panic::catch_unwind(move || runtime().block_on(execute(dialect, &url, sql)));
+    }
+}
