@@ -8,6 +8,7 @@
 # DIR/env holds the connection URLs the tests read:
 #   OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres   (trust auth)
 #   OUTFLOW_TEST_MYSQL_URL=mysql://root@127.0.0.1:PORT/mysql                 (no password)
+#   OUTFLOW_TEST_PG_DUMP=/usr/lib/postgresql/N/bin/pg_dump                   (the server's own)
 set -euo pipefail
 
 need_packages() {
@@ -48,6 +49,7 @@ start_postgres() {
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null)
   echo "OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$port/postgres" >> "$dir/env"
+  echo "OUTFLOW_TEST_PG_DUMP=$bin/pg_dump" >> "$dir/env"
   echo "$bin" > "$dir/pg.bin"
 }
 

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod live;
 pub mod servers;
 
 // Each test binary uses a different part of this module.
