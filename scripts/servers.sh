@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL and MariaDB servers for the tests, on 127.0.0.1 only, with their data in
-# a temporary folder. Installs the Debian packages when the server programs are missing.
+# a temporary folder. Installs the Debian packages when the server programs (or the sqlite3
+# client) are missing.
 #
 #   scripts/servers.sh start DIR   start both in DIR (created), write DIR/env, print it
 #   scripts/servers.sh stop DIR    stop both and delete DIR
@@ -15,6 +16,8 @@ need_packages() {
   local missing=()
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v mariadbd >/dev/null 2>&1 || command -v mysqld >/dev/null 2>&1 || missing+=(mariadb-server)
+  # The offline-SQL tests feed scripts to each dialect's own client; sqlite3 is SQLite's.
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ]; then
     echo "servers.sh: missing ${missing[*]}; install them (as root: apt-get install ${missing[*]})" >&2

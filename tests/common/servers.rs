@@ -152,3 +152,63 @@ impl Drop for ServerDatabase {
         let _ = std::panic::catch_unwind(move || runtime().block_on(execute(dialect, &url, sql)));
     }
 }
+
+impl ServerDatabase {
+    /// Feeds `sql` to the server's own command-line client (`psql`, `mariadb`), as a user
+    /// applying an offline script would; panics with the client's message on failure.
+    pub fn run_client(&self, sql: &str) {
+        let mut command = match self.dialect {
+            Dialect::Postgres => {
+                let dump =
+                    std::env::var("OUTFLOW_TEST_PG_DUMP").unwrap_or_else(|_| "pg_dump".into());
+                let psql = std::path::Path::new(&dump).with_file_name("psql");
+                let mut c = std::process::Command::new(psql);
+                c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &self.url()]);
+                c
+            }
+            _ => {
+                let rest = self.url().split_once("://").unwrap().1.to_string();
+                let (user, rest) = rest.split_once('@').unwrap();
+                let (host, _) = rest.split_once('/').unwrap();
+                let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
+                let mut c = std::process::Command::new("mariadb");
+                c.args([
+                    "--no-defaults",
+                    "-h",
+                    host,
+                    "-P",
+                    port,
+                    "-u",
+                    user,
+                    &self.name,
+                ]);
+                c
+            }
+        };
+        let out = run_with_stdin(&mut command, sql);
+        assert!(
+            out.status.success(),
+            "{:?} failed: {}\n{sql}",
+            command.get_program(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// Runs `command` with `input` on its standard input.
+pub fn run_with_stdin(command: &mut std::process::Command, input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{:?} cannot run: {e}", command.get_program()));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
