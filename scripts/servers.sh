@@ -49,7 +49,7 @@ start_postgres() {
   chmod 700 "$dir/pg"
   (cd /tmp && as_pg "$bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null)
   (cd /tmp && as_pg "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
     start >/dev/null)
   echo "OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$port/postgres" >> "$dir/env"
   echo "OUTFLOW_TEST_PG_DUMP=$bin/pg_dump" >> "$dir/env"
