@@ -10,7 +10,15 @@
 #   OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres   (trust auth)
 #   OUTFLOW_TEST_MYSQL_URL=mysql://root@127.0.0.1:PORT/mysql                 (no password)
 #   OUTFLOW_TEST_PG_DUMP=/usr/lib/postgresql/N/bin/pg_dump                   (the server's own)
+#
+# Tests trade durability for speed (a crash loses a throwaway database); benchmarks set
+# OUTFLOW_SERVERS_DURABLE=1 to keep each server's default, durable settings.
 set -euo pipefail
+if [ "${OUTFLOW_SERVERS_DURABLE:-0}" = 1 ]; then
+  PG_FAST="" MARIA_FAST=""
+else
+  PG_FAST="-c fsync=off -c full_page_writes=off" MARIA_FAST="--innodb-flush-log-at-trx-commit=2"
+fi
 
 need_packages() {
   local missing=()
@@ -49,7 +57,7 @@ start_postgres() {
   chmod 700 "$dir/pg"
   (cd /tmp && as_pg "$bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null)
   (cd /tmp && as_pg "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $PG_FAST -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
     start >/dev/null)
   echo "OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:$port/postgres" >> "$dir/env"
   echo "OUTFLOW_TEST_PG_DUMP=$bin/pg_dump" >> "$dir/env"
@@ -66,7 +74,7 @@ start_mariadb() {
     --auth-root-authentication-method=normal --skip-test-db >/dev/null 2>&1
   "$daemon" --no-defaults --user="$(id -un)" --datadir="$dir/mysql" --port="$port" \
     --bind-address=127.0.0.1 --socket="$dir/mysql.sock" --pid-file="$dir/mysql.pid" \
-    --skip-name-resolve --innodb-flush-log-at-trx-commit=2 --max-connections=300 \
+    --skip-name-resolve $MARIA_FAST --max-connections=300 \
     --log-error="$dir/mysql.log" >/dev/null 2>&1 &
   for _ in $(seq 100); do
     if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null \

@@ -1,35 +1,44 @@
 #!/usr/bin/env bash
 # Scale benchmark: whole-process timings of Outflow on N tables of the Alembic benchmark's
-# shape, beside Alembic's own scenario scripts when they are set up (../shared/bench/alembic).
+# shape, beside Alembic on the same database when it is set up (../shared/bench/alembic).
 #
-#   benches/scale/run.sh [N=1000] [ROUNDS=3]
+#   benches/scale/run.sh [N=1000] [ROUNDS=3] [DIALECT=sqlite|postgresql|mysql]
 #
-#   S1  make_migrations against an empty SQLite database (N create_table in one revision)
+#   S1  make_migrations against an empty database (N create_table in one revision)
 #   S2  db check on a database at head (no change)
 #   S3  make_migrations for a small change (one column, one index) on the database at head
-#   S5  upgrade heads of the N-table creation on a fresh SQLite file
+#   S5  upgrade heads of the N-table creation on an empty database; beside it, the same SQL
+#       (`db upgrade heads --sql`) run by the dialect's own client in one transaction where
+#       the dialect has them (`psql -1 -f`, `mariadb <`, `sqlite3 <`)
 #
-# Each round runs every scenario once for each tool, alternating, and the medians are printed.
-# Work files go to $WORK (default /tmp/outflow-scale). ALEMBIC_BENCH points at the Alembic
-# scripts (default ../shared/bench/alembic next to the repository); NO_ALEMBIC=1 skips them.
+# Server dialects run on throwaway servers with their default, durable settings, started by
+# scripts/servers.sh (and stopped at the end); both tools use the same server. Each round runs
+# every scenario once for each tool, alternating, and the medians are printed. Work files go
+# to $WORK (default /tmp/outflow-scale). ALEMBIC_BENCH points at the Alembic scripts (default
+# ../shared/bench/alembic next to the repository); NO_ALEMBIC=1 skips Alembic.
 set -euo pipefail
 N=${1:-1000}
 ROUNDS=${2:-3}
+DIALECT=${3:-sqlite}
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 WORK=${WORK:-/tmp/outflow-scale}
 ALEMBIC_BENCH=${ALEMBIC_BENCH:-$REPO/../shared/bench/alembic}
+VENV=${VENV:-/tmp/alembic-venv}
 TARGET=$REPO/target/scale
 CRATE=$WORK/pipeline-$N
 BIN=$TARGET/release/scale
 EMPTY=$WORK/pipeline-$N-empty
 EMPTY_BIN=$TARGET/release/scale_empty
-RESULTS=$WORK/results-$N.txt
+RESULTS=$WORK/results-$DIALECT-$N.txt
 mkdir -p "$WORK"
+export WORK ALEMBIC_BENCH VENV
 : > "$RESULTS"
+source "$HERE/dialect.sh"
 
 build() { # build [--change]
   python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n "$N" --outflow "$REPO" "$@"
+  write_config "$CRATE" head
   (cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
 }
 
@@ -45,68 +54,90 @@ timed() {
   echo "$line" | tee -a "$RESULTS"
 }
 
-fresh_state() { rm -rf "$CRATE/src/revisions" "$CRATE/schema" "$CRATE"/outflow.db*; }
+# alembic SCRIPT ARGS...: one Alembic scenario on the same database server, recorded.
+alembic() {
+  [ $with_alembic = 1 ] || return 0
+  local script=$1; shift
+  case $DIALECT in
+    sqlite) "$ALEMBIC_BENCH/$script" sqlite "$@" ;;
+    postgresql) PGPORT=$PG_PORT "$ALEMBIC_BENCH/$script" pg "$@" ;;
+    mysql) "$HERE/alembic_mysql.sh" "$script" "$@" ;;
+  esac | sed 's/^RESULT /RESULT tool=alembic /' | tee -a "$RESULTS"
+}
+
+start_servers
+trap stop_servers EXIT
 
 echo "building the $N-table pipelines (release) ..." >&2
 # S1's pipeline never has a revision compiled in: each run starts from nothing.
 python3 "$HERE/gen_pipeline.py" --out "$EMPTY" --n "$N" --outflow "$REPO" --name scale_empty
 rm -rf "$EMPTY/src/revisions" "$EMPTY"/outflow.db*
+write_config "$EMPTY" s1
 (cd "$EMPTY" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
 
-# Base state for S2/S3: the creation revision embedded, the database at head.
-prepare_head() {
-  fresh_state
-  build
-  (cd "$CRATE" && "$BIN" db make_migrations -m init >/dev/null 2>&1)
-  build
-  (cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
-  cp "$CRATE/outflow.db" "$WORK/head-$N.db"
-}
-prepare_head
+# Base state for S2/S3: the creation revision embedded, the database `head` at head.
+rm -rf "$CRATE/src/revisions" "$CRATE/schema" "$CRATE"/outflow.db*
+build
+fresh_db head
+(cd "$CRATE" && "$BIN" db make_migrations -m init >/dev/null 2>&1)
+build
+(cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
+save_head
 
 with_alembic=0
-if [ "${NO_ALEMBIC:-0}" != 1 ] && [ -x "${VENV:-/tmp/alembic-venv}/bin/alembic" ] && [ -d "$ALEMBIC_BENCH" ]; then
+if [ "${NO_ALEMBIC:-0}" != 1 ] && [ -x "$VENV/bin/alembic" ] && [ -d "$ALEMBIC_BENCH" ]; then
   with_alembic=1
 fi
 
 for round in $(seq "$ROUNDS"); do
   echo "round $round/$ROUNDS" >&2
-  # S1: the revision it writes is removed before each run, so each run starts alike.
-  timed "tool=outflow scenario=S1 n=$N" sh -c "cd '$EMPTY' && rm -rf src/revisions schema && exec '$EMPTY_BIN' db make_migrations -m init"
-  [ $with_alembic = 1 ] && "$ALEMBIC_BENCH/s1_autogen_empty.sh" sqlite "$N" | sed 's/^RESULT /RESULT tool=alembic /' | tee -a "$RESULTS"
+  # S1: the revision it writes is removed and the database emptied before each run.
+  rm -rf "$EMPTY/src/revisions" "$EMPTY/schema"
+  fresh_db s1
+  timed "tool=outflow scenario=S1 n=$N" sh -c "cd '$EMPTY' && exec '$EMPTY_BIN' db make_migrations -m init"
+  alembic s1_autogen_empty.sh "$N"
   timed "tool=outflow scenario=S2 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db check"
-  [ $with_alembic = 1 ] && "$ALEMBIC_BENCH/s2_check_nochange.sh" sqlite "$N" | sed 's/^RESULT /RESULT tool=alembic /' | tee -a "$RESULTS"
+  alembic s2_check_nochange.sh "$N"
 done
 
 # S3 and S5 need other builds: one pass each round, after S1/S2.
-python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n "$N" --outflow "$REPO" --change
-(cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
+build --change
 for round in $(seq "$ROUNDS"); do
-  timed "tool=outflow scenario=S3 n=$N" sh -c "cd '$CRATE' && cp '$WORK/head-$N.db' outflow.db && ls src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f && exec '$BIN' db make_migrations -m change"
-  [ $with_alembic = 1 ] && "$ALEMBIC_BENCH/s3_autogen_small_change.sh" sqlite "$N" | sed 's/^RESULT /RESULT tool=alembic /' | tee -a "$RESULTS"
+  ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f || true
+  restore_head
+  timed "tool=outflow scenario=S3 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db make_migrations -m change"
+  alembic s3_autogen_small_change.sh "$N"
 done
-ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f
-python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n "$N" --outflow "$REPO"
-(cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
+ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f || true
+build
+(cd "$CRATE" && "$BIN" db upgrade heads --sql) > "$WORK/upgrade-$DIALECT.sql"
+client_script "$WORK/upgrade-$DIALECT.sql" > "$WORK/client-$DIALECT.sql"
+write_config "$CRATE" s5
 for round in $(seq "$ROUNDS"); do
-  timed "tool=outflow scenario=S5 n=$N" sh -c "cd '$CRATE' && rm -f outflow.db && exec '$BIN' db upgrade heads"
-  [ $with_alembic = 1 ] && "$ALEMBIC_BENCH/s5_upgrade_createall.sh" sqlite "$N" | sed 's/^RESULT /RESULT tool=alembic /' | tee -a "$RESULTS"
+  fresh_db s5
+  timed "tool=outflow scenario=S5 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db upgrade heads"
+  fresh_db s5
+  timed "tool=client scenario=S5 n=$N" sh -c "$(client_command s5 "$WORK/client-$DIALECT.sql")"
+  alembic s5_upgrade_createall.sh "$N"
 done
 
-python3 - "$RESULTS" <<'PY'
+python3 - "$RESULTS" "$DIALECT" <<'PY'
 import re, statistics, sys
 runs = {}
 for line in open(sys.argv[1]):
     m = re.match(r"RESULT tool=(\S+) scenario=(\S+).*? seconds=([0-9.]+)", line)
     if m:
         runs.setdefault((m.group(2), m.group(1)), []).append(float(m.group(3)))
-print("| scenario | outflow median (s) | alembic median (s) | alembic / outflow |")
-print("|---|---|---|---|")
+def median(scenario, tool):
+    r = runs.get((scenario, tool))
+    return statistics.median(r) if r else None
+print(f"{sys.argv[2]}:")
+print("| scenario | outflow median (s) | alembic median (s) | alembic / outflow | client median (s) | outflow / client |")
+print("|---|---|---|---|---|---|")
 for scenario in sorted({s for s, _ in runs}):
-    ours = runs.get((scenario, "outflow"))
-    theirs = runs.get((scenario, "alembic"))
-    o = statistics.median(ours) if ours else None
-    a = statistics.median(theirs) if theirs else None
+    o, a, c = (median(scenario, t) for t in ("outflow", "alembic", "client"))
+    show = lambda v: f"{v:.3f}" if v is not None else "-"
     ratio = f"{a / o:.0f}x" if o and a else "-"
-    print(f"| {scenario} | {o if o is not None else '-':} | {a if a is not None else '-'} | {ratio} |")
+    versus = f"{o / c:.2f}" if o and c else "-"
+    print(f"| {scenario} | {show(o)} | {show(a)} | {ratio} | {show(c)} | {versus} |")
 PY
