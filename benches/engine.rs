@@ -118,6 +118,7 @@ fn sqlite(c: &mut Criterion) {
             ops: &ops,
             version: &[],
             version_table: "outflow_version",
+            log: &[],
         })
         .await
         .unwrap();

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use super::CliError;
 use crate::autogen::{Autogen, CheckReport, MergeRequest, Request};
 use crate::config::Config;
-use crate::dialect::{Database, DialectName, OpenMode};
+use crate::dialect::{Database, DialectName, LockWait, OpenMode};
 use crate::model::DEFAULT_DATABASE;
 use crate::pipeline::Pipeline;
 use crate::runner::Migrator;
@@ -45,6 +45,30 @@ impl Offline {
     }
 }
 
+/// How long a migrating command waits for another one.
+#[derive(Debug, Clone, Args)]
+pub struct Locking {
+    /// Seconds to wait for the migration lock while another process migrates the database
+    /// (0: do not wait)
+    #[arg(long, value_name = "SECONDS", default_value = "300", value_parser = parse_seconds)]
+    pub lock_timeout: std::time::Duration,
+}
+
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("'{text}' is not a number of seconds (for instance 30 or 0.5)"))
+}
+
+impl Locking {
+    fn wait(&self) -> LockWait {
+        LockWait {
+            timeout: self.lock_timeout,
+        }
+    }
+}
+
 /// Migration commands.
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
@@ -76,6 +100,8 @@ pub enum DbCommand {
         #[command(flatten)]
         offline: Offline,
         #[command(flatten)]
+        locking: Locking,
+        #[command(flatten)]
         label: Label,
     },
     /// Revert revisions down to a target: -N, base, <rev>, <branch>@-N
@@ -86,6 +112,8 @@ pub enum DbCommand {
         #[command(flatten)]
         offline: Offline,
         #[command(flatten)]
+        locking: Locking,
+        #[command(flatten)]
         label: Label,
     },
     /// Set the version table to revisions without running them
@@ -94,8 +122,25 @@ pub enum DbCommand {
         #[arg(required = true, allow_hyphen_values = true, value_name = "REVISION")]
         targets: Vec<String>,
         /// Empty the version table first
-        #[arg(long)]
+        #[arg(long, conflicts_with = "update_checksums")]
         purge: bool,
+        /// Accept the current source of these applied revisions, edited since they were
+        /// applied, instead of moving the version table
+        #[arg(long)]
+        update_checksums: bool,
+        #[command(flatten)]
+        locking: Locking,
+        #[command(flatten)]
+        label: Label,
+    },
+    /// Show the applied log: every revision applied, reverted or stamped, oldest first
+    Log {
+        #[command(flatten)]
+        label: Label,
+    },
+    /// Exit 1 when an applied revision was edited since it was applied (checksums in the
+    /// applied log); changes nothing
+    Verify {
         #[command(flatten)]
         label: Label,
     },
@@ -216,6 +261,7 @@ pub async fn run(
             target,
             offline,
             label,
+            ..
         } if offline.sql => {
             let dialect = offline.dialect(config, &label)?;
             print!("{}", migrator(&label)?.upgrade_sql(&target, dialect)?);
@@ -225,30 +271,60 @@ pub async fn run(
             target,
             offline,
             label,
+            ..
         } if offline.sql => {
             let dialect = offline.dialect(config, &label)?;
             print!("{}", migrator(&label)?.downgrade_sql(&target, dialect)?);
             Ok(0)
         }
-        DbCommand::Upgrade { target, label, .. } => migrator(&label)?
+        DbCommand::Upgrade {
+            target,
+            locking,
+            label,
+            ..
+        } => migrator(&label)?
+            .lock_wait(locking.wait())
             .upgrade(&target)
             .await
             .map(|_| 0)
             .map_err(Into::into),
-        DbCommand::Downgrade { target, label, .. } => migrator(&label)?
+        DbCommand::Downgrade {
+            target,
+            locking,
+            label,
+            ..
+        } => migrator(&label)?
+            .lock_wait(locking.wait())
             .downgrade(&target)
             .await
             .map(|_| 0)
             .map_err(Into::into),
         DbCommand::Stamp {
             targets,
-            purge,
+            update_checksums: true,
+            locking,
             label,
+            ..
         } => migrator(&label)?
+            .lock_wait(locking.wait())
+            .update_checksums(&targets)
+            .await
+            .map(|_| 0)
+            .map_err(Into::into),
+        DbCommand::Stamp {
+            targets,
+            purge,
+            locking,
+            label,
+            ..
+        } => migrator(&label)?
+            .lock_wait(locking.wait())
             .stamp(&targets, purge)
             .await
             .map(|_| 0)
             .map_err(Into::into),
+        DbCommand::Log { label } => show::log(&migrator(&label)?).await,
+        DbCommand::Verify { label } => show::verify(&migrator(&label)?).await,
         DbCommand::Current { check_heads, label } => {
             show::current(&migrator(&label)?, check_heads).await
         }

@@ -50,7 +50,10 @@ impl CliError {
 
 fn run_code(e: &RunError) -> u8 {
     match e {
-        RunError::Config(_) | RunError::Graph(_) => 2,
+        RunError::Config(_)
+        | RunError::Graph(_)
+        | RunError::Edited(_)
+        | RunError::NotApplied(_) => 2,
         RunError::Db(_) | RunError::Revision(_) => 3,
     }
 }

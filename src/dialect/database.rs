@@ -1,6 +1,11 @@
 //! An open database of any dialect: the per-dialect connections behind one type.
 
-use super::{DbError, DialectName, OpenMode, Step, Target, VERSION_TABLE, mysql, postgres, sqlite};
+use std::time::Duration;
+
+use super::applied::{LogEntry, LogRow, NewRow};
+use super::{
+    DbError, DialectName, LockWait, OpenMode, Step, Target, VERSION_TABLE, mysql, postgres, sqlite,
+};
 use crate::diff::Compare;
 use crate::schema::Schema;
 
@@ -44,10 +49,67 @@ impl Database {
 
     /// Every table but the version table and the framework's bookkeeping tables.
     pub async fn introspect(&mut self) -> Result<Schema, DbError> {
+        let skip = [VERSION_TABLE];
         match self {
-            Database::Sqlite(db) => Ok(db.introspect(&[VERSION_TABLE]).await?.schema),
-            Database::Postgres(db) => db.introspect(&[VERSION_TABLE]).await,
-            Database::Mysql(db) => db.introspect(&[VERSION_TABLE]).await,
+            Database::Sqlite(db) => Ok(db.introspect(&skip).await?.schema),
+            Database::Postgres(db) => db.introspect(&skip).await,
+            Database::Mysql(db) => db.introspect(&skip).await,
+        }
+    }
+
+    /// Takes the migration lock of the version table, waiting at most `wait.timeout` (see
+    /// [`super::lock`]). Held until [`Database::unlock`] or the end of the process.
+    pub async fn lock(&mut self, wait: LockWait) -> Result<(), DbError> {
+        match self {
+            Database::Sqlite(db) => db.lock(wait).await,
+            Database::Postgres(db) => db.lock(VERSION_TABLE, wait).await,
+            Database::Mysql(db) => db.lock(VERSION_TABLE, wait).await,
+        }
+    }
+
+    /// Releases the migration lock (SQLite: commits the steps run under it).
+    pub async fn unlock(&mut self) -> Result<(), DbError> {
+        match self {
+            Database::Sqlite(db) => db.unlock().await,
+            Database::Postgres(db) => db.unlock().await,
+            Database::Mysql(db) => db.unlock().await,
+        }
+    }
+
+    /// Every row of the applied log, oldest first.
+    pub async fn applied_log(&mut self) -> Result<Vec<LogRow>, DbError> {
+        match self {
+            Database::Sqlite(db) => db.applied_log(VERSION_TABLE).await,
+            Database::Postgres(db) => db.applied_log(VERSION_TABLE).await,
+            Database::Mysql(db) => db.applied_log(VERSION_TABLE).await,
+        }
+    }
+
+    /// Records that the step of `entry` failed with `error` after `took`.
+    pub async fn log_failure(
+        &mut self,
+        entry: &LogEntry,
+        took: Duration,
+        error: &str,
+    ) -> Result<(), DbError> {
+        self.write_log_row(&NewRow::failed(entry, took, error))
+            .await
+    }
+
+    /// Records `entries` as applied, outside any step (`db stamp --update-checksums`).
+    pub async fn log_applied(&mut self, entries: &[LogEntry]) -> Result<(), DbError> {
+        for entry in entries {
+            self.write_log_row(&NewRow::applied(entry, Duration::ZERO))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn write_log_row(&mut self, row: &NewRow) -> Result<(), DbError> {
+        match self {
+            Database::Sqlite(db) => db.write_log_row(VERSION_TABLE, row).await,
+            Database::Postgres(db) => db.write_log_row(VERSION_TABLE, row).await,
+            Database::Mysql(db) => db.write_log_row(VERSION_TABLE, row).await,
         }
     }
 

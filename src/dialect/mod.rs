@@ -2,15 +2,19 @@
 //! runner drives, one module per database. Dialects know operations and schemas, never the
 //! revision graph.
 
+pub mod applied;
 mod database;
 pub(crate) mod expr;
+pub mod lock;
 pub mod mysql;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
 mod target;
 
+pub use applied::{LogEntry, LogRow};
 pub use database::{Database, compare_for};
+pub use lock::LockWait;
 pub use target::{ServerTarget, Target, redact};
 
 pub use crate::ops::DialectName;
@@ -59,6 +63,17 @@ pub enum DbError {
         row_id: Option<i64>,
         /// Referenced table.
         parent: String,
+    },
+    /// Another process held the migration lock for longer than the command would wait.
+    #[error(
+        "could not take the migration lock of {target} within {seconds} s: another process is \
+         migrating this database; wait for it to finish and run again, or raise --lock-timeout"
+    )]
+    LockTimeout {
+        /// Path or redacted URL.
+        target: String,
+        /// How long the command waited.
+        seconds: f64,
     },
     /// The version table did not hold the expected row.
     #[error(
@@ -148,4 +163,6 @@ pub struct Step<'a> {
     pub version: &'a [VersionChange],
     /// The version table.
     pub version_table: &'a str,
+    /// What the applied log records when the step succeeds.
+    pub log: &'a [LogEntry],
 }

@@ -5,7 +5,7 @@ pub mod disk;
 mod embedded;
 pub mod graph;
 pub mod load;
-mod version;
+pub mod version;
 
 pub use embedded::{EmbeddedRevision, RevisionSet};
 pub use graph::{Direction, GraphError, PlanStep, Revision, RevisionGraph};

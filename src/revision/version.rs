@@ -27,3 +27,29 @@ impl std::fmt::Display for VersionChange {
         }
     }
 }
+
+/// The heads once `changes` are made to a version table holding `before`, sorted.
+///
+/// ```
+/// use outflow::revision::VersionChange;
+/// use outflow::revision::version::heads_after;
+/// let before = ["a".to_string(), "b".to_string()];
+/// let changes = [VersionChange::Delete("a".into()), VersionChange::Update { from: "b".into(), to: "c".into() }];
+/// assert_eq!(heads_after(&before, &changes), ["c"]);
+/// ```
+pub fn heads_after(before: &[String], changes: &[VersionChange]) -> Vec<String> {
+    let mut rows = before.to_vec();
+    for change in changes {
+        match change {
+            VersionChange::Insert(id) => rows.push(id.clone()),
+            VersionChange::Update { from, to } => {
+                if let Some(row) = rows.iter_mut().find(|r| *r == from) {
+                    *row = to.clone();
+                }
+            }
+            VersionChange::Delete(id) => rows.retain(|r| r != id),
+        }
+    }
+    rows.sort();
+    rows
+}

@@ -5,14 +5,22 @@
 //! nothing behind. Targets are resolved before the database is opened for writing: a bad
 //! target or a graph error never touches the database.
 
-use tracing::info;
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use tracing::{info, warn};
 
 use crate::config::{Config, ConfigError};
-use crate::dialect::{Database, DbError, OpenMode, Step, Target, VERSION_TABLE};
+use crate::dialect::applied::Direction as LogDirection;
+use crate::dialect::{
+    Database, DbError, LockWait, LogEntry, LogRow, OpenMode, Step, Target, VERSION_TABLE,
+};
 use crate::pipeline::Pipeline;
 use crate::revision::VersionChange;
 use crate::revision::graph::{Direction, GraphError, PlanStep};
 use crate::revision::load::Revisions;
+
+pub use checksum::{EditedRevision, Verification, checksum};
 
 /// A failure of a migration command.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +38,14 @@ pub enum RunError {
     /// A revision failed; nothing of it was applied.
     #[error(transparent)]
     Revision(Box<RevisionFailed>),
+    /// An applied revision was edited since it was applied.
+    #[error(transparent)]
+    Edited(Box<EditedRevision>),
+    /// `--update-checksums` named a revision that is not applied.
+    #[error(
+        "revision {0} is not applied: `db stamp --update-checksums` accepts the source of applied revisions only (see `db current`)"
+    )]
+    NotApplied(String),
 }
 
 /// A revision that failed to apply or revert.
@@ -58,6 +74,7 @@ pub struct Migrator {
     label: String,
     target: Target,
     revisions: Revisions,
+    lock_wait: LockWait,
 }
 
 impl Migrator {
@@ -70,7 +87,14 @@ impl Migrator {
             label: label.to_string(),
             target,
             revisions,
+            lock_wait: LockWait::DEFAULT,
         })
+    }
+
+    /// How long `upgrade`, `downgrade` and `stamp` wait for the migration lock.
+    pub fn lock_wait(mut self, wait: LockWait) -> Migrator {
+        self.lock_wait = wait;
+        self
     }
 
     /// The database label.
@@ -90,27 +114,104 @@ impl Migrator {
 
     /// The applied heads; empty when the database does not exist yet (which creates nothing).
     pub async fn current_heads(&self) -> Result<Vec<String>, RunError> {
+        Ok(self.read_state().await?.0)
+    }
+
+    /// The applied heads and the applied log, read without writing anything.
+    async fn read_state(&self) -> Result<(Vec<String>, Vec<LogRow>), RunError> {
         if !self.target.exists() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let mut db = Database::open(&self.target, OpenMode::ReadOnly).await?;
-        Ok(db.current_heads().await?)
+        Ok((db.current_heads().await?, db.applied_log().await?))
+    }
+
+    /// Every row of the applied log, oldest first (empty when there is no database yet).
+    pub async fn applied_log(&self) -> Result<Vec<LogRow>, RunError> {
+        Ok(self.read_state().await?.1)
+    }
+
+    /// Compares the applied revisions with the checksums the applied log recorded for them.
+    pub async fn verify(&self) -> Result<Verification, RunError> {
+        let (current, log) = self.read_state().await?;
+        Ok(checksum::verify(&self.revisions, &current, &log))
     }
 
     /// Applies the revisions up to `target` (`heads`, `head`, an id, `+N`, `<branch>@head`...).
     /// Returns the ids applied, in order.
     pub async fn upgrade(&self, target: &str) -> Result<Vec<String>, RunError> {
-        let current = self.current_heads().await?;
-        let plan = self.revisions.graph.upgrade(&current, target)?;
-        self.run(plan).await
+        self.migrate(|current| self.revisions.graph.upgrade(current, target))
+            .await
     }
 
     /// Reverts the revisions down to `target` (`base`, an id, `-N`, `<branch>@-N`...).
     /// Returns the ids reverted, in order.
     pub async fn downgrade(&self, target: &str) -> Result<Vec<String>, RunError> {
-        let current = self.current_heads().await?;
-        let plan = self.revisions.graph.downgrade(&current, target)?;
-        self.run(plan).await
+        self.migrate(|current| self.revisions.graph.downgrade(current, target))
+            .await
+    }
+
+    /// Plans from the current heads and runs the plan under the migration lock. Everything is
+    /// checked read-only first (target, graph, edited revisions), so that a refusal never
+    /// opens the database for writing; then again under the lock, where the heads may have
+    /// moved (another process migrated meanwhile).
+    async fn migrate(
+        &self,
+        plan_for: impl Fn(&[String]) -> Result<Vec<PlanStep>, GraphError>,
+    ) -> Result<Vec<String>, RunError> {
+        let (current, log) = self.read_state().await?;
+        let plan = plan_for(&current)?;
+        self.refuse_edited(&current, &log)?;
+        if plan.is_empty() {
+            info!("Nothing to do: database '{}' is already there", self.label);
+            return Ok(Vec::new());
+        }
+        let existed = self.target.exists();
+        let result = self
+            .locked(async |db| {
+                let current = db.current_heads().await?;
+                self.refuse_edited(&current, &db.applied_log().await?)?;
+                let plan = plan_for(&current)?;
+                if plan.is_empty() {
+                    info!(
+                        "Nothing to do: another process brought '{}' there",
+                        self.label
+                    );
+                }
+                self.apply(db, plan, existed).await
+            })
+            .await;
+        if result.is_err() && !existed {
+            // A first revision that failed leaves no empty database behind.
+            self.target.remove_if_empty().await;
+        }
+        result
+    }
+
+    fn refuse_edited(&self, current: &[String], log: &[LogRow]) -> Result<(), RunError> {
+        match checksum::verify(&self.revisions, current, log)
+            .edited
+            .into_iter()
+            .next()
+        {
+            Some(edited) => Err(RunError::Edited(Box::new(edited))),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens the database for writing, takes the migration lock, runs `body`, and releases the
+    /// lock whatever happened.
+    async fn locked<T>(
+        &self,
+        body: impl AsyncFnOnce(&mut Database) -> Result<T, RunError>,
+    ) -> Result<T, RunError> {
+        let mut db = Database::open(&self.target, OpenMode::ReadWrite).await?;
+        db.lock(self.lock_wait).await?;
+        let result = body(&mut db).await;
+        let released = db.unlock().await;
+        let value = result?;
+        released?;
+        Ok(value)
     }
 
     /// Sets the version table to `targets` without running any revision (`--purge` empties it
@@ -120,71 +221,134 @@ impl Migrator {
         targets: &[String],
         purge: bool,
     ) -> Result<Vec<VersionChange>, RunError> {
-        let current = self.current_heads().await?;
-        let changes = self.revisions.graph.stamp(&current, targets, purge)?;
-        if changes.is_empty() && !matches!(self.target, crate::dialect::Target::Mysql(_)) {
+        let graph = &self.revisions.graph;
+        let changes = graph.stamp(&self.current_heads().await?, targets, purge)?;
+        // On MySQL the step runs even without a change: it also clears the record of a
+        // migration that stopped half-way, which `db stamp` is for after a repair by hand.
+        if changes.is_empty() && !matches!(self.target, Target::Mysql(_)) {
             info!(
                 "Nothing to do: the version table of '{}' already says that",
                 self.label
             );
             return Ok(changes);
         }
-        // On MySQL the step runs even without a change: it also clears the record of a
-        // migration that stopped half-way, which `db stamp` is for after a repair by hand.
-        let mut db = Database::open(&self.target, OpenMode::ReadWrite).await?;
-        db.run_step(&Step {
-            ops: &[],
-            version: &changes,
-            version_table: VERSION_TABLE,
-        })
-        .await?;
+        let changes = self
+            .locked(async |db| {
+                let current = db.current_heads().await?;
+                let changes = graph.stamp(&current, targets, purge)?;
+                let log = self.stamped(&current, &changes);
+                db.run_step(&Step {
+                    ops: &[],
+                    version: &changes,
+                    version_table: VERSION_TABLE,
+                    log: &log,
+                })
+                .await?;
+                Ok(changes)
+            })
+            .await?;
         for change in &changes {
             info!("Stamped: {change}");
         }
         Ok(changes)
     }
 
-    async fn run(&self, plan: Vec<PlanStep>) -> Result<Vec<String>, RunError> {
-        if plan.is_empty() {
-            info!("Nothing to do: database '{}' is already there", self.label);
-            return Ok(Vec::new());
-        }
-        let existed = self.target.exists();
-        let result = self.apply(plan).await;
-        if result.is_err() && !existed {
-            // A first revision that failed leaves no empty database behind.
-            self.target.remove_if_empty().await;
-        }
-        result
+    /// Log entries for the revisions a stamp marks applied: those the new heads need and the
+    /// old ones did not.
+    fn stamped(&self, current: &[String], changes: &[VersionChange]) -> Vec<LogEntry> {
+        let before: BTreeSet<&str> = checksum::applied(&self.revisions, current)
+            .into_iter()
+            .collect();
+        let after = crate::revision::version::heads_after(current, changes);
+        checksum::applied(&self.revisions, &after)
+            .into_iter()
+            .filter(|id| !before.contains(id))
+            .map(|id| self.entry(id, LogDirection::Stamp))
+            .collect()
     }
 
-    async fn apply(&self, plan: Vec<PlanStep>) -> Result<Vec<String>, RunError> {
-        let mut db = Database::open(&self.target, OpenMode::ReadWrite).await?;
+    /// Accepts the current source of applied revisions (`db stamp --update-checksums`).
+    /// Returns the ids accepted.
+    pub async fn update_checksums(&self, targets: &[String]) -> Result<Vec<String>, RunError> {
+        self.locked(async |db| {
+            let current = db.current_heads().await?;
+            let applied: BTreeSet<&str> = checksum::applied(&self.revisions, &current)
+                .into_iter()
+                .collect();
+            let mut ids = BTreeSet::new();
+            for target in targets {
+                for id in self.revisions.graph.resolve(target, &current)? {
+                    if !applied.contains(id.as_str()) {
+                        return Err(RunError::NotApplied(id));
+                    }
+                    ids.insert(id);
+                }
+            }
+            let entries: Vec<LogEntry> = ids
+                .iter()
+                .map(|id| self.entry(id, LogDirection::Checksum))
+                .collect();
+            db.log_applied(&entries).await?;
+            for id in &ids {
+                info!("Accepted the current source of revision {id}");
+            }
+            Ok(ids.into_iter().collect())
+        })
+        .await
+    }
+
+    fn entry(&self, id: &str, direction: LogDirection) -> LogEntry {
+        LogEntry {
+            revision: id.to_string(),
+            direction,
+            checksum: checksum::checksum(self.revisions.get(id).embedded.source),
+        }
+    }
+
+    async fn apply(
+        &self,
+        db: &mut Database,
+        plan: Vec<PlanStep>,
+        existed: bool,
+    ) -> Result<Vec<String>, RunError> {
         let mut done = Vec::with_capacity(plan.len());
         for step in plan {
             let revision = self.revisions.get(&step.revision);
-            let (direction, ops) = match step.direction {
-                Direction::Up => ("upgrade", revision.upgrade_ops()),
-                Direction::Down => ("downgrade", revision.downgrade_ops()),
+            let (direction, ops, logged) = match step.direction {
+                Direction::Up => ("upgrade", revision.upgrade_ops(), LogDirection::Upgrade),
+                Direction::Down => (
+                    "downgrade",
+                    revision.downgrade_ops(),
+                    LogDirection::Downgrade,
+                ),
             };
             info!(
                 "Running {direction} {}, {}",
                 self.arrow(&step),
                 revision.message()
             );
+            let log = [self.entry(&step.revision, logged)];
             let run = Step {
                 ops: &ops,
                 version: &step.version,
                 version_table: VERSION_TABLE,
+                log: &log,
             };
-            db.run_step(&run).await.map_err(|source| {
-                RunError::Revision(Box::new(RevisionFailed {
+            let started = Instant::now();
+            if let Err(source) = db.run_step(&run).await {
+                if existed {
+                    let error = source.to_string();
+                    if let Err(e) = db.log_failure(&log[0], started.elapsed(), &error).await {
+                        warn!("The failure could not be recorded in the applied log: {e}");
+                    }
+                }
+                return Err(RunError::Revision(Box::new(RevisionFailed {
                     direction,
                     id: step.revision.clone(),
                     message: revision.message(),
                     source,
-                }))
-            })?;
+                })));
+            }
             done.push(step.revision);
         }
         Ok(done)
@@ -205,6 +369,7 @@ impl Migrator {
     }
 }
 
+mod checksum;
 mod offline;
 
 pub use offline::statements;

@@ -71,6 +71,7 @@ impl Live {
             ops,
             version: &[],
             version_table: VERSION_TABLE,
+            log: &[],
         })
         .await
         .map_err(|e| e.to_string())

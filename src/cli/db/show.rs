@@ -106,3 +106,50 @@ pub fn heads(migrator: &Migrator, resolve_dependencies: bool) -> Result<u8, CliE
     }
     Ok(0)
 }
+
+/// `db verify`: every applied revision against the checksum the applied log recorded for it.
+/// Exit 1 when one was edited.
+pub(super) async fn verify(migrator: &Migrator) -> Result<u8, CliError> {
+    let found = migrator.verify().await?;
+    for edited in &found.edited {
+        println!("{edited}");
+    }
+    if !found.unrecorded.is_empty() {
+        println!(
+            "{} applied revision(s) have no recorded checksum (applied before the applied log \
+             existed, or by an offline script): {}; `db stamp --update-checksums <rev>` records one",
+            found.unrecorded.len(),
+            found.unrecorded.join(", ")
+        );
+    }
+    if found.edited.is_empty() {
+        println!(
+            "{} applied revision(s) match their recorded checksums",
+            found.matching
+        );
+        Ok(0)
+    } else {
+        Ok(1)
+    }
+}
+
+/// `db log`: the applied log, one line per row, oldest first.
+pub(super) async fn log(migrator: &Migrator) -> Result<u8, CliError> {
+    let rows = migrator.applied_log().await?;
+    if rows.is_empty() {
+        info!("The applied log of '{}' is empty", migrator.label());
+    }
+    for row in rows {
+        let checksum = row.checksum.as_deref().unwrap_or("-");
+        println!(
+            "{}  {:<9}  {:<12}  {:<7}  {:>7} ms  {}",
+            row.applied_at,
+            row.direction,
+            row.revision,
+            row.outcome,
+            row.duration_ms,
+            &checksum[..checksum.len().min(16)]
+        );
+    }
+    Ok(0)
+}

@@ -31,6 +31,10 @@ pub struct MySqlDb {
     pub(super) catalog_queries: u64,
     /// Bookkeeping tables known to exist on this connection.
     pub(super) ready: Vec<String>,
+    /// How to connect again (the lock has a connection of its own).
+    pub(super) options: MySqlConnectOptions,
+    /// The lock's connection and name, while the migration lock is held.
+    pub(super) lock: Option<(MySqlConnection, String)>,
 }
 
 impl std::fmt::Debug for MySqlDb {
@@ -89,6 +93,8 @@ impl MySqlDb {
             fold_case: lower != 0,
             catalog_queries: 0,
             ready: Vec::new(),
+            options,
+            lock: None,
         })
     }
 
@@ -97,15 +103,15 @@ impl MySqlDb {
         self.flavor
     }
 
-    /// Every base table of the database but those in `skip` and their progress tables
-    /// (`<name>_progress`, see [`MySqlDb::run_step`]).
+    /// Every base table of the database but those in `skip` (version tables), their progress
+    /// tables (`<name>_progress`, see [`MySqlDb::run_step`]) and applied logs (`<name>_log`).
     pub async fn introspect(&mut self, skip: &[&str]) -> Result<Schema, DbError> {
         Ok(self.read(skip).await?.schema)
     }
 
     /// The schema with what only the planner needs.
     pub(super) async fn read(&mut self, skip: &[&str]) -> Result<Introspected, DbError> {
-        let mut names: Vec<String> = skip.iter().map(|s| s.to_string()).collect();
+        let mut names = crate::dialect::applied::with_logs(skip);
         names.extend(skip.iter().map(|s| progress::table_name(s)));
         let fold = self.fold_case;
         let skipped = |name: &str| {

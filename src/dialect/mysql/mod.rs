@@ -29,6 +29,7 @@ mod ast;
 mod db;
 mod introspect;
 mod keys;
+mod lock;
 mod normal;
 mod plan;
 mod progress;

@@ -19,13 +19,16 @@
 //!
 //! The row has a fixed key: two migrators starting at once cannot both record a step.
 
+use std::time::Instant;
+
 use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::MySqlDb;
 use super::plan::Planner;
-use crate::dialect::{DbError, Step, VersionChange};
+use crate::dialect::{DbError, Step, VersionChange, applied};
 use crate::ops::Operation;
+use crate::revision::version::heads_after;
 
 use super::render::Q;
 
@@ -138,24 +141,6 @@ fn heads(rows: &[String]) -> String {
     }
 }
 
-/// The heads once `changes` are made.
-fn heads_after(before: &[String], changes: &[VersionChange]) -> Vec<String> {
-    let mut rows = before.to_vec();
-    for change in changes {
-        match change {
-            VersionChange::Insert(id) => rows.push(id.clone()),
-            VersionChange::Update { from, to } => {
-                if let Some(row) = rows.iter_mut().find(|r| *r == from) {
-                    *row = to.clone();
-                }
-            }
-            VersionChange::Delete(id) => rows.retain(|r| r != id),
-        }
-    }
-    rows.sort();
-    rows
-}
-
 fn describe(changes: &[VersionChange]) -> String {
     if changes.is_empty() {
         return "without version change".into();
@@ -169,6 +154,7 @@ fn describe(changes: &[VersionChange]) -> String {
 
 /// Runs one step (see the module documentation).
 pub(crate) async fn run(db: &mut MySqlDb, step: &Step<'_>) -> Result<(), DbError> {
+    let started = Instant::now();
     let progress = table_name(step.version_table);
     ensure(
         db,
@@ -177,10 +163,12 @@ pub(crate) async fn run(db: &mut MySqlDb, step: &Step<'_>) -> Result<(), DbError
     )
     .await?;
     ensure(db, &ddl(&progress), &progress).await?;
+    let log = applied::log_table(step.version_table);
+    ensure(db, &super::lock::log_table_sql(step.version_table), &log).await?;
     let record = read(&mut db.conn, &progress).await?;
     if step.ops.is_empty() {
         // `db stamp`: the version table is what the user says; a stopped step is settled.
-        return finish(&mut db.conn, step, &progress).await;
+        return finish(&mut db.conn, step, &progress, started).await;
     }
     if let Some(record) = record {
         return Err(DbError::Query(record.refusal(&progress)));
@@ -193,7 +181,7 @@ pub(crate) async fn run(db: &mut MySqlDb, step: &Step<'_>) -> Result<(), DbError
     let planned = plan(db, step.ops, 0, &[step.version_table]).await?;
     if planned.is_empty() {
         // Nothing to run on this server (enum types, other dialects' SQL).
-        return finish(&mut db.conn, step, &progress).await;
+        return finish(&mut db.conn, step, &progress, started).await;
     }
     let mut record = Record {
         step: describe(step.version),
@@ -206,7 +194,7 @@ pub(crate) async fn run(db: &mut MySqlDb, step: &Step<'_>) -> Result<(), DbError
     };
     start(&mut db.conn, &progress, &record).await?;
     run_statements(db, step, &progress, planned, &mut record).await?;
-    let result = finish(&mut db.conn, step, &progress).await;
+    let result = finish(&mut db.conn, step, &progress, started).await;
     if let Err(e) = &result {
         record.failed = Some(format!("version table: {e}"));
         let _ = completed(&mut db.conn, &progress, &record).await;
@@ -431,10 +419,15 @@ async fn finish(
     conn: &mut MySqlConnection,
     step: &Step<'_>,
     progress: &str,
+    started: Instant,
 ) -> Result<(), DbError> {
     let mut tx = conn.begin().await.map_err(DbError::query)?;
     for change in step.version {
         version_change(&mut tx, step.version_table, change).await?;
+    }
+    for entry in step.log {
+        let row = applied::NewRow::applied(entry, started.elapsed());
+        super::lock::write_log(&mut tx, step.version_table, &row).await?;
     }
     clear(&mut tx, progress).await?;
     tx.commit().await.map_err(DbError::query)

@@ -121,6 +121,7 @@ pub(super) fn step<'a>(ops: &'a [Operation], version: &'a [VersionChange]) -> St
         ops,
         version,
         version_table: VERSION,
+        log: &[],
     }
 }
 

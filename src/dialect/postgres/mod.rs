@@ -14,6 +14,7 @@
 //! `public`, so unqualified names in defaults, checks and raw SQL mean the same schema.
 
 mod introspect;
+mod lock;
 mod normal;
 mod plan;
 mod render;
@@ -26,6 +27,7 @@ use sqlx::postgres::{PgConnectOptions, PgDatabaseError};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 pub use introspect::{Introspected, Opaque, TableExtras};
+pub use lock::log_table_sql;
 
 use super::sql::{Quote, literal};
 use super::{DbError, OpenMode, PlanError, ServerTarget, Step, VersionChange};
@@ -66,6 +68,10 @@ impl Compare for PgCompare {
 /// One connection to a PostgreSQL database, working in one schema.
 pub struct PgDb {
     conn: PgConnection,
+    /// How to connect again (the lock has a connection of its own).
+    options: PgConnectOptions,
+    /// The lock's connection and key, while the migration lock is held.
+    lock: Option<(PgConnection, i64)>,
     /// Redacted URL, for messages.
     shown: String,
     schema: String,
@@ -107,6 +113,8 @@ impl PgDb {
         })?;
         let mut db = PgDb {
             conn,
+            options,
+            lock: None,
             shown: shown.clone(),
             schema: target.schema().to_string(),
             queries: 0,
@@ -135,7 +143,7 @@ impl PgDb {
         &self.schema
     }
 
-    /// Every table of the schema but those in `skip`.
+    /// Every table of the schema but those in `skip` (version tables) and their applied logs.
     pub async fn introspect(&mut self, skip: &[&str]) -> Result<Schema, DbError> {
         Ok(self.introspect_full(skip).await?.schema)
     }
@@ -148,7 +156,9 @@ impl PgDb {
             .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .await
             .map_err(DbError::query)?;
-        let found = introspect::read(&mut tx, &self.schema, skip, &mut self.queries).await?;
+        let names = super::applied::with_logs(skip);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let found = introspect::read(&mut tx, &self.schema, &names, &mut self.queries).await?;
         tx.commit().await.map_err(DbError::query)?;
         Ok(found)
     }
@@ -218,6 +228,7 @@ impl PgDb {
     /// own; then the operations and the version-table changes in one transaction, rolled back
     /// entirely when a statement fails.
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
+        let started = std::time::Instant::now();
         let schema = self.schema.clone();
         let mut planner = Planner::new(&schema, true);
         let skip = [step.version_table];
@@ -234,7 +245,10 @@ impl PgDb {
         // The transaction reads the schema again, as it is once those statements ran.
         planner.forget();
         let mut tx = self.conn.begin().await.map_err(DbError::query)?;
-        let result = run_in(&mut tx, &mut planner, step, &schema, &mut self.queries).await;
+        let mut result = run_in(&mut tx, &mut planner, step, &schema, &mut self.queries).await;
+        if result.is_ok() {
+            result = lock::log_step(&mut tx, step, &schema, started.elapsed()).await;
+        }
         match result {
             Ok(()) => tx.commit().await.map_err(DbError::query),
             Err(e) => {

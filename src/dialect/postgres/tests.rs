@@ -106,6 +106,7 @@ pub(super) async fn apply(db: &mut PgDb, ops: &[Operation]) {
         ops,
         version: &[],
         version_table: "outflow_version",
+        log: &[],
     };
     if let Err(e) = db.run_step(&step).await {
         panic!("{e}\nops: {ops:#?}");
@@ -440,6 +441,7 @@ async fn opening_errors_say_where_and_what_to_do() {
             )],
             version: &[],
             version_table: "v",
+            log: &[],
         })
         .await
         .unwrap_err()

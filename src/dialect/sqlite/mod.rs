@@ -5,6 +5,7 @@ mod ddl;
 mod introspect;
 mod plan;
 mod render;
+mod step;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ pub use introspect::{Introspected, TableExtras};
 pub use plan::Planner;
 
 use super::sql::{Quote, literal};
-use super::{DbError, OpenMode, PlanError, Step, VersionChange, expr};
+use super::{DbError, OpenMode, VersionChange, expr};
 use crate::diff::Compare;
 use crate::schema::{Column, Table, Type};
 
@@ -69,8 +70,11 @@ impl Compare for SqliteCompare {
 pub struct SqliteDb {
     conn: SqliteConnection,
     path: PathBuf,
-    /// Version tables known to exist (created once per connection, not once per revision).
-    version_tables: Vec<String>,
+    /// Version tables known to exist with their logs (created once per connection, not once
+    /// per revision).
+    ready: Vec<String>,
+    /// Whether the migration lock (a write transaction) is held.
+    locked: bool,
 }
 
 impl SqliteDb {
@@ -109,7 +113,8 @@ impl SqliteDb {
         let mut db = SqliteDb {
             conn,
             path: path.to_path_buf(),
-            version_tables: Vec::new(),
+            ready: Vec::new(),
+            locked: false,
         };
         // Reading the schema catches files that are not databases before anything else runs.
         db.scalar("SELECT count(*) FROM sqlite_master")
@@ -128,9 +133,11 @@ impl SqliteDb {
         Ok(self.scalar("SELECT count(*) FROM sqlite_master").await? == 0)
     }
 
-    /// Every table but those in `skip`.
+    /// Every table but those in `skip` (version tables) and their applied logs.
     pub async fn introspect(&mut self, skip: &[&str]) -> Result<Introspected, DbError> {
-        introspect::introspect(&mut self.conn, None, skip).await
+        let names = super::applied::with_logs(skip);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        introspect::introspect(&mut self.conn, None, &names).await
     }
 
     /// The rows of the version table, or `None` when it does not exist.
@@ -172,49 +179,6 @@ impl SqliteDb {
             .await
             .and_then(|r| r.try_get(0))
             .map_err(DbError::query)
-    }
-
-    /// Runs one step (a revision's operations and its version-table change) in one
-    /// transaction; foreign keys are off on this connection and checked before the commit.
-    pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
-        let mut tx = self
-            .conn
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(DbError::query)?;
-        let created = !self.version_tables.iter().any(|t| t == step.version_table);
-        if created {
-            exec(&mut tx, &version_table_ddl(step.version_table)).await?;
-        }
-        let mut planner = Planner::new();
-        for op in step.ops {
-            if let Some(table) = planner.needs(op) {
-                let found =
-                    introspect::introspect(&mut tx, Some(&table), &[step.version_table]).await?;
-                let t = found.schema.table(&table).cloned().ok_or_else(|| {
-                    DbError::from(PlanError::Apply {
-                        operation: op.to_string(),
-                        source: crate::ops::ApplyError::NoSuchTable(table.clone()),
-                    })
-                })?;
-                planner.provide(t, found.extras.get(&table).cloned().unwrap_or_default());
-            }
-            for sql in planner.push(op)? {
-                exec(&mut tx, &sql).await?;
-            }
-        }
-        for sql in planner.finish()? {
-            exec(&mut tx, &sql).await?;
-        }
-        for change in step.version {
-            version_change(&mut tx, step.version_table, change).await?;
-        }
-        foreign_key_check(&mut tx, planner.touched()).await?;
-        tx.commit().await.map_err(DbError::query)?;
-        if created {
-            self.version_tables.push(step.version_table.to_string());
-        }
-        Ok(())
     }
 }
 
@@ -258,69 +222,6 @@ async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), DbError> {
             sql: sql.to_string(),
             message: db_message(&e).replace(plan::REBUILD_PREFIX, ""),
         })
-}
-
-async fn version_change(
-    conn: &mut SqliteConnection,
-    table: &str,
-    change: &VersionChange,
-) -> Result<(), DbError> {
-    let t = Q.ident(table);
-    let (sql, binds): (String, Vec<&str>) = match change {
-        VersionChange::Insert(id) => (
-            format!("INSERT INTO {t} (version_num) VALUES (?1)"),
-            vec![id],
-        ),
-        VersionChange::Update { from, to } => (
-            format!("UPDATE {t} SET version_num = ?2 WHERE version_num = ?1"),
-            vec![from, to],
-        ),
-        VersionChange::Delete(id) => (format!("DELETE FROM {t} WHERE version_num = ?1"), vec![id]),
-    };
-    let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
-    for b in binds {
-        query = query.bind(b);
-    }
-    let done = query
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| DbError::Statement {
-            sql,
-            message: db_message(&e),
-        })?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::VersionRows {
-            table: table.to_string(),
-            change: change.to_string(),
-            found: done.rows_affected(),
-        });
-    }
-    Ok(())
-}
-
-async fn foreign_key_check(conn: &mut SqliteConnection, touched: &[String]) -> Result<(), DbError> {
-    if touched.is_empty() {
-        return Ok(());
-    }
-    let rows = sqlx::query(
-        r#"SELECT "table" AS child, rowid AS row_id, parent FROM pragma_foreign_key_check"#,
-    )
-    .fetch_all(&mut *conn)
-    .await
-    .map_err(DbError::query)?;
-    for row in rows {
-        let child: String = row.try_get("child").map_err(DbError::query)?;
-        let parent: String = row.try_get("parent").map_err(DbError::query)?;
-        if touched.contains(&child) || touched.contains(&parent) {
-            let row_id: Option<i64> = row.try_get("row_id").map_err(DbError::query)?;
-            return Err(DbError::ForeignKeyViolation {
-                child,
-                row_id,
-                parent,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// The database's own message, without sqlx's wrapping.

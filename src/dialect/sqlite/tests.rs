@@ -1,6 +1,7 @@
 //! Against real SQLite files.
 
 use super::*;
+use crate::dialect::Step;
 use crate::diff::diff;
 use crate::ops::reverse_all;
 use crate::schema::{Action, Schema, column, foreign_key, table};
@@ -78,6 +79,7 @@ async fn apply(db: &mut SqliteDb, ops: &[crate::ops::Operation]) {
         ops,
         version: &[],
         version_table: "outflow_version",
+        log: &[],
     };
     db.run_step(&step).await.unwrap();
 }
@@ -243,6 +245,7 @@ async fn a_failing_step_leaves_nothing_behind() {
         ops: &ops,
         version: &[VersionChange::Insert("r1".into())],
         version_table: "v",
+        log: &[],
     };
     let err = db.run_step(&step).await.unwrap_err().to_string();
     assert!(err.starts_with("NOT NULL constraint failed: t.a"), "{err}");
@@ -263,6 +266,7 @@ async fn version_changes_move_rows_and_refuse_a_missing_one() {
         ops: &[],
         version: &changes,
         version_table: "v",
+        log: &[],
     })
     .await
     .unwrap();
@@ -277,6 +281,7 @@ async fn version_changes_move_rows_and_refuse_a_missing_one() {
         ops: &[],
         version: &update,
         version_table: "v",
+        log: &[],
     })
     .await
     .unwrap();
@@ -290,6 +295,7 @@ async fn version_changes_move_rows_and_refuse_a_missing_one() {
             ops: &[],
             version: &stale,
             version_table: "v",
+            log: &[],
         })
         .await
         .unwrap_err();

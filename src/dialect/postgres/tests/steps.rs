@@ -13,6 +13,7 @@ async fn a_failing_step_leaves_nothing_behind() {
         ops: &[Operation::CreateTable(t)],
         version: &[VersionChange::Insert("r1".into())],
         version_table: "v",
+        log: &[],
     })
     .await
     .unwrap();
@@ -40,6 +41,7 @@ async fn a_failing_step_leaves_nothing_behind() {
             to: "r2".into(),
         }],
         version_table: "v",
+        log: &[],
     };
     let err = db.run_step(&step).await.unwrap_err();
     let DbError::Statement { sql, message } = &err else {
@@ -66,6 +68,7 @@ async fn version_changes_move_rows_and_refuse_a_missing_one() {
             ops: &[],
             version,
             version_table: "v",
+            log: &[],
         })
         .await
     };
@@ -182,7 +185,8 @@ async fn early_statements_stay_when_the_transaction_fails() {
         db.run_step(&Step {
             ops: &failing,
             version: &[],
-            version_table: "v"
+            version_table: "v",
+            log: &[],
         })
         .await
         .is_err()
