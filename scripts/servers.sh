@@ -7,7 +7,8 @@
 #   scripts/servers.sh stop DIR    stop both and delete DIR
 #
 # DIR/env holds the connection URLs the tests read:
-#   OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres   (trust auth)
+#   OUTFLOW_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres   (trust for postgres,
+#                                                 passwords for every other role)
 #   OUTFLOW_TEST_MYSQL_URL=mysql://root@127.0.0.1:PORT/mysql                 (no password)
 #   OUTFLOW_TEST_PG_DUMP=/usr/lib/postgresql/N/bin/pg_dump                   (the server's own)
 #
@@ -56,6 +57,11 @@ start_postgres() {
   [ "$(id -u)" = 0 ] && chown postgres "$dir" "$dir/pg"
   chmod 700 "$dir/pg"
   (cd /tmp && as_pg "$bin/initdb" -D "$dir/pg" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null)
+  # The superuser needs no password; every other role does, so that the tests of wrong
+  # passwords and of the runtime role meet real authentication.
+  printf '%s\n' "local all all trust" "host all postgres 127.0.0.1/32 trust" \
+    "host all all 127.0.0.1/32 scram-sha-256" > "$dir/pg/pg_hba.conf"
+  [ "$(id -u)" = 0 ] && chown postgres "$dir/pg/pg_hba.conf"
   (cd /tmp && as_pg "$bin/pg_ctl" -D "$dir/pg" -l "$dir/pg/server.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir $PG_FAST -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" \
     start >/dev/null)

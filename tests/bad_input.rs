@@ -9,8 +9,19 @@ use common::{Dialect, Project, Run};
 /// Runs `args` and checks the exit code, that the error line contains every `needle`, and that
 /// the database did not change.
 fn refused(p: &Project, args: &[&str], code: i32, needles: &[&str]) -> Run {
+    refused_with_env(p, args, &[], code, needles)
+}
+
+/// [`refused`] with extra environment variables.
+fn refused_with_env(
+    p: &Project,
+    args: &[&str],
+    env: &[(&str, &str)],
+    code: i32,
+    needles: &[&str],
+) -> Run {
     let before = p.fingerprint();
-    let run = p.run(args).expect(code);
+    let run = p.run_with_env(args, env).expect(code);
     let line = run.error_line().to_string();
     for needle in needles {
         assert!(
@@ -124,7 +135,66 @@ fn bad_input(dialect: Dialect) {
         refused(&p, &["db", "upgrade", "heads"], 2, &[needle, "config.yml"]);
         refused(&p, &["db", "current"], 2, &[needle]);
     }
+    for (text, needle) in [
+        (
+            "databases:\n  default:\n    dialect: postgresql\n    address: h:1\n    database: d\n    admin: \"a:${OUTFLOW_SURELY_UNSET}\"\n",
+            "OUTFLOW_SURELY_UNSET, which is not set",
+        ),
+        (
+            "databases:\n  default:\n    dialect: mysql\n    address: \"h:notaport\"\n    database: d\n    admin: \"a:topsecret\"\n",
+            "`address:` and `database:` do not make a valid server address (invalid port number)",
+        ),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let run = refused(&p, &["db", "upgrade", "heads"], 2, &[needle, "config.yml"]);
+        assert!(!run.stderr.contains("topsecret"), "{}", run.stderr);
+    }
     std::fs::write(&config, &good).unwrap();
+    // Environment overrides: the URL is checked before anything connects, never printed.
+    for (url, needle) in [
+        (
+            "oracle://u:topsecret@h/d",
+            "unsupported URL scheme 'oracle'",
+        ),
+        ("not a url", "not a URL"),
+        ("postgres://u:topsecret@h:notaport/d", "invalid port number"),
+        ("postgres://u:topsecret@h/d?sslmode=bogus", "bogus"),
+        ("mysql://u:topsecret@h:3306", "(no database)"),
+        ("sqlite://", "needs a file"),
+    ] {
+        let run = refused_with_env(
+            &p,
+            &["db", "upgrade", "heads"],
+            &[("OUTFLOW_DATABASE_URL", url)],
+            2,
+            &["invalid OUTFLOW_DATABASE_URL", needle],
+        );
+        assert!(!run.stderr.contains("topsecret"), "{}", run.stderr);
+    }
+    refused(
+        &p,
+        &["db", "upgrade", "--lock-timeout", "-1"],
+        2,
+        &["'-1' is not a number of seconds"],
+    );
+    refused(
+        &p,
+        &["db", "upgrade", "+x"],
+        2,
+        &["'+x' is not a valid target"],
+    );
+    refused(
+        &p,
+        &["db", "upgrade", "heads", "--sql", "--dialect", "oracle"],
+        2,
+        &["invalid value 'oracle'"],
+    );
+    refused(
+        &p,
+        &["db", "stamp", "--update-checksums", "feedfacecafe"],
+        2,
+        &["feedfacecafe"],
+    );
     refused(
         &p,
         &["--config", "missing.yml", "db", "current"],

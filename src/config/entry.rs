@@ -162,6 +162,7 @@ impl DatabaseEntry {
             .map(|u| credentials("user", &u))
             .transpose()?;
         let schema = get("schema", &self.schema)?;
+        let self_url = self.url.is_some();
         let (url, host_and_db) = match get("url", &self.url)? {
             Some(url) => {
                 if self.address.is_some() || self.database.is_some() || self.admin.is_some() {
@@ -194,6 +195,20 @@ impl DatabaseEntry {
                 )
             }
         };
+        let dialect = if scheme == "postgres" {
+            crate::dialect::DialectName::Postgres
+        } else {
+            crate::dialect::DialectName::Mysql
+        };
+        // A `url:` was checked as it was read; `address:` and `database:` are checked here.
+        if let (false, Some(problem)) = (
+            self_url,
+            crate::dialect::target::server_url_problem(dialect, &url),
+        ) {
+            return Err(format!(
+                "`address:` and `database:` do not make a valid server address ({problem}); write `address:` as host:port"
+            ));
+        }
         let runtime_url = user.as_ref().map(|(name, password)| {
             format!(
                 "{scheme}://{}:{}@{host_and_db}",

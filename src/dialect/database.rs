@@ -126,6 +126,7 @@ impl Database {
     /// Runs one step (a revision and its version-table change) as atomically as the dialect
     /// allows.
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
+        super::expr::check_pasted_text(step.ops)?;
         match self {
             Database::Sqlite(db) => db.run_step(step).await,
             Database::Postgres(db) => db.run_step(step).await,

@@ -6,8 +6,13 @@
 
 use sqlparser::ast::{Expr, UnaryOperator, Value};
 use sqlparser::dialect::Dialect;
+use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+
+use super::PlanError;
+use crate::ops::{Constraint, Operation};
+use crate::schema::{Column, Table, Type};
 
 /// Parses `text` as one complete expression.
 pub(crate) fn parse(dialect: &dyn Dialect, text: &str) -> Option<Expr> {
@@ -73,6 +78,90 @@ pub(crate) fn is_constant(dialect: &dyn Dialect, text: &str) -> bool {
     }
 }
 
+/// Whether `text` can be pasted into a statement as one expression or type: it tokenizes, its
+/// parentheses balance and it holds no `;` and no comment (so it cannot end the statement,
+/// start another, or hide the rest of a line).
+pub(crate) fn is_single_expression(dialect: &dyn Dialect, text: &str) -> bool {
+    let Ok(tokens) = Tokenizer::new(dialect, text).tokenize() else {
+        return false;
+    };
+    let mut depth: i64 = 0;
+    for t in &tokens {
+        match t {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth -= 1,
+            Token::SemiColon
+            | Token::Whitespace(
+                Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_),
+            ) => return false,
+            _ => {}
+        }
+        if depth < 0 {
+            return false;
+        }
+    }
+    depth == 0 && !text.trim().is_empty()
+}
+
+/// Refuses an operation holding a default, a check or a raw type that is not a single SQL
+/// expression: every dialect pastes those into its statements, and one holding `;` or a
+/// comment would run or hide SQL nobody reviewed as such. Raw SQL (`op.execute`) is what it
+/// says and is not checked.
+pub(crate) fn check_pasted_text(ops: &[Operation]) -> Result<(), PlanError> {
+    for op in ops {
+        let mut texts: Vec<(String, &str)> = Vec::new();
+        match op {
+            Operation::CreateTable(t) => table_texts(t, &mut texts),
+            Operation::AddColumn { column, .. } => column_texts(column, &mut texts),
+            Operation::AlterColumn {
+                column, changes, ..
+            } => {
+                if let Some(Some(d)) = &changes.default {
+                    texts.push((format!("the default of column '{column}'"), d));
+                }
+                if let Some(Type::Raw(r)) = &changes.ty {
+                    texts.push((format!("the type of column '{column}'"), r));
+                }
+            }
+            Operation::AddConstraint {
+                constraint: Constraint::Check(c),
+                ..
+            } => texts.push((format!("check '{}'", c.name), &c.expr)),
+            _ => {}
+        }
+        for (what, text) in texts {
+            if !is_single_expression(&GenericDialect {}, text) {
+                return Err(PlanError::Impossible {
+                    operation: op.to_string(),
+                    reason: format!(
+                        "{what} is not a single SQL expression (it holds ';', a comment or \
+                         unbalanced parentheses): {text:?}; fix it in the model or the revision"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn table_texts<'a>(t: &'a Table, out: &mut Vec<(String, &'a str)>) {
+    for c in &t.columns {
+        column_texts(c, out);
+    }
+    for c in &t.checks {
+        out.push((format!("check '{}'", c.name), &c.expr));
+    }
+}
+
+fn column_texts<'a>(c: &'a Column, out: &mut Vec<(String, &'a str)>) {
+    if let Some(d) = &c.default {
+        out.push((format!("the default of column '{}'", c.name), d));
+    }
+    if let Type::Raw(r) = &c.ty {
+        out.push((format!("the type of column '{}'", c.name), r));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +196,28 @@ mod tests {
         }
         assert!(is_constant(&d, "'x'") && is_constant(&d, "-3") && is_constant(&d, "(1)"));
         assert!(!is_constant(&d, "CURRENT_TIMESTAMP") && !is_constant(&d, "abs(1)"));
+    }
+
+    #[test]
+    fn pasted_text_must_be_one_expression() {
+        use crate::schema::{column, table};
+        let ok = table("t")
+            .column(column("a", Type::Integer).default("(1 + 2)"))
+            .check("ck", "a > 0 AND a <> ';'");
+        assert!(check_pasted_text(&[Operation::CreateTable(ok)]).is_ok());
+        for bad in [
+            "1; DROP TABLE t",
+            "1 -- hides the rest",
+            "(1",
+            "1 /* x */",
+            "'a'')",
+        ] {
+            let t = table("t").column(column("a", Type::Integer).default(bad));
+            let err = check_pasted_text(&[Operation::CreateTable(t)]).unwrap_err();
+            assert!(
+                err.to_string().contains("the default of column 'a'"),
+                "{bad}: {err}"
+            );
+        }
     }
 }

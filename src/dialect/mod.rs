@@ -10,7 +10,7 @@ pub mod mysql;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
-mod target;
+pub(crate) mod target;
 
 pub use applied::{LogEntry, LogRow};
 pub use database::{Database, compare_for};

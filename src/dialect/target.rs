@@ -91,6 +91,45 @@ fn redact_query(tail: &str) -> String {
     format!("{path}{}", params.join("&"))
 }
 
+/// What keeps sqlx from using a server URL (a bad port, host or option, or no database), so
+/// that a malformed URL is an input error found when the config is read, before anything
+/// connects. The reason never repeats the URL (it may hold a password).
+pub(crate) fn server_url_problem(dialect: DialectName, url: &str) -> Option<String> {
+    use std::str::FromStr;
+    let parsed = match dialect {
+        DialectName::Postgres => sqlx::postgres::PgConnectOptions::from_str(url)
+            .map(|o| o.get_database().map(str::to_string)),
+        DialectName::Mysql => sqlx::mysql::MySqlConnectOptions::from_str(url)
+            .map(|o| o.get_database().map(str::to_string)),
+        DialectName::Sqlite => return None,
+    };
+    match parsed {
+        Err(e) => {
+            let message = e.to_string();
+            Some(
+                message
+                    .trim_start_matches("error with configuration: ")
+                    .to_string(),
+            )
+        }
+        Ok(Some(database)) if !database.is_empty() => None,
+        Ok(_) => Some("no database".into()),
+    }
+}
+
+fn check_server_url(dialect: DialectName, url: &str) -> Result<(), String> {
+    let example = match dialect {
+        DialectName::Postgres => "postgres://user:password@host:5432/database",
+        _ => "mysql://user:password@host:3306/database",
+    };
+    match server_url_problem(dialect, url) {
+        None => Ok(()),
+        Some(problem) => Err(format!(
+            "the URL is not valid ({problem}); write it as {example}"
+        )),
+    }
+}
+
 /// Where a database is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -157,8 +196,16 @@ impl Target {
                     },
                 })
             }
-            "postgres" | "postgresql" => Ok(Target::Postgres(server("postgres")?)),
-            "mysql" | "mariadb" => Ok(Target::Mysql(server("mysql")?)),
+            "postgres" | "postgresql" => {
+                let target = server("postgres")?;
+                check_server_url(DialectName::Postgres, &target.url)?;
+                Ok(Target::Postgres(target))
+            }
+            "mysql" | "mariadb" => {
+                let target = server("mysql")?;
+                check_server_url(DialectName::Mysql, &target.url)?;
+                Ok(Target::Mysql(target))
+            }
             other => Err(format!(
                 "unsupported URL scheme '{other}'; use sqlite://, postgres:// or mysql://"
             )),

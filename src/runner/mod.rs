@@ -268,22 +268,12 @@ impl Migrator {
     }
 
     /// Accepts the current source of applied revisions (`db stamp --update-checksums`).
-    /// Returns the ids accepted.
+    /// Returns the ids accepted. The targets are checked read-only first, then again under the
+    /// lock.
     pub async fn update_checksums(&self, targets: &[String]) -> Result<Vec<String>, RunError> {
+        self.applied_targets(&self.current_heads().await?, targets)?;
         self.locked(async |db| {
-            let current = db.current_heads().await?;
-            let applied: BTreeSet<&str> = checksum::applied(&self.revisions, &current)
-                .into_iter()
-                .collect();
-            let mut ids = BTreeSet::new();
-            for target in targets {
-                for id in self.revisions.graph.resolve(target, &current)? {
-                    if !applied.contains(id.as_str()) {
-                        return Err(RunError::NotApplied(id));
-                    }
-                    ids.insert(id);
-                }
-            }
+            let ids = self.applied_targets(&db.current_heads().await?, targets)?;
             let entries: Vec<LogEntry> = ids
                 .iter()
                 .map(|id| self.entry(id, LogDirection::Checksum))
@@ -292,9 +282,30 @@ impl Migrator {
             for id in &ids {
                 info!("Accepted the current source of revision {id}");
             }
-            Ok(ids.into_iter().collect())
+            Ok(ids)
         })
         .await
+    }
+
+    /// The revisions `targets` designate, each of which must be applied.
+    fn applied_targets(
+        &self,
+        current: &[String],
+        targets: &[String],
+    ) -> Result<Vec<String>, RunError> {
+        let applied: BTreeSet<&str> = checksum::applied(&self.revisions, current)
+            .into_iter()
+            .collect();
+        let mut ids = BTreeSet::new();
+        for target in targets {
+            for id in self.revisions.graph.resolve(target, current)? {
+                if !applied.contains(id.as_str()) {
+                    return Err(RunError::NotApplied(id));
+                }
+                ids.insert(id);
+            }
+        }
+        Ok(ids.into_iter().collect())
     }
 
     fn entry(&self, id: &str, direction: LogDirection) -> LogEntry {

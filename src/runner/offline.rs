@@ -41,6 +41,10 @@ impl Migrator {
         };
         let mut state = self.replay(rows)?;
         let mut out = String::new();
+        if dialect == DialectName::Postgres {
+            // Literals are written for this setting; a role or database may set it off.
+            out.push_str("SET standard_conforming_strings = on;\n\n");
+        }
         if rows.is_empty() {
             writeln!(out, "{};\n", version_table_sql(dialect, &schema_name))
                 .expect("writing to a String");
@@ -55,7 +59,8 @@ impl Migrator {
                 out,
                 "-- Running {word} {}, {}",
                 self.arrow(&step),
-                revision.message()
+                // A control character (a lone `\r`) would end the comment for psql.
+                revision.message().replace(char::is_control, " ")
             );
             let (outside, inside) = render(&ops, &state, dialect, &schema_name)
                 .map_err(|e| RunError::Db(DbError::from(e)))?;
@@ -158,6 +163,7 @@ fn render(
     dialect: DialectName,
     schema: &str,
 ) -> Result<(Vec<String>, Vec<String>), PlanError> {
+    crate::dialect::expr::check_pasted_text(ops)?;
     match dialect {
         DialectName::Sqlite => {
             let mut planner = sqlite::Planner::new();

@@ -2,6 +2,7 @@
 //! the dialect's own dump of its schema (`sqlite_master`, `pg_dump --schema-only`,
 //! `SHOW CREATE TABLE`) to check our introspection against.
 
+use outflow::dialect::sql::Quote;
 use outflow::dialect::{Database, DialectName, OpenMode, Step, Target, VERSION_TABLE, compare_for};
 use outflow::diff::Compare;
 use outflow::ops::Operation;
@@ -100,18 +101,22 @@ impl Live {
         }
     }
 
-    /// `name` quoted for the dialect (test names only hold letters, digits and `_`).
+    /// `name` quoted for the dialect, by the library's own quoting.
     pub fn quote(&self, name: &str) -> String {
-        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
         match self.dialect {
-            Dialect::Mysql => format!("`{name}`"),
-            _ => format!("\"{name}\""),
+            Dialect::Mysql => Quote::Backtick.ident(name),
+            _ => Quote::Double.ident(name),
         }
     }
 
     /// `columns` of `table` as one text per row, `|`-separated, `NULL` for nulls, ordered by
     /// `id`.
     pub async fn rows(&self, table: &str, columns: &[String]) -> Vec<String> {
+        self.rows_by(table, columns, "id").await
+    }
+
+    /// [`Live::rows`] ordered by column `order`.
+    pub async fn rows_by(&self, table: &str, columns: &[String], order: &str) -> Vec<String> {
         let text = |c: &String| match self.dialect {
             Dialect::Mysql => format!("CAST({} AS CHAR)", self.quote(c)),
             _ => format!("CAST({} AS TEXT)", self.quote(c)),
@@ -121,7 +126,7 @@ impl Live {
             "SELECT {} FROM {} ORDER BY {}",
             select.join(", "),
             self.quote(table),
-            self.quote("id")
+            self.quote(order)
         );
         let rows = self.conn().await.texts(&sql).await;
         rows.into_iter()

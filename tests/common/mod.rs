@@ -206,12 +206,19 @@ impl Project {
 
     /// Runs the built binary in the crate folder (the pipeline root).
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs the built binary with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let out = Command::new(self.binary())
             .args(args)
             .current_dir(&self.dir)
             .env_remove("OUTFLOW_ROOT")
             .env_remove("OUTFLOW_CONFIG_PATH")
+            .env_remove("OUTFLOW_DATABASE_URL")
             .env("RUST_LOG", "info")
+            .envs(env.iter().copied())
             .output()
             .unwrap();
         Run::from(out)

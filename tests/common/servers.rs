@@ -118,6 +118,21 @@ impl ServerDatabase {
         })
     }
 
+    /// The database's name on its server.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The server's `host:port`.
+    pub fn address(&self) -> String {
+        let base = base(&self.admin_url);
+        let authority = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
+        authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, a)| a)
+            .to_string()
+    }
+
     /// The sqlx URL of the database.
     pub fn url(&self) -> String {
         format!("{}/{}", base(&self.admin_url), self.name)

@@ -74,7 +74,31 @@ pub(crate) fn to_mysql(expr: &str) -> String {
                 out.push_str(&Quote::Backtick.ident(&w.value))
             }
             Token::Word(w) => out.push_str(&w.value),
-            Token::SingleQuotedString(s) => out.push_str(&literal(s)),
+            Token::SingleQuotedString(s)
+            | Token::EscapedStringLiteral(s)
+            | Token::UnicodeStringLiteral(s)
+            | Token::DoubleQuotedString(s) => out.push_str(&literal(s)),
+            Token::NationalStringLiteral(s) => {
+                out.push('N');
+                out.push_str(&literal(s));
+            }
+            Token::HexStringLiteral(s) => {
+                out.push('X');
+                out.push_str(&literal(s));
+            }
+            Token::DollarQuotedString(d) => out.push_str(&literal(&d.value)),
+            // Every other string form is printed back unescaped by the tokenizer: quoted here
+            // as a plain string, so its content can never leave its quotes.
+            Token::TripleSingleQuotedString(s)
+            | Token::TripleDoubleQuotedString(s)
+            | Token::SingleQuotedByteStringLiteral(s)
+            | Token::DoubleQuotedByteStringLiteral(s)
+            | Token::TripleSingleQuotedByteStringLiteral(s)
+            | Token::TripleDoubleQuotedByteStringLiteral(s)
+            | Token::SingleQuotedRawStringLiteral(s)
+            | Token::DoubleQuotedRawStringLiteral(s)
+            | Token::TripleSingleQuotedRawStringLiteral(s)
+            | Token::TripleDoubleQuotedRawStringLiteral(s) => out.push_str(&literal(s)),
             other => out.push_str(&other.to_string()),
         }
     }
@@ -224,6 +248,16 @@ pub(crate) fn neutral_tokens(expr: &str) -> Option<Vec<Token>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_string_form_stays_inside_its_quotes() {
+        assert_eq!(
+            to_mysql("N'x''); DROP TABLE u; -- '"),
+            "N'x''); DROP TABLE u; -- '"
+        );
+        assert_eq!(to_mysql("E'a''b'"), "'a''b'");
+        assert_eq!(to_mysql("$$it's$$"), "'it''s'");
+    }
 
     #[test]
     fn literals_escape_quotes_and_backslashes() {

@@ -13,6 +13,7 @@
 //! every name is written qualified. The connection's `search_path` is that schema, then
 //! `public`, so unqualified names in defaults, checks and raw SQL mean the same schema.
 
+mod grants;
 mod introspect;
 mod lock;
 mod normal;
@@ -72,6 +73,8 @@ pub struct PgDb {
     options: PgConnectOptions,
     /// The lock's connection and key, while the migration lock is held.
     lock: Option<(PgConnection, i64)>,
+    /// The role the pipeline runs as (`user:`), granted the tables migrations create.
+    grantee: Option<String>,
     /// Redacted URL, for messages.
     shown: String,
     schema: String,
@@ -115,6 +118,7 @@ impl PgDb {
             conn,
             options,
             lock: None,
+            grantee: target.user.clone(),
             shown: shown.clone(),
             schema: target.schema().to_string(),
             queries: 0,
@@ -129,6 +133,12 @@ impl PgDb {
             .execute(&mut db.conn)
             .await
             .map_err(|e| fail("check the `schema:` setting", &e))?;
+        // String literals double their quotes and nothing else: pinned, whatever a role or
+        // database sets, so that a backslash in a comment or label stays inside its quotes.
+        sqlx::query("SET standard_conforming_strings = on")
+            .execute(&mut db.conn)
+            .await
+            .map_err(|e| fail("check the server's settings", &e))?;
         if mode == OpenMode::ReadOnly {
             sqlx::query("SET default_transaction_read_only = on")
                 .execute(&mut db.conn)
@@ -246,6 +256,9 @@ impl PgDb {
         planner.forget();
         let mut tx = self.conn.begin().await.map_err(DbError::query)?;
         let mut result = run_in(&mut tx, &mut planner, step, &schema, &mut self.queries).await;
+        if let (Ok(()), Some(user)) = (&result, &self.grantee) {
+            result = grants::grant(&mut tx, step.ops, &schema, user).await;
+        }
         if result.is_ok() {
             result = lock::log_step(&mut tx, step, &schema, started.elapsed()).await;
         }

@@ -416,6 +416,8 @@ impl<'a> Planner<'a> {
             // A default naming a removed label cannot be set again; the revision's next
             // operations set the column's new default.
             if let Some(text) = default.filter(|t| label_survives(t, values)) {
+                let what = || format!("the default of column '{}'", column.name);
+                let text = d.expr(&table.name, what, text)?;
                 out.push(alter(&format!("SET DEFAULT {text}")));
             }
         }

@@ -2,7 +2,7 @@
 //! checking that text is safe to paste into a statement.
 
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The tokens of `text` with the text each was read from (token printing does not give the
 /// original back: quotes inside strings are not doubled again).
@@ -80,29 +80,10 @@ pub(crate) fn unqualify(text: &str, schemas: &[&str]) -> String {
     out
 }
 
-/// Whether `text` can be pasted into a statement as one expression or type: it tokenizes, its
-/// parentheses balance and it holds no `;` (so it cannot end the statement and start another).
+/// Whether `text` can be pasted into a statement as one expression or type (see
+/// [`crate::dialect::expr::is_single_expression`]), read as PostgreSQL reads it.
 pub(crate) fn is_single_expression(text: &str) -> bool {
-    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, text).tokenize() else {
-        return false;
-    };
-    let mut depth: i64 = 0;
-    for t in &tokens {
-        match t {
-            Token::LParen | Token::LBracket => depth += 1,
-            Token::RParen | Token::RBracket => depth -= 1,
-            // A comment could hide the rest of a line of the statement.
-            Token::SemiColon
-            | Token::Whitespace(
-                Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_),
-            ) => return false,
-            _ => {}
-        }
-        if depth < 0 {
-            return false;
-        }
-    }
-    depth == 0 && !text.trim().is_empty()
+    crate::dialect::expr::is_single_expression(&PostgreSqlDialect {}, text)
 }
 
 #[cfg(test)]
