@@ -170,10 +170,34 @@ impl Live {
             let sql = format!("SHOW CREATE TABLE {}", self.quote(&t));
             let create = conn.texts(&sql).await;
             let text = create[0][1].clone().unwrap();
-            out.push(strip_auto_increment(&text));
+            out.push(standard_quotes(&strip_auto_increment(&text)));
         }
         out.join(";\n")
     }
+}
+
+/// MariaDB writes a quote inside a string as `\'` in some defaults and `''` in others: `''`
+/// everywhere, so that the dump splits on its real separators.
+fn standard_quotes(create: &str) -> String {
+    let (mut out, mut in_string, mut chars) = (String::new(), false, create.chars());
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if in_string => match chars.next() {
+                Some('\'') => out.push_str("''"),
+                Some(next) => {
+                    out.push(c);
+                    out.push(next);
+                }
+                None => out.push(c),
+            },
+            '\'' => {
+                in_string = !in_string;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `AUTO_INCREMENT=N` is the counter's position, not the schema.
