@@ -10,7 +10,7 @@ use syn::meta::ParseNestedMeta;
 use syn::{Attribute, Data, DataEnum, DeriveInput, Error, Fields, Ident, LitStr, Result};
 
 use crate::attrs::{Given, key_name, non_empty_string, set};
-use crate::{snake, sqlx_enum};
+use crate::sqlx_enum;
 
 /// How a fieldless enum should be written, for the errors about its shape.
 const SHAPE: &str = "write `enum Name { First, Second }`, one variant per label";
@@ -70,7 +70,7 @@ fn enum_data(input: &DeriveInput) -> Result<&DataEnum> {
 fn read_enum<'a>(input: &'a DeriveInput, data: &'a DataEnum) -> Result<EnumDef<'a>> {
     let name = enum_name(&input.attrs)?
         .map(|lit| lit.value())
-        .unwrap_or_else(|| snake::snake_case(&input.ident.unraw().to_string()));
+        .unwrap_or_else(|| outflow_types::snake_case(&input.ident.unraw().to_string()));
     let mut variants: Vec<VariantDef> = Vec::with_capacity(data.variants.len());
     let mut seen: HashMap<String, &Ident> = HashMap::new();
     for variant in &data.variants {
@@ -105,7 +105,7 @@ fn read_variant(variant: &syn::Variant) -> Result<VariantDef<'_>> {
         None => {
             let ident = variant.ident.unraw();
             (
-                snake::snake_case(&ident.to_string()),
+                outflow_types::snake_case(&ident.to_string()),
                 ident.to_token_stream(),
             )
         }

@@ -8,7 +8,6 @@ mod embed;
 mod from_row;
 mod model;
 mod rust_type;
-mod snake;
 mod sql_type;
 mod sqlx_enum;
 mod table_attrs;

@@ -10,7 +10,6 @@ use syn::{Data, DeriveInput, Error, Field, Fields, Ident, Result};
 
 use crate::attrs::{ColumnAttrs, parse_column};
 use crate::rust_type::{self, FieldType};
-use crate::snake;
 use crate::sql_type::{SqlType, Type};
 use crate::table_attrs::{KeyList, ListKind, ModelAttrs, parse_model};
 
@@ -69,7 +68,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let lists = resolve_lists(&model, &fields)?;
     let table = match &model.table {
         Some(given) => given.value.value(),
-        None => snake::snake_case(&input.ident.unraw().to_string()),
+        None => outflow_types::snake_case(&input.ident.unraw().to_string()),
     };
     check_object_names(&table, &fields, &model, &lists)?;
     // The default label comes from the runtime constant, so it is defined in one place.

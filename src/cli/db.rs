@@ -180,8 +180,12 @@ pub enum DbCommand {
         #[command(flatten)]
         label: Label,
     },
-    /// Print the live database as a YAML schema description
+    /// Print the live database as a YAML schema description, or as Rust models (`--models`)
     Inspect {
+        /// Print `#[derive(Model)]` structs for every table instead, to adopt an existing
+        /// database
+        #[arg(long)]
+        models: bool,
         #[command(flatten)]
         label: Label,
     },
@@ -341,7 +345,7 @@ pub async fn run(
                 .await?;
             Ok(print_check(&report))
         }
-        DbCommand::Inspect { label } => {
+        DbCommand::Inspect { models, label } => {
             let target = config.database(&label.db_label)?;
             let schema = if target.exists() {
                 Database::open(target, OpenMode::ReadOnly)
@@ -351,7 +355,14 @@ pub async fn run(
             } else {
                 crate::schema::Schema::new()
             };
-            print!("{}", schema.to_yaml());
+            if models {
+                print!(
+                    "{}",
+                    crate::revision::codegen::models(&schema, &target.display(), &label.db_label)
+                );
+            } else {
+                print!("{}", schema.to_yaml());
+            }
             Ok(0)
         }
         DbCommand::Diff(args) => diff::run(args, config).await,

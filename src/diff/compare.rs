@@ -29,6 +29,11 @@ pub trait Compare {
         true
     }
 
+    /// The normal form of a column's nullability within its table.
+    fn nullable(&self, _table: &Table, column: &Column) -> bool {
+        column.nullable
+    }
+
     /// The normal form of a column's autoincrement flag within its table.
     fn autoincrement(&self, _table: &Table, column: &Column) -> bool {
         column.autoincrement

@@ -21,7 +21,8 @@ fn named_enums(schema: &Schema, names_from: Option<&Schema>) -> BTreeMap<String,
                     .and_then(|d| d.table(&table.name))
                     .and_then(|t| t.column_named(&column.name));
                 match desired.map(|c| &c.ty) {
-                    Some(Type::Enum { name, .. }) => name.clone(),
+                    // Both sides read from MySQL: no type on either side.
+                    Some(Type::Enum { name, .. }) if !name.is_empty() => name.clone(),
                     _ => continue,
                 }
             } else {

@@ -60,15 +60,17 @@ pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operat
     for c in &changes {
         ops.extend(c.drop_foreign_keys.iter().cloned());
     }
-    for c in &changes {
-        ops.extend(c.drop_constraints.iter().cloned());
-    }
+    // Dropped tables go before the kept tables' constraints: a foreign key of a dropped
+    // table may depend on a key being dropped (PostgreSQL refuses to drop the key first).
     let mut drop_order = order::creation_order(&dropped).tables;
     drop_order.reverse();
     ops.extend(drop_order.into_iter().map(|t| Operation::DropTable {
         table: t.name.clone(),
         definition: Some(Box::new(t.clone())),
     }));
+    for c in &changes {
+        ops.extend(c.drop_constraints.iter().cloned());
+    }
     let creation = order::creation_order(&created);
     for t in &creation.tables {
         let mut t = (*t).clone();

@@ -75,6 +75,11 @@ fn alter_column(
     if changes.default.is_some() && cmp.default(old) == cmp.default(new) {
         (changes.default, previous.default) = (None, None);
     }
+    if changes.nullable.is_some()
+        && cmp.nullable(current_table, old) == cmp.nullable(desired_table, new)
+    {
+        (changes.nullable, previous.nullable) = (None, None);
+    }
     if changes.comment.is_some() && !cmp.comments() {
         (changes.comment, previous.comment) = (None, None);
     }

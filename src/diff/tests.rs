@@ -188,6 +188,14 @@ fn enum_types_are_created_first_and_dropped_last() {
         ops.iter().all(|op| !op.to_string().contains("enum type")),
         "{ops:?}"
     );
+    // Two MySQL databases compared (`db diff`): no type on either side, only the column.
+    let mut relabelled = unnamed.clone();
+    relabelled.table_mut("job").unwrap().columns[1].ty = Type::enumeration("", ["a", "c"]);
+    let ops = diff(&unnamed, &relabelled, &Exact);
+    assert_eq!(
+        describe(&ops),
+        ["alter column 'job.state': type enum ('a', 'c') (was enum ('a', 'b'))"]
+    );
 }
 
 /// A dialect that ignores comments and type spellings, to check the hooks are honoured.

@@ -80,17 +80,22 @@ impl Live {
 
     /// The schema as our introspection reads it.
     pub async fn schema(&self) -> Schema {
+        self.try_schema().await.unwrap()
+    }
+
+    /// The schema as our introspection reads it; the error as text.
+    pub async fn try_schema(&self) -> Result<Schema, String> {
         let mut db = Database::open(&self.target, OpenMode::ReadOnly)
             .await
-            .unwrap();
-        db.introspect().await.unwrap()
+            .map_err(|e| e.to_string())?;
+        db.introspect().await.map_err(|e| e.to_string())
     }
 
     /// A raw connection.
     pub async fn conn(&self) -> Conn {
         match &self.target {
             Target::Sqlite { path } => Conn::Sqlite(
-                sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}?mode=rwc", path.display()))
                     .await
                     .unwrap(),
             ),
@@ -238,13 +243,20 @@ fn pg_dump(url: &str) -> String {
 impl Conn {
     /// Runs one statement.
     pub async fn execute(&mut self, sql: &str) {
+        self.try_execute(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// Runs SQL (several statements allowed); the error as text.
+    pub async fn try_execute(&mut self, sql: &str) -> Result<(), String> {
         let q = AssertSqlSafe(sql.to_string());
         let done = match self {
             Conn::Sqlite(c) => sqlx::raw_sql(q).execute(c).await.map(|_| ()),
             Conn::Postgres(c) => sqlx::raw_sql(q).execute(c).await.map(|_| ()),
             Conn::Mysql(c) => sqlx::raw_sql(q).execute(c).await.map(|_| ()),
         };
-        done.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        done.map_err(|e| e.to_string())
     }
 
     /// Every row of a query whose columns are all text.

@@ -4,6 +4,10 @@
 //! `outflow`) read `#[column(sql_type = "...")]` with one parser; use them as
 //! `outflow::schema::Type`.
 
+mod snake;
+
+pub use snake::snake_case;
+
 use std::fmt;
 use std::str::FromStr;
 
@@ -184,7 +188,13 @@ impl fmt::Display for Type {
                     .iter()
                     .map(|v| format!("'{}'", v.replace('\'', "''")))
                     .collect();
-                write!(f, "enum {name} ({})", labels.join(", "))
+                // MySQL's enums have no type name.
+                let name = if name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{name} ")
+                };
+                write!(f, "enum {name}({})", labels.join(", "))
             }
             Type::Raw(s) => write!(f, "raw({s})"),
         }

@@ -114,7 +114,9 @@ pub(crate) fn default(column: &Column) -> Option<String> {
         Expr::Value(v) => match v.value {
             Value::Null if column.nullable => None,
             Value::Null => Some("NULL".into()),
-            Value::Boolean(b) => Some(if b { "1" } else { "0" }.into()),
+            Value::Boolean(b) if numeric => Some(if b { "1" } else { "0" }.into()),
+            // MySQL stores `DEFAULT false` on a text column as the string '0'.
+            Value::Boolean(b) => Some(sql::literal(if b { "1" } else { "0" })),
             Value::Number(n, _) if numeric => number(&n),
             Value::Number(n, _) => Some(sql::literal(&n)),
             Value::SingleQuotedString(s) if numeric => number(&s).or(Some(sql::literal(&s))),
@@ -307,6 +309,10 @@ mod tests {
             ),
             (col(Type::SmallInt, "-1"), col(Type::SmallInt, "'-1'")),
             (col(Type::Boolean, "false"), col(Type::Boolean, "0")),
+            (
+                col(Type::Varchar(40), "false"),
+                col(Type::Varchar(40), "'0'"),
+            ),
             (col(Type::Real, "1.5"), col(Type::Real, "1.50")),
             (col(Type::Text, "'it''s'"), col(Type::Text, "'it''s'")),
             (

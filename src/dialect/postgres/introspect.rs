@@ -328,11 +328,13 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         _ => None,
     };
     let seq_dep: Option<String> = get(row, "seq_dep")?;
-    // serial: an owned sequence (dependency 'a') that the default calls.
-    let serial = seq_dep.as_deref() == Some("a")
-        && default
-            .as_deref()
-            .is_some_and(|d| d.starts_with("nextval("));
+    // serial: a sequence the default calls on an integer column, owned by it (`serial`,
+    // dependency 'a') or standing alone (`CREATE SEQUENCE` then `DEFAULT nextval(...)`, as
+    // pg_dump writes older schemas): the model holds both as autoincrement.
+    let calls_sequence = default
+        .as_deref()
+        .is_some_and(|d| d.starts_with("nextval("));
+    let serial = calls_sequence && (seq_dep.as_deref() == Some("a") || ty.is_integer());
     let column = Column {
         name: name.clone(),
         ty,

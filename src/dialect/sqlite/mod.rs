@@ -63,6 +63,18 @@ impl Compare for SqliteCompare {
     fn comments(&self) -> bool {
         false
     }
+
+    /// A primary-key column is NOT NULL. SQLite lets a non-`INTEGER` key hold NULL (a bug kept
+    /// for compatibility, never a design) and reads such a column back as nullable; a model
+    /// cannot say "nullable key", and rebuilding a table only to forbid what nobody stores is
+    /// not worth a revision.
+    fn nullable(&self, table: &Table, column: &Column) -> bool {
+        let in_key = table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.contains(&column.name));
+        column.nullable && !in_key
+    }
 }
 
 /// One connection to a SQLite database file.

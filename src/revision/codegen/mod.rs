@@ -6,6 +6,9 @@
 
 mod exprs;
 mod layout;
+mod models;
+
+pub use models::models;
 
 use chrono::NaiveDateTime;
 

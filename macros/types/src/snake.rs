@@ -12,7 +12,7 @@
 /// Both lookarounds of the regex inspect the original text, so every upper-case letter is judged
 /// on its own neighbours: it gets a `_` before it when it follows a lower-case letter or a digit,
 /// or when it is not the first character and a lower-case letter follows it.
-pub(crate) fn snake_case(ident: &str) -> String {
+pub fn snake_case(ident: &str) -> String {
     let chars: Vec<char> = ident.chars().collect();
     let mut out = String::with_capacity(ident.len() + 4);
     for (i, &c) in chars.iter().enumerate() {

@@ -1,0 +1,97 @@
+//! Conformance: other projects' test material through our engine (see `docs/conformance.md`).
+//!
+//! sqldef's cases (SQLite, PostgreSQL, MySQL), migra's fixtures (PostgreSQL) and the sample
+//! schemas, on every dialect with a server. Each case passes, fails with a reason, does not
+//! load on our server, or is out of scope for a named feature. The outcome of every case that
+//! does not pass is in `tests/conformance/expected.tsv`, reviewed: the test fails when a case
+//! changes outcome or category (a regression, or a fix to record), and when the in-scope pass
+//! rate of a suite falls under its floor.
+//!
+//! `OUTFLOW_CONFORMANCE_WRITE=1` rewrites `expected.tsv` and `docs/conformance.md` from this
+//! run instead of comparing (`scripts/conformance.sh` does it on fresh servers).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cases;
+mod check;
+mod classify;
+mod report;
+
+use std::time::Instant;
+
+use cases::Case;
+use check::Outcome;
+use common::live::Live;
+use common::{Dialect, dialects};
+
+/// One case's outcome, as the report and the expectations hold it.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub suite: &'static str,
+    pub dialect: Dialect,
+    pub case: String,
+    pub outcome: Outcome,
+}
+
+fn run_cases(dialect: Dialect, cases: Vec<Case>, rows: &mut Vec<Row>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for case in cases {
+        // A sample schema is taken whole: its tables must round-trip, and what the model does
+        // not hold (views, triggers, functions) is not compared, as docs/conformance.md says.
+        let scope = (case.suite != "samples")
+            .then(|| classify::out_of_scope(&case, dialect))
+            .flatten();
+        let outcome = match scope {
+            Some(feature) => Outcome::OutOfScope(feature),
+            None => {
+                let run = |rows| {
+                    let (a, b) = (Live::new(dialect).unwrap(), Live::new(dialect).unwrap());
+                    runtime.block_on(check::transition(&a, &b, &case.before, &case.after, rows))
+                };
+                let with_rows = run(true);
+                match check::failed_to_apply(&with_rows) {
+                    // Rows can make a change impossible (any tool needs a data migration
+                    // then): the same case on empty tables tells that apart from a bug.
+                    Some(why) => match run(false) {
+                        Outcome::Pass => Outcome::PassEmptyOnly(why.to_string()),
+                        _ => with_rows,
+                    },
+                    None => with_rows,
+                }
+            }
+        };
+        rows.push(Row {
+            suite: case.suite,
+            dialect,
+            case: case.name,
+            outcome,
+        });
+    }
+}
+
+#[test]
+fn conformance() {
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    let mut ran = Vec::new();
+    for dialect in dialects() {
+        run_cases(dialect, cases::sqldef(dialect), &mut rows);
+        if dialect == Dialect::Postgres {
+            run_cases(dialect, cases::migra(), &mut rows);
+        }
+        run_cases(dialect, cases::samples(dialect), &mut rows);
+        ran.push(dialect);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = report::summary(&rows);
+    eprintln!("{summary}\nconformance ran in {seconds:.0} s");
+    if std::env::var("OUTFLOW_CONFORMANCE_WRITE").as_deref() == Ok("1") {
+        report::write(&rows, seconds);
+        return;
+    }
+    report::compare(&rows, &ran);
+}
