@@ -5,6 +5,7 @@
 //! gets its own revision on its own branch, labelled with the plugin's name. The database must
 //! be at its heads, and the revision files on disk must be the ones in the build.
 
+mod from_diff;
 mod merge;
 mod ownership;
 mod place;
@@ -105,6 +106,14 @@ pub enum AutogenError {
     /// `--message` is blank.
     #[error("the message is empty; say what the revision does with --message")]
     BlankMessage,
+    /// `db diff --revision` without a plugin to put the revision in.
+    #[error(
+        "db diff --revision needs --plugin to say which plugin's branch gets the revision ({known})"
+    )]
+    DiffNeedsPlugin {
+        /// The candidates.
+        known: String,
+    },
     /// `--empty` or `--head` without a plugin to put the revision in.
     #[error(
         "--empty and --head need --plugin when several plugins have models or revisions ({known})"

@@ -365,7 +365,7 @@ pub async fn run(
             }
             Ok(0)
         }
-        DbCommand::Diff(args) => diff::run(args, config).await,
+        DbCommand::Diff(args) => diff::run(args, config, pipeline).await,
     }
 }
 

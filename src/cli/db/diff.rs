@@ -4,10 +4,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::autogen::{Autogen, Request};
 use crate::cli::CliError;
 use crate::config::Config;
 use crate::dialect::{Database, DialectName, OpenMode, Target, compare_for};
 use crate::diff::{Exact, diff};
+use crate::pipeline::Pipeline;
 use crate::schema::Schema;
 
 /// Arguments of `db diff`.
@@ -26,6 +28,18 @@ pub struct DiffArgs {
     /// Dialect for comparing and for --sql when neither side is a database
     #[arg(long, value_parser = ["sqlite", "postgresql", "mysql"])]
     pub dialect: Option<String>,
+    /// Write the operations as a revision of this pipeline (on the branch of --plugin, in the
+    /// label of --db-label) instead of printing them
+    #[arg(long, conflicts_with = "sql", requires = "message")]
+    pub revision: bool,
+    /// With --revision: what the revision does
+    #[arg(long, short, requires = "revision")]
+    pub message: Option<String>,
+    /// With --revision: whose branch gets it (may be left out when one plugin qualifies)
+    #[arg(long, short, requires = "revision")]
+    pub plugin: Option<String>,
+    #[command(flatten)]
+    pub label: super::Label,
 }
 
 enum Source {
@@ -88,8 +102,9 @@ fn dialect(args: &DiffArgs, sources: [&Source; 2]) -> Option<DialectName> {
     })
 }
 
-/// Runs `db diff`: 0 when the schemas are the same, 1 when they differ.
-pub async fn run(args: DiffArgs, config: &Config) -> Result<u8, CliError> {
+/// Runs `db diff`: 0 when the schemas are the same, 1 when they differ (with `--revision`,
+/// 0 once the revision is written).
+pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result<u8, CliError> {
     let from = source(&args.from, config.root())?;
     let to = source(&args.to, config.root())?;
     let (current, desired) = (load(&from).await?, load(&to).await?);
@@ -100,6 +115,19 @@ pub async fn run(args: DiffArgs, config: &Config) -> Result<u8, CliError> {
     };
     if ops.is_empty() {
         println!("No differences");
+        return Ok(0);
+    }
+    if args.revision {
+        let request = Request {
+            plugin: args.plugin,
+            message: args.message.unwrap_or_default(),
+            empty: false,
+            rev_id: None,
+            head: None,
+            splice: false,
+            depends_on: Vec::new(),
+        };
+        Autogen::new(pipeline, config, &args.label.db_label)?.write_diff(&request, &ops)?;
         return Ok(0);
     }
     if args.sql {
