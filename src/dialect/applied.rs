@@ -158,6 +158,27 @@ pub(crate) fn insert(q: Quote, table: &str, placeholder: fn(usize) -> String) ->
     )
 }
 
+/// [`insert`]'s statement with `row`'s values bound, for any of our databases.
+pub(crate) fn bound<'q, DB>(
+    sql: String,
+    row: &'q NewRow,
+) -> sqlx::query::Query<'q, DB, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    for<'t> &'t str: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> Option<&'t str>: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(row.revision.as_str())
+        .bind(row.direction)
+        .bind(row.outcome)
+        .bind(row.checksum.as_str())
+        .bind(row.applied_at.as_str())
+        .bind(row.duration_ms)
+        .bind(row.error.as_deref())
+}
+
 /// `SELECT` of every row, oldest first.
 pub(crate) fn select(q: Quote, table: &str) -> String {
     format!(

@@ -210,14 +210,7 @@ async fn write_log(
 ) -> Result<(), DbError> {
     let table = Q.ident(&applied::log_table(version_table));
     let sql = applied::insert(Q, &table, |i| format!("?{i}"));
-    sqlx::query(AssertSqlSafe(sql.clone()))
-        .bind(&row.revision)
-        .bind(row.direction)
-        .bind(row.outcome)
-        .bind(&row.checksum)
-        .bind(&row.applied_at)
-        .bind(row.duration_ms)
-        .bind(&row.error)
+    applied::bound(sql.clone(), row)
         .execute(&mut *conn)
         .await
         .map(|_| ())
