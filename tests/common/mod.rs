@@ -121,7 +121,8 @@ impl Project {
         copy_dir(from, &dir);
         let manifest = format!(
             "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\noutflow = {{ path = {:?} }}\n{dependencies}\n[workspace]\n",
+             [dependencies]\noutflow = {{ path = {:?} }}\n{dependencies}\n[workspace]\n\n\
+             [profile.dev]\ndebug = false\n",
             workspace().display().to_string()
         );
         std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
