@@ -175,6 +175,28 @@ struct Membership {
     user_id: i64,
 }
 
+/// Numbered columns the databases allow outside a lone key: the first column of a composite
+/// key (MySQL, PostgreSQL), a column outside the key (PostgreSQL), a database's own integer.
+#[derive(Model)]
+struct Numbered {
+    #[column(primary_key, autoincrement, raw_type = "int unsigned")]
+    id: u32,
+    #[column(primary_key)]
+    part: i32,
+    #[column(autoincrement)]
+    sequence_number: i64,
+}
+
+/// A primary key whose column order is not the fields' order.
+#[derive(Model)]
+#[model(primary_key(paid_at, payment_id))]
+struct Payment {
+    #[column(autoincrement)]
+    payment_id: i32,
+    amount: f64,
+    paid_at: NaiveDateTime,
+}
+
 /// Every foreign-key action spelling.
 #[derive(Model)]
 struct Actions {
@@ -251,6 +273,39 @@ fn primary_keys_follow_field_order() {
         .primary_key("pk_membership", ["group_id", "user_id"]);
     assert_eq!(Membership::table(), expected);
     assert_eq!(Membership::COLUMNS, ["group_id", "role", "user_id"]);
+}
+
+#[test]
+fn autoincrement_is_kept_outside_a_lone_key() {
+    let expected = table("numbered")
+        .column(
+            column("id", Type::raw("int unsigned"))
+                .not_null()
+                .autoincrement(),
+        )
+        .column(column("part", Type::Integer).not_null())
+        .column(
+            column("sequence_number", Type::BigInt)
+                .not_null()
+                .autoincrement(),
+        )
+        .primary_key("pk_numbered", ["id", "part"]);
+    assert_eq!(Numbered::table(), expected);
+    Numbered::table().validate().unwrap();
+}
+
+#[test]
+fn a_listed_primary_key_keeps_its_order() {
+    let expected = table("payment")
+        .column(
+            column("payment_id", Type::Integer)
+                .not_null()
+                .autoincrement(),
+        )
+        .column(column("amount", Type::Double).not_null())
+        .column(column("paid_at", Type::Timestamp).not_null())
+        .primary_key("pk_payment", ["paid_at", "payment_id"]);
+    assert_eq!(Payment::table(), expected);
 }
 
 #[test]

@@ -38,8 +38,8 @@ enum ColumnType {
 }
 
 impl ColumnType {
-    fn is_integer(&self) -> bool {
-        matches!(self, ColumnType::Sql(ty) if ty.is_integer())
+    fn takes_autoincrement(&self) -> bool {
+        matches!(self, ColumnType::Sql(ty) if ty.takes_autoincrement())
     }
 }
 
@@ -66,6 +66,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let fields = read_fields(named)?;
     check_columns(&fields)?;
     let lists = resolve_lists(&model, &fields)?;
+    check_listed_key(&fields, &lists)?;
     let table = match &model.table {
         Some(given) => given.value.value(),
         None => outflow_types::snake_case(&input.ident.unraw().to_string()),
@@ -223,20 +224,42 @@ fn check_field(attrs: &ColumnAttrs, rust: &FieldType, ty: &ColumnType) -> Result
             "a primary-key column cannot be NULL: use a non-`Option` type or remove `primary_key`";
         return Err(Error::new_spanned(&pk.key, msg));
     }
-    if let Some(auto) = &attrs.autoincrement {
-        if !ty.is_integer() {
-            let msg = "`autoincrement` needs an integer column (i16, i32, i64, or sql_type smallint/integer/bigint)";
-            return Err(Error::new_spanned(&auto.key, msg));
-        }
-        if attrs.primary_key.is_none() {
-            let msg = "`autoincrement` is only allowed on the primary key: add `primary_key` or remove `autoincrement`";
-            return Err(Error::new_spanned(&auto.key, msg));
+    // Where the column may be numbered (SQLite: only a lone primary key; MySQL: the first
+    // column of a key) depends on the database: the dialect says so when it plans the change.
+    if let Some(auto) = &attrs.autoincrement
+        && !ty.takes_autoincrement()
+    {
+        let msg = "`autoincrement` needs an integer column (i16, i32, i64, sql_type smallint/integer/bigint, or an integer raw_type such as \"int unsigned\")";
+        return Err(Error::new_spanned(&auto.key, msg));
+    }
+    Ok(())
+}
+
+/// `#[model(primary_key(...))]`: given once, not beside `#[column(primary_key)]`, over
+/// non-`Option` fields.
+fn check_listed_key(fields: &[ModelField], lists: &[ResolvedList]) -> Result<()> {
+    let mut listed = lists.iter().filter(|r| r.list.kind == ListKind::PrimaryKey);
+    let Some(key) = listed.next() else {
+        return Ok(());
+    };
+    if let Some(again) = listed.next() {
+        let msg = "the primary key is given twice: keep one `primary_key(...)`";
+        return Err(Error::new_spanned(&again.list.key, msg));
+    }
+    if let Some(flag) = fields.iter().find_map(|f| f.attrs.primary_key.as_ref()) {
+        let msg = "the primary key is given by `#[model(primary_key(...))]` already: remove this `primary_key`";
+        return Err(Error::new_spanned(&flag.key, msg));
+    }
+    for (ident, column) in key.list.fields.iter().zip(&key.columns) {
+        if fields.iter().any(|f| &f.column == column && f.nullable) {
+            let msg = "a primary-key column cannot be NULL: use a non-`Option` type or leave the field out of `primary_key(...)`";
+            return Err(Error::new_spanned(ident, msg));
         }
     }
     Ok(())
 }
 
-/// Column names are unique; `autoincrement` needs a single-column primary key.
+/// Column names are unique.
 fn check_columns(fields: &[ModelField]) -> Result<()> {
     let mut seen: HashMap<&str, &Ident> = HashMap::new();
     for f in fields {
@@ -247,18 +270,6 @@ fn check_columns(fields: &[ModelField]) -> Result<()> {
             );
             return Err(Error::new_spanned(&f.name_tokens, msg));
         }
-    }
-    let pk_count = fields
-        .iter()
-        .filter(|f| f.attrs.primary_key.is_some())
-        .count();
-    if pk_count > 1
-        && let Some(auto) = fields.iter().find_map(|f| f.attrs.autoincrement.as_ref())
-    {
-        let msg = format!(
-            "`autoincrement` needs a single-column primary key, but this one has {pk_count} columns: remove `autoincrement`"
-        );
-        return Err(Error::new_spanned(&auto.key, msg));
     }
     Ok(())
 }
@@ -318,10 +329,10 @@ fn check_object_names(
         }
     }
     for resolved in lists {
-        let prefix = if resolved.list.kind == ListKind::Unique {
-            "uq"
-        } else {
-            "ix"
+        let prefix = match resolved.list.kind {
+            ListKind::PrimaryKey => continue,
+            ListKind::Unique => "uq",
+            ListKind::Index | ListKind::UniqueIndex => "ix",
         };
         names.push((
             format!("{prefix}_{table}_{}", resolved.columns.join("_")),
@@ -353,11 +364,15 @@ fn table_body(fields: &[ModelField], model: &ModelAttrs, lists: &[ResolvedList])
         let column = column_builder(f);
         chain.extend(quote!(.column(#column)));
     }
-    let pk: Vec<&str> = fields
-        .iter()
-        .filter(|f| f.attrs.primary_key.is_some())
-        .map(|f| f.column.as_str())
-        .collect();
+    let listed = lists.iter().find(|r| r.list.kind == ListKind::PrimaryKey);
+    let pk: Vec<&str> = match listed {
+        Some(r) => r.columns.iter().map(String::as_str).collect(),
+        None => fields
+            .iter()
+            .filter(|f| f.attrs.primary_key.is_some())
+            .map(|f| f.column.as_str())
+            .collect(),
+    };
     if !pk.is_empty() {
         chain.extend(quote!(.primary_key(#naming::primary_key(table), [#(#pk),*])));
     }
@@ -404,11 +419,12 @@ fn keys(fields: &[ModelField], lists: &[ResolvedList]) -> TokenStream {
         let col = &f.column;
         chain.extend(quote!(.index(#naming::index(table, &[#col]), [#col])));
     }
-    for r in lists.iter().filter(|r| r.list.kind != ListKind::Unique) {
+    for r in lists.iter() {
         let cols = &r.columns;
         let method = match r.list.kind {
             ListKind::UniqueIndex => quote!(unique_index),
-            _ => quote!(index),
+            ListKind::Index => quote!(index),
+            ListKind::PrimaryKey | ListKind::Unique => continue,
         };
         chain.extend(quote!(.#method(#naming::index(table, &[#(#cols),*]), [#(#cols),*])));
     }

@@ -13,8 +13,8 @@ pub(crate) struct SqlType(pub Type);
 
 impl SqlType {
     /// Whether `autoincrement` may be used on a column of this type.
-    pub(crate) fn is_integer(&self) -> bool {
-        self.0.is_integer()
+    pub(crate) fn takes_autoincrement(&self) -> bool {
+        self.0.takes_autoincrement()
     }
 }
 

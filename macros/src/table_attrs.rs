@@ -21,6 +21,8 @@ pub(crate) struct ModelAttrs {
 /// Which table-level list a [`KeyList`] is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ListKind {
+    /// The primary key, when its column order is not the fields' order.
+    PrimaryKey,
     Unique,
     Index,
     UniqueIndex,
@@ -40,7 +42,7 @@ pub(crate) struct TableCheck {
     pub expr: LitStr,
 }
 
-const MODEL_KEYS: &str = "table, database, comment, unique(...), index(...), unique_index(...), \
+const MODEL_KEYS: &str = "table, database, comment, primary_key(...), unique(...), index(...), unique_index(...), \
      check(name = \"...\", expr = \"...\")";
 
 /// Reads every `#[model(...)]` of the struct.
@@ -71,6 +73,7 @@ fn model_key(out: &mut ModelAttrs, meta: &ParseNestedMeta) -> Result<()> {
             let lit = string(meta, "comment = \"what the table holds\"")?;
             set(&mut out.comment, meta, lit)
         }
+        "primary_key" => key_list(out, meta, ListKind::PrimaryKey),
         "unique" => key_list(out, meta, ListKind::Unique),
         "index" => key_list(out, meta, ListKind::Index),
         "unique_index" => key_list(out, meta, ListKind::UniqueIndex),

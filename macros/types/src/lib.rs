@@ -74,6 +74,48 @@ pub enum Type {
     Raw(String),
 }
 
+/// A raw type spelling naming an integer type: a known integer name, an optional display
+/// width, then only sign or zero-fill words.
+fn raw_is_integer(spelling: &str) -> bool {
+    const NAMES: [&str; 15] = [
+        "tinyint",
+        "smallint",
+        "mediumint",
+        "int",
+        "integer",
+        "bigint",
+        "int2",
+        "int4",
+        "int8",
+        "serial",
+        "smallserial",
+        "bigserial",
+        "serial2",
+        "serial4",
+        "serial8",
+    ];
+    let lower = spelling.trim().to_ascii_lowercase();
+    let name_end = lower
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(lower.len());
+    let (name, mut rest) = lower.split_at(name_end);
+    rest = rest.trim_start();
+    if let Some(width) = rest.strip_prefix('(') {
+        let Some((digits, after)) = width.split_once(')') else {
+            return false;
+        };
+        let digits = digits.trim();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        rest = after;
+    }
+    NAMES.contains(&name)
+        && rest
+            .split_whitespace()
+            .all(|w| matches!(w, "unsigned" | "signed" | "zerofill"))
+}
+
 impl Type {
     /// A raw, dialect-specific type spelled as the database expects it.
     pub fn raw(spelling: impl Into<String>) -> Type {
@@ -101,6 +143,24 @@ impl Type {
     /// Whether this is one of the integer types.
     pub fn is_integer(&self) -> bool {
         matches!(self, Type::SmallInt | Type::Integer | Type::BigInt)
+    }
+
+    /// Whether a column of this type can be numbered automatically (`autoincrement`): one of
+    /// the portable integers, or a raw spelling of a database's own integer type, such as
+    /// MySQL's `int unsigned` or `mediumint(8) unsigned zerofill`.
+    ///
+    /// ```
+    /// use outflow_types::Type;
+    /// assert!(Type::BigInt.takes_autoincrement());
+    /// assert!(Type::raw("INT UNSIGNED").takes_autoincrement());
+    /// assert!(!Type::raw("int[]").takes_autoincrement());
+    /// assert!(!Type::Text.takes_autoincrement());
+    /// ```
+    pub fn takes_autoincrement(&self) -> bool {
+        match self {
+            Type::Raw(spelling) => raw_is_integer(spelling),
+            other => other.is_integer(),
+        }
     }
 
     /// Why the type's size is out of range, if it is: a `numeric` precision from 1 to 1000 and
@@ -313,6 +373,34 @@ impl<'de> Deserialize<'de> for Type {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_integer_spellings_take_autoincrement() {
+        for yes in [
+            "int unsigned",
+            "SMALLINT UNSIGNED",
+            "mediumint(8) unsigned zerofill",
+            "bigint( 20 )",
+            "tinyint",
+            "serial8",
+            "int4",
+        ] {
+            assert!(Type::raw(yes).takes_autoincrement(), "{yes}");
+        }
+        for no in [
+            "int[]",
+            "int4range",
+            "int()",
+            "int(x)",
+            "int(3",
+            "integer primary",
+            "double precision",
+            "numeric(10)",
+            "",
+        ] {
+            assert!(!Type::raw(no).takes_autoincrement(), "{no}");
+        }
+    }
 
     const ALL: &[Type] = &[
         Type::SmallInt,

@@ -117,6 +117,31 @@ pub(crate) fn check_key(table: &Table, columns: &[String]) -> Result<(), String>
     Ok(())
 }
 
+/// MySQL numbers at most one column of a table, and only a column that starts a key.
+fn check_numbered(table: &Table) -> Result<(), String> {
+    let numbered: Vec<&str> = table
+        .columns
+        .iter()
+        .filter(|c| c.autoincrement)
+        .map(|c| c.name.as_str())
+        .collect();
+    if numbered.len() > 1 {
+        return Err(format!(
+            "table '{}' has {} autoincrement columns ({}); MySQL numbers one column per table: keep autoincrement on one",
+            table.name,
+            numbered.len(),
+            numbered.join(", ")
+        ));
+    }
+    match numbered.first() {
+        Some(name) if !starts_key(table, &support_indexes(table), name) => Err(format!(
+            "column '{}.{name}' is autoincrement but starts no key; MySQL numbers only the first column of a key: make it the primary key or index it",
+            table.name
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Everything `CREATE TABLE` would refuse, checked before anything runs.
 pub(crate) fn check_table(table: &Table) -> Result<(), String> {
     table.columns.iter().try_for_each(check_column)?;
@@ -128,6 +153,7 @@ pub(crate) fn check_table(table: &Table) -> Result<(), String> {
     for columns in keys {
         check_key(table, columns)?;
     }
+    check_numbered(table)?;
     match table.foreign_keys.iter().find_map(render::action_problem) {
         Some(problem) => Err(problem),
         None => Ok(()),
@@ -175,5 +201,31 @@ mod tests {
         assert!(starts_key(&child(), &[], "id") && !starts_key(&child(), &[], "a"));
         assert!(starts_key(&child(), &support_indexes(&child()), "a"));
         assert!(mentions("A > 0 AND 'a' <> b", "a") && !mentions("'a' <> b", "a"));
+    }
+
+    #[test]
+    fn one_numbered_column_and_only_at_the_start_of_a_key() {
+        let mut first_of_key = child();
+        first_of_key.columns[0].autoincrement = true;
+        assert!(check_table(&first_of_key).is_ok());
+        let mut fk_first = child();
+        fk_first.columns[1].autoincrement = true;
+        assert!(
+            check_table(&fk_first).is_ok(),
+            "the support index starts with a"
+        );
+        let mut not_first = child();
+        not_first.columns[2].autoincrement = true;
+        assert_eq!(
+            check_table(&not_first).unwrap_err(),
+            "column 'child.b' is autoincrement but starts no key; MySQL numbers only the first column of a key: make it the primary key or index it"
+        );
+        let mut two = first_of_key.clone();
+        two.columns[1].autoincrement = true;
+        assert!(
+            check_table(&two)
+                .unwrap_err()
+                .contains("has 2 autoincrement columns (id, a)")
+        );
     }
 }

@@ -78,11 +78,7 @@ pub(crate) fn parse(column_type: &str) -> Type {
         }
         return Type::Raw(trimmed.to_string());
     }
-    let norm = trimmed
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase();
+    let norm = lower_outside_strings(&trimmed.split_whitespace().collect::<Vec<_>>().join(" "));
     let (head, tail) = split_tail(&norm);
     let Some((name, args)) = split_args(head) else {
         return Type::Raw(norm);
@@ -92,6 +88,20 @@ pub(crate) fn parse(column_type: &str) -> Type {
         return Type::Raw(without_width(name, &args, head, tail));
     }
     portable(name, &args).unwrap_or_else(|| Type::Raw(without_width(name, &args, head, "")))
+}
+
+/// Lower-cases a type spelling but its quoted labels: `SET('Trailers')` holds `Trailers`.
+fn lower_outside_strings(spelling: &str) -> String {
+    let mut in_string = false;
+    spelling
+        .chars()
+        .map(|c| {
+            if c == '\'' {
+                in_string = !in_string;
+            }
+            if in_string { c } else { c.to_ascii_lowercase() }
+        })
+        .collect()
 }
 
 /// `("bigint(20)", "unsigned")` from `bigint(20) unsigned`; the head keeps its arguments.
@@ -307,6 +317,15 @@ mod tests {
             "labels are MySQL literals"
         );
         assert_eq!(parse(&render(&e)), normal(&e));
+    }
+
+    #[test]
+    fn set_labels_keep_their_case() {
+        assert_eq!(
+            parse("SET('Trailers','Deleted Scenes')"),
+            Type::raw("set('Trailers','Deleted Scenes')")
+        );
+        assert_eq!(parse("INT UNSIGNED"), Type::raw("int unsigned"));
     }
 
     #[test]

@@ -116,6 +116,9 @@ impl Planner {
                 .insert(table.clone(), Pending { original, sources });
             return self.push_to_pending(&table, op);
         }
+        if let Operation::CreateTable(t) = op {
+            check_numbered(t)?;
+        }
         let out = direct(op);
         if self.known.contains(&table) || matches!(op, Operation::CreateTable(_)) {
             self.apply_known(op)?;
@@ -133,6 +136,7 @@ impl Planner {
         let mut out = Vec::new();
         for (name, pending) in std::mem::take(&mut self.pending) {
             let target = self.known.table(&name).expect("pending tables are known");
+            check_numbered(target)?;
             let extras = self.extras.get(&name).cloned().unwrap_or_default();
             out.extend(rebuild(&pending, target, &extras));
         }
@@ -157,7 +161,7 @@ impl Planner {
                 return Ok(direct(op));
             }
             Operation::RenameTable { .. } => {
-                let mut out = self.finish_one(table);
+                let mut out = self.finish_one(table)?;
                 out.extend(direct(op));
                 self.apply_known(op)?;
                 return Ok(out);
@@ -180,13 +184,14 @@ impl Planner {
         Ok(Vec::new())
     }
 
-    fn finish_one(&mut self, table: &str) -> Vec<String> {
+    fn finish_one(&mut self, table: &str) -> Result<Vec<String>, PlanError> {
         let Some(pending) = self.pending.remove(table) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let target = self.known.table(table).expect("pending tables are known");
+        check_numbered(target)?;
         let extras = self.extras.get(table).cloned().unwrap_or_default();
-        rebuild(&pending, target, &extras)
+        Ok(rebuild(&pending, target, &extras))
     }
 
     fn apply_known(&mut self, op: &Operation) -> Result<(), PlanError> {
@@ -195,6 +200,23 @@ impl Planner {
                 operation: op.to_string(),
                 source,
             })
+    }
+}
+
+/// SQLite numbers rows only through a column declared `INTEGER PRIMARY KEY AUTOINCREMENT`: an
+/// autoincrement column must be the table's whole primary key.
+fn check_numbered(table: &Table) -> Result<(), PlanError> {
+    let key: &[String] = table.primary_key.as_ref().map_or(&[], |k| &k.columns);
+    match table
+        .columns
+        .iter()
+        .find(|c| c.autoincrement && key != std::slice::from_ref(&c.name))
+    {
+        Some(c) => Err(PlanError::Impossible {
+            operation: format!("autoincrement column '{}.{}'", table.name, c.name),
+            reason: "SQLite numbers only a column that is the whole primary key; make it the primary key or remove autoincrement".into(),
+        }),
+        None => Ok(()),
     }
 }
 

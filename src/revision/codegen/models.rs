@@ -179,6 +179,13 @@ fn table_attrs(table: &Table, ident: &str, names: &BTreeMap<&str, String>) -> Ve
             .collect::<Vec<_>>()
             .join(", ")
     };
+    if let Some(pk) = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| !in_field_order(table, pk))
+    {
+        out.push(format!("primary_key({})", list(&pk.columns)));
+    }
     for u in table.uniques.iter().filter(|u| u.columns.len() > 1) {
         out.push(format!("unique({})", list(&u.columns)));
     }
@@ -203,10 +210,15 @@ fn table_attrs(table: &Table, ident: &str, names: &BTreeMap<&str, String>) -> Ve
 fn column_attrs(table: &Table, c: &Column, field: &str) -> Vec<String> {
     let mut out = Vec::new();
     let single = |cols: &[String]| cols.len() == 1 && cols[0] == c.name;
-    if in_key(table, c) {
+    if in_key(table, c)
+        && table
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| in_field_order(table, pk))
+    {
         out.push("primary_key".to_string());
     }
-    if c.autoincrement && lone_key(table, c) {
+    if c.autoincrement {
         out.push("autoincrement".into());
     }
     if table.uniques.iter().any(|u| single(&u.columns)) {
@@ -272,27 +284,20 @@ fn in_key(table: &Table, c: &Column) -> bool {
         .is_some_and(|pk| pk.columns.contains(&c.name))
 }
 
-/// Whether `c` is the whole primary key: the only place a model may ask for autoincrement.
-fn lone_key(table: &Table, c: &Column) -> bool {
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns == [c.name.clone()])
+/// Whether the key's columns come in the table's column order: then `#[column(primary_key)]`
+/// on each says it; otherwise `#[model(primary_key(...))]` gives the order.
+fn in_field_order(table: &Table, pk: &crate::schema::PrimaryKey) -> bool {
+    let positions: Vec<usize> = pk
+        .columns
+        .iter()
+        .filter_map(|name| table.columns.iter().position(|c| &c.name == name))
+        .collect();
+    positions.windows(2).all(|w| w[0] < w[1])
 }
 
 /// What the table holds that the attributes cannot say.
 fn unexpressed(table: &Table) -> Vec<String> {
-    let numbered = table
-        .columns
-        .iter()
-        .filter(|c| c.autoincrement && !lone_key(table, c))
-        .map(|c| {
-            format!(
-                "column {} is numbered automatically but is not the whole primary key",
-                c.name
-            )
-        });
-    numbered.chain(unexpressed_keys(table)).collect()
+    unexpressed_keys(table).collect()
 }
 
 fn unexpressed_keys(table: &Table) -> impl Iterator<Item = String> + '_ {
@@ -336,7 +341,33 @@ fn rust_type(table: &Table, c: &Column, enums: &BTreeMap<String, (String, Vec<St
         Type::Uuid => "uuid::Uuid".into(),
         Type::Json => "serde_json::Value".into(),
         Type::Enum { name, .. } => enums[&enum_name(table, c, name)].0.clone(),
+        Type::Raw(spelling) => raw_rust_type(spelling).into(),
         _ => "String".into(),
+    }
+}
+
+/// The Rust type sqlx decodes a database's own type into: the integer of its width and sign
+/// (`int unsigned` is `u32`), an instant for MySQL's `timestamp`, else text.
+fn raw_rust_type(spelling: &str) -> &'static str {
+    let lower = spelling.trim().to_ascii_lowercase();
+    if lower == "timestamp" {
+        return "chrono::DateTime<chrono::Utc>";
+    }
+    if !Type::raw(spelling).takes_autoincrement() {
+        return "String";
+    }
+    let unsigned = lower.split_whitespace().any(|w| w == "unsigned");
+    let name = lower.split(|c: char| !c.is_ascii_alphanumeric()).next();
+    let signed_and_unsigned = match name.unwrap_or_default() {
+        "tinyint" => ("i8", "u8"),
+        "smallint" | "int2" | "smallserial" | "serial2" => ("i16", "u16"),
+        "bigint" | "int8" | "bigserial" | "serial8" => ("i64", "u64"),
+        _ => ("i32", "u32"),
+    };
+    if unsigned {
+        signed_and_unsigned.1
+    } else {
+        signed_and_unsigned.0
     }
 }
 
@@ -411,9 +442,9 @@ mod tests {
             .comment("lines");
         let child = table("line_note")
             .column(column("order_id", Type::BigInt).not_null())
-            .column(column("n", Type::Integer).not_null())
+            .column(column("n", Type::Integer).not_null().autoincrement())
             .column(column("state", Type::enumeration("", ["a", "b"])))
-            .primary_key("pk2", ["order_id", "n"])
+            .primary_key("pk2", ["n", "order_id"])
             .foreign_key(
                 foreign_key("fk", ["order_id"], "Order Details", ["id"]).on_delete(Action::Cascade),
             );
@@ -432,6 +463,11 @@ mod tests {
         assert_eq!(field("type"), "type_");
         assert_eq!(field("Unit Price"), "unit_price");
         assert_eq!(field("名前"), "unnamed");
+        assert_eq!(raw_rust_type("int unsigned"), "u32");
+        assert_eq!(raw_rust_type("TINYINT(4)"), "i8");
+        assert_eq!(raw_rust_type("bigint unsigned zerofill"), "u64");
+        assert_eq!(raw_rust_type("mediumint"), "i32");
+        assert_eq!(raw_rust_type("int4range"), "String");
         let mut taken = BTreeMap::new();
         assert_eq!(unique(&mut taken, "a".into()), "a");
         assert_eq!(unique(&mut taken, "a".into()), "a2");

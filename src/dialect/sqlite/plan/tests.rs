@@ -216,3 +216,35 @@ fn unsupported_tables_are_refused_by_name() {
         "table 'person' cannot be rebuilt safely: column 'g' is a generated column; make this change with op.execute(...)"
     );
 }
+
+#[test]
+fn only_the_whole_primary_key_is_numbered() {
+    let outside_key = table("counter")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("n", Type::Integer).not_null().autoincrement())
+        .primary_key("pk_counter", ["id"]);
+    let err = Planner::new()
+        .push(&Operation::CreateTable(outside_key))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "autoincrement column 'counter.n': SQLite numbers only a column that is the whole primary key; make it the primary key or remove autoincrement"
+    );
+    let mut planner = Planner::new();
+    planner.provide(person(), TableExtras::default());
+    planner
+        .push(&Operation::AlterColumn {
+            table: "person".into(),
+            column: "age".into(),
+            changes: alter().set_autoincrement(true),
+            previous: Some(alter().set_autoincrement(false)),
+        })
+        .unwrap();
+    assert!(
+        planner
+            .finish()
+            .unwrap_err()
+            .to_string()
+            .contains("'person.age'")
+    );
+}
