@@ -54,6 +54,18 @@ impl Live {
         })
     }
 
+    /// A database that already exists at `url` (`sqlite://path` or a server's URL), for
+    /// rows and dumps; it is left in place.
+    pub fn existing(dialect: Dialect, url: &str) -> Live {
+        let dir = tempfile::tempdir().unwrap();
+        Live {
+            dialect,
+            target: Target::from_url(url, dir.path()).unwrap(),
+            _dir: dir,
+            server: None,
+        }
+    }
+
     /// The dialect's normal form.
     pub fn compare(&self) -> &'static dyn Compare {
         compare_for(match self.dialect {
@@ -156,7 +168,10 @@ impl Live {
                 let sql: Vec<String> = rows.into_iter().flatten().flatten().collect();
                 sql.join(";\n")
             }
-            Dialect::Postgres => pg_dump(&self.server.as_ref().unwrap().url()),
+            Dialect::Postgres => match &self.target {
+                Target::Postgres(s) => pg_dump(&s.url),
+                _ => unreachable!("a PostgreSQL database has a PostgreSQL target"),
+            },
             Dialect::Mysql => self.show_create_tables().await,
         }
     }
@@ -167,7 +182,7 @@ impl Live {
             .texts(
                 "SELECT table_name FROM information_schema.tables \
                  WHERE table_schema = DATABASE() AND table_name NOT LIKE 'outflow_version%' \
-                 ORDER BY table_name",
+                 AND table_type = 'BASE TABLE' ORDER BY table_name",
             )
             .await;
         let mut out = Vec::new();

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod live;
+pub mod samples;
 pub mod servers;
 
 // Each test binary uses a different part of this module.
