@@ -43,10 +43,11 @@ pub mod dialect;
 pub mod diff;
 pub mod model;
 pub mod ops;
-mod pipeline;
+pub mod pipeline;
 pub mod revision;
 pub mod runner;
 pub mod schema;
+pub mod store;
 
 pub use model::{DbEnum, Model, Plugin};
 pub use outflow_macros::{DbEnum, Model, embed_revisions};
@@ -62,6 +63,9 @@ pub mod __private {
     pub use sqlx;
 }
 pub use pipeline::{DuplicateTable, Pipeline};
+
+/// The logging macros tasks use (`outflow::tracing::info!`), without a second dependency.
+pub use tracing;
 
 /// What revision files use.
 pub mod migration {

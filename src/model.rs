@@ -34,6 +34,8 @@ pub trait Model {
     const COLUMNS: &'static [&'static str];
     /// The table description.
     fn table() -> Table;
+    /// The row's values, in the order of [`Model::COLUMNS`] (an enum field gives its label).
+    fn values(&self) -> Vec<crate::store::Value>;
 }
 
 /// A Rust enum stored in an enum column. Implemented by `#[derive(DbEnum)]`:
@@ -95,6 +97,7 @@ pub struct Plugin {
     name: String,
     models: Vec<ModelEntry>,
     revisions: Option<RevisionSet>,
+    commands: Vec<crate::pipeline::Command>,
 }
 
 impl Plugin {
@@ -104,7 +107,19 @@ impl Plugin {
             name: name.into(),
             models: Vec::new(),
             revisions: None,
+            commands: Vec::new(),
         }
+    }
+
+    /// Adds a command to the pipeline's command line.
+    pub fn command(mut self, command: crate::pipeline::Command) -> Plugin {
+        self.commands.push(command);
+        self
+    }
+
+    /// The plugin's commands.
+    pub fn commands(&self) -> &[crate::pipeline::Command] {
+        &self.commands
     }
 
     /// Adds a model.

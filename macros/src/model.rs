@@ -80,6 +80,7 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let columns = fields.iter().map(|f| &f.column);
     let body = table_body(&fields, &model, &lists);
     let from_row = crate::from_row::impl_from_row(input, &fields);
+    let values = fields.iter().map(field_value);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     Ok(quote! {
@@ -92,8 +93,21 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
             fn table() -> ::outflow::schema::Table {
                 #body
             }
+            fn values(&self) -> ::std::vec::Vec<::outflow::store::Value> {
+                ::std::vec![#(#values),*]
+            }
         }
     })
+}
+
+/// The value a field writes: an enum's label, or the field itself.
+fn field_value(f: &ModelField) -> TokenStream {
+    let member = &f.member;
+    if f.attrs.db_enum.is_some() {
+        quote!(::outflow::store::EnumValue::enum_value(&self.#member))
+    } else {
+        quote!(::outflow::store::ToValue::to_value(&self.#member))
+    }
 }
 
 fn named_fields(input: &DeriveInput) -> Result<Vec<&Field>> {

@@ -3,8 +3,10 @@
 use crate::autogen::AutogenError;
 use crate::config::ConfigError;
 use crate::dialect::DbError;
+use crate::pipeline::PipelineError;
 use crate::runner::RunError;
 use crate::schema::SchemaError;
+use crate::store::StoreError;
 
 /// Anything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +29,12 @@ pub enum CliError {
     /// A schema description.
     #[error(transparent)]
     Schema(#[from] SchemaError),
+    /// A pipeline command.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    /// A database at run time.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl From<crate::revision::graph::GraphError> for CliError {
@@ -36,15 +44,29 @@ impl From<crate::revision::graph::GraphError> for CliError {
 }
 
 impl CliError {
-    /// 2 for usage and input errors, 3 for database errors.
+    /// 2 for usage and input errors, 3 for database errors, 4 when a task of the pipeline
+    /// failed.
     pub fn exit_code(&self) -> u8 {
         match self {
+            CliError::Pipeline(PipelineError::TaskFailed { .. }) => 4,
+            CliError::Pipeline(PipelineError::Args(_) | PipelineError::NotUpgraded { .. }) => 2,
+            CliError::Pipeline(PipelineError::Store(e)) | CliError::Store(e) => store_code(e),
             CliError::Usage(_) | CliError::Config(_) | CliError::Schema(_) => 2,
             CliError::Db(_) => 3,
             CliError::Run(e) => run_code(e),
             CliError::Autogen(AutogenError::Run(e)) => run_code(e),
             CliError::Autogen(_) => 2,
         }
+    }
+}
+
+fn store_code(e: &StoreError) -> u8 {
+    match e {
+        StoreError::Config(_)
+        | StoreError::Missing { .. }
+        | StoreError::UnknownColumn { .. }
+        | StoreError::DryRun => 2,
+        _ => 3,
     }
 }
 

@@ -6,11 +6,13 @@
 
 mod db;
 mod error;
+mod runs;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use error::CliError;
 
@@ -42,20 +44,33 @@ pub enum Command {
     /// Database and migrations
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// The most recent runs recorded in the database, newest first
+    #[command(name = "list_runs")]
+    ListRuns(runs::ListRuns),
 }
+
+/// The built-in commands, which a plugin's command may not shadow.
+const BUILT_IN: [&str; 3] = ["db", "list_runs", "help"];
 
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main(pipeline: Pipeline) -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let app = match command_line(&pipeline) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(e.exit_code());
+        }
+    };
+    let matches = match app.try_get_matches() {
+        Ok(matches) => matches,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
-    init_logging(cli.verbose);
-    match run(cli, &pipeline) {
+    init_logging(matches.get_flag("verbose"));
+    match run_matches(&matches, &pipeline) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e}");
@@ -64,10 +79,61 @@ pub fn main(pipeline: Pipeline) -> ExitCode {
     }
 }
 
-/// Runs a parsed command line; `Ok` carries the exit code (0, or 1 when differences were
-/// found).
-pub fn run(cli: Cli, pipeline: &Pipeline) -> Result<u8, CliError> {
-    let root = match &cli.root {
+/// The command line: the built-in commands and every plugin's.
+fn command_line(pipeline: &Pipeline) -> Result<clap::Command, CliError> {
+    let mut app = Cli::command();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for plugin in pipeline.plugins() {
+        for command in plugin.commands() {
+            let name = command.name();
+            if BUILT_IN.contains(&name) {
+                return Err(CliError::Usage(format!(
+                    "command '{name}' of plugin '{}' has the name of a built-in command; rename it",
+                    plugin.name()
+                )));
+            }
+            if let Some((_, other)) = seen.iter().find(|(n, _)| *n == name) {
+                return Err(CliError::Usage(format!(
+                    "command '{name}' is declared by plugins '{other}' and '{}'; rename one",
+                    plugin.name()
+                )));
+            }
+            seen.push((name, plugin.name()));
+            app = app.subcommand(command.clap());
+        }
+    }
+    Ok(app)
+}
+
+/// Runs the parsed command line: a plugin's command, or a built-in one.
+fn run_matches(matches: &clap::ArgMatches, pipeline: &Pipeline) -> Result<u8, CliError> {
+    if let Some((name, sub)) = matches.subcommand()
+        && let Some((plugin, command)) = pipeline.find_command(name)
+    {
+        let (config, runtime) = prepare(
+            matches.get_one::<PathBuf>("root"),
+            matches.get_one::<PathBuf>("config").map(PathBuf::as_path),
+        )?;
+        crate::pipeline::execute::run(crate::pipeline::execute::Invocation {
+            pipeline,
+            plugin: plugin.name(),
+            command,
+            matches: sub,
+            config,
+            runtime,
+        })?;
+        return Ok(0);
+    }
+    let cli = Cli::from_arg_matches(matches).map_err(|e| CliError::Usage(e.to_string()))?;
+    run(cli, pipeline)
+}
+
+/// The config and the runtime every command needs.
+fn prepare(
+    root: Option<&PathBuf>,
+    config: Option<&std::path::Path>,
+) -> Result<(Config, Arc<tokio::runtime::Runtime>), CliError> {
+    let root = match root {
         Some(root) => root.clone(),
         None => std::env::current_dir()
             .map_err(|e| CliError::Usage(format!("cannot read the current directory: {e}")))?,
@@ -78,13 +144,21 @@ pub fn run(cli: Cli, pipeline: &Pipeline) -> Result<u8, CliError> {
             root.display()
         )));
     }
-    let config = Config::load(&root, cli.config.as_deref())?;
+    let config = Config::load(&root, config)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start the async runtime: {e}")))?;
+    Ok((config, Arc::new(runtime)))
+}
+
+/// Runs a parsed built-in command; `Ok` carries the exit code (0, or 1 when differences were
+/// found).
+pub fn run(cli: Cli, pipeline: &Pipeline) -> Result<u8, CliError> {
+    let (config, runtime) = prepare(cli.root.as_ref(), cli.config.as_deref())?;
     match cli.command {
         Command::Db(command) => runtime.block_on(db::run(command, pipeline, &config, cli.verbose)),
+        Command::ListRuns(args) => runs::list(&args, config, runtime),
     }
 }
 

@@ -130,9 +130,13 @@ pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
     for table in schema.tables() {
         table.validate()?;
         for c in &table.columns {
+            // A nameless enum (MySQL keeps no type name) is its column's own.
             let Type::Enum { name, values } = &c.ty else {
                 continue;
             };
+            if name.is_empty() {
+                continue;
+            }
             let here = format!("{}.{}", table.name, c.name);
             match enums.get(name.as_str()) {
                 Some((first, there)) if *first != values => {
@@ -294,7 +298,7 @@ fn check_type_size(table: &str, column: &str, ty: &Type) -> Result<(), SchemaErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{column, foreign_key, table};
+    use crate::schema::{Schema, column, foreign_key, table};
 
     fn base() -> Table {
         table("t")
@@ -318,6 +322,15 @@ mod tests {
             .column(column("n", Type::BigInt).not_null().autoincrement())
             .column(column("u", Type::raw("int unsigned")).autoincrement());
         outside_key.validate().unwrap();
+    }
+
+    #[test]
+    fn nameless_enums_are_their_columns_own() {
+        // MySQL keeps no enum type name: two columns with other labels do not conflict.
+        let t = base()
+            .column(column("x", Type::enumeration("", ["a", "b"])))
+            .column(column("y", Type::enumeration("", ["c"])));
+        Schema::from_tables([t]).validate().unwrap();
     }
 
     #[test]

@@ -39,6 +39,12 @@ use plan::{Known, Planner};
 
 const Q: Quote = Quote::Double;
 
+/// The type a bound parameter is cast to for a column of type `ty` (enums are named types of
+/// `schema`): what lets a text label fill an enum column.
+pub fn column_type_sql(ty: &Type, schema: &str) -> String {
+    types::render(ty, schema)
+}
+
 /// PostgreSQL's normal form: types as `format_type` prints them (aliases and raw spellings
 /// folded: `int4` is `integer`, `varchar(9)` is `character varying(9)`, `json` and `jsonb` are
 /// JSON), defaults and checks rewritten as the catalog rewrites them (casts, parentheses,

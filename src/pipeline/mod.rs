@@ -1,6 +1,16 @@
-//! A pipeline: the plugins a binary is made of, and the entry point of its command line.
+//! A pipeline: the plugins a binary is made of, their commands and tasks, and the entry point
+//! of its command line.
+
+mod context;
+pub(crate) mod execute;
+mod flow;
+mod track;
 
 use std::path::{Path, PathBuf};
+
+pub use context::Context;
+pub use execute::PipelineError;
+pub use flow::{Command, Task, TaskError, TaskFailure, Workflow};
 use std::process::ExitCode;
 
 use crate::model::Plugin;
@@ -66,6 +76,16 @@ impl Pipeline {
     /// The plugins, the framework's own first.
     pub fn plugins(&self) -> &[Plugin] {
         &self.plugins
+    }
+
+    /// The command called `name`, with the plugin that declares it.
+    pub fn find_command(&self, name: &str) -> Option<(&Plugin, &Command)> {
+        self.plugins.iter().find_map(|p| {
+            p.commands()
+                .iter()
+                .find(|c| c.name() == name)
+                .map(|c| (p, c))
+        })
     }
 
     /// The plugin called `name`.
