@@ -12,13 +12,23 @@ const A3B: &str = "aaaa0000003b";
 const A4: &str = "aaaa00000004";
 const B2: &str = "bbbb00000002";
 
+/// The plugins' revisions in the version table (the framework's own branch left out: it
+/// moves only with `heads`, which `framework_is_applied` checks).
 fn current(p: &Project) -> Vec<String> {
+    let framework = common::framework_head();
     p.run(&["db", "current"])
         .expect(0)
         .stdout
         .lines()
         .map(|l| l.split(' ').next().unwrap().to_string())
+        .filter(|id| *id != framework)
         .collect()
+}
+
+fn framework_is_applied(p: &Project) -> bool {
+    let framework = common::framework_head();
+    let current = p.run(&["db", "current"]).expect(0).stdout;
+    current.contains(&format!("{framework} (outflow) (head)"))
 }
 
 fn refused(p: &Project, args: &[&str], needles: &[&str]) -> Run {
@@ -37,12 +47,13 @@ fn refused(p: &Project, args: &[&str], needles: &[&str]) -> Run {
 fn inspecting_the_graph() {
     let p = Project::fixture("graph", "");
     let heads = p.run(&["db", "heads"]).expect(0);
+    let framework = common::framework_head();
     assert_eq!(
         heads.stdout,
-        format!("{A4} (alpha) (head)\n{B2} (beta) (head)\n")
+        format!("{framework} (outflow) (head)\n{A4} (alpha) (head)\n{B2} (beta) (head)\n")
     );
     let history = p.run(&["db", "history"]).expect(0);
-    assert_eq!(history.stdout.lines().count(), 7, "{}", history.stdout);
+    assert_eq!(history.stdout.lines().count(), 8, "{}", history.stdout);
     assert!(
         history.stdout.contains(&format!(
             "{A3A}, {A3B} -> {A4} (alpha) (head) (mergepoint), merge and drop scratch"
@@ -100,8 +111,8 @@ fn inspecting_the_graph() {
     let graph = p.run(&["db", "history", "--graph"]).expect(0);
     assert_eq!(
         graph.stdout.lines().filter(|l| l.contains('*')).count(),
-        7,
-        "{}",
+        8,
+        "the plugins' seven and the framework's: {}",
         graph.stdout
     );
     let dot = p.run(&["db", "history", "--dot"]).expect(0);
@@ -163,8 +174,13 @@ fn targets_walks_and_their_errors() {
     p.run(&["db", "upgrade", "aaaa003a"]).expect(2);
     p.run(&["db", "upgrade", A3A]).expect(0);
     assert_eq!(current(&p), [A3A, B2]);
+    assert!(
+        !framework_is_applied(&p),
+        "only `heads` applies the framework's branch"
+    );
     p.run(&["db", "upgrade", "heads"]).expect(0);
     assert_eq!(current(&p), [A4, B2]);
+    assert!(framework_is_applied(&p));
     p.run(&["db", "current", "--check-heads"]).expect(0);
     refused(
         &p,

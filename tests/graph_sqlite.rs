@@ -2,6 +2,8 @@
 //! `downgrade base` leaves nothing, and reaching the heads through any target ends where
 //! `upgrade heads` does directly.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -107,10 +109,18 @@ impl Run {
         Migrator::new(&pipeline, &Config::load(dir, None).unwrap(), "default").unwrap()
     }
 
-    /// Rows of the version table and the tables of the database.
+    /// Rows of the version table and the tables of the database, the framework's own branch
+    /// and tables left out (`heads` applies them too; `base` reverts them).
     fn state(&self, m: &Migrator) -> (BTreeSet<String>, BTreeSet<String>) {
+        let framework = common::framework_head();
         self.runtime.block_on(async {
-            let rows = m.current_heads().await.unwrap().into_iter().collect();
+            let rows = m
+                .current_heads()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|r| *r != framework)
+                .collect();
             if !m.target().exists() {
                 return (rows, BTreeSet::new());
             }
@@ -122,6 +132,7 @@ impl Run {
                 .await
                 .unwrap()
                 .table_names()
+                .filter(|t| !t.starts_with("outflow_"))
                 .map(str::to_owned)
                 .collect();
             (rows, tables)

@@ -60,13 +60,15 @@ fn seed() -> u64 {
         })
 }
 
-/// The heads `db current` prints, joined by spaces ("" at base).
+/// The heads `db current` prints (the chain's and the framework's), joined by spaces ("" at
+/// base).
 fn heads(p: &Project, config: &str) -> String {
+    let framework = common::framework_head();
     let current = p.run(&["--config", config, "db", "current"]).expect(0);
     let ids: BTreeSet<&str> = current
         .stdout
         .split_whitespace()
-        .filter(|w| w.starts_with("c0de"))
+        .filter(|w| w.starts_with("c0de") || *w == framework)
         .collect();
     ids.into_iter().collect::<Vec<_>>().join(" ")
 }
@@ -101,8 +103,8 @@ impl Reference {
         }
         let c = self.config.as_str();
         p.run(&["--config", c, "db", "downgrade", "base"]).expect(0);
-        if !heads.is_empty() {
-            p.run(&["--config", c, "db", "upgrade", heads]).expect(0);
+        for head in heads.split_whitespace() {
+            p.run(&["--config", c, "db", "upgrade", head]).expect(0);
         }
         let schema = p.run(&["--config", c, "db", "inspect"]).expect(0).stdout;
         self.schemas.insert(heads.to_string(), schema.clone());
@@ -121,7 +123,7 @@ fn kill_test(dialect: Dialect, default_kills: usize) {
     }
     let own = p.path("config.yml").display().to_string();
     let mut reference = Reference::new(&p, dialect);
-    let all = reference.schema(&p, "c0de00000020");
+    let all = reference.schema(&p, &format!("{} c0de00000020", common::framework_head()));
 
     let started = Instant::now();
     p.run(&["db", "upgrade", "heads"]).expect(0);

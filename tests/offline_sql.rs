@@ -78,6 +78,7 @@ fn offline_scripts(dialect: Dialect) {
     )
     .on(dialect);
     // Two revisions made online: every kind, then a new enum label and a new column.
+    p.run(&["db", "upgrade", "heads"]).expect(0);
     p.run(&["db", "make_migrations", "-m", "Every kind"])
         .expect(0);
     p.build();
@@ -119,14 +120,17 @@ fn offline_scripts(dialect: Dialect) {
     let sql = &to_second.stdout;
     assert_eq!(
         sql.matches("-- Running upgrade").count(),
-        1,
-        "only the second revision:\n{sql}"
+        2,
+        "the second revision and the framework's:\n{sql}"
     );
     assert!(!sql.contains("CREATE TABLE IF NOT EXISTS"), "{sql}");
+    let second_step = &sql[sql
+        .find(&format!("-- Running upgrade {first} -> {second}"))
+        .expect("the second revision's step")..];
     if dialect == Dialect::Postgres {
-        let add_value = sql.find("ADD VALUE").expect("a new enum label");
+        let add_value = second_step.find("ADD VALUE").expect("a new enum label");
         assert!(
-            add_value < sql.find("BEGIN;").unwrap(),
+            add_value < second_step.find("BEGIN;").unwrap(),
             "outside the transaction:\n{sql}"
         );
     }
@@ -141,7 +145,7 @@ fn offline_scripts(dialect: Dialect) {
     assert!(
         current
             .stdout
-            .starts_with(&format!("{second} (kitchen.sink) (head)")),
+            .contains(&format!("{second} (kitchen.sink) (head)")),
         "{}",
         current.stdout
     );

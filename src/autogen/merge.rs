@@ -32,7 +32,18 @@ impl Autogen<'_> {
         self.check_disk()?;
         let mut parents = BTreeSet::new();
         for given in &request.revisions {
-            parents.extend(graph.resolve(given, &[]).map_err(Box::new)?);
+            let mut resolved = graph.resolve(given, &[]).map_err(Box::new)?;
+            // `heads` means the pipeline's heads: the framework's branch is Outflow's own and
+            // is never joined by a pipeline's merge (name its head to do so anyway).
+            let users: Vec<String> = resolved
+                .iter()
+                .filter(|r| revisions.get(r).plugin != crate::core::PLUGIN)
+                .cloned()
+                .collect();
+            if given == "heads" && !users.is_empty() {
+                resolved = users;
+            }
+            parents.extend(resolved);
         }
         let parents: Vec<String> = parents.into_iter().collect();
         let found = if parents.is_empty() {

@@ -327,8 +327,21 @@ impl<'a> Autogen<'a> {
                         .collect::<Vec<_>>()
                         .join(", "),
                 }),
-            None => Ok(self.candidates()),
+            None => Ok(self.user_candidates()),
         }
+    }
+
+    /// The candidates a command without `--plugin` writes to: never the framework's own
+    /// plugin beside the pipeline's (its revisions ship with Outflow), unless it is alone (the
+    /// `outflow` binary of this repository).
+    fn user_candidates(&self) -> Vec<&'a Plugin> {
+        let all = self.candidates();
+        let users: Vec<&'a Plugin> = all
+            .iter()
+            .copied()
+            .filter(|p| p.name() != crate::core::PLUGIN)
+            .collect();
+        if users.is_empty() { all } else { users }
     }
 
     /// Writes a revision for each selected plugin whose tables differ from its models, and

@@ -214,7 +214,7 @@ async fn refusals_name_what_to_do() {
         .to_string();
     assert_eq!(
         err,
-        "database 'default' is not at its heads (applied: none; heads: aaaa00000001); run `db upgrade heads` first"
+        "database 'default' is not at its heads (applied: none; heads: 577fb987ff00, aaaa00000001); run `db upgrade heads` first"
     );
     let unknown = Request {
         plugin: Some("nope".into()),

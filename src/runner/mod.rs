@@ -140,15 +140,44 @@ impl Migrator {
     /// Applies the revisions up to `target` (`heads`, `head`, an id, `+N`, `<branch>@head`...).
     /// Returns the ids applied, in order.
     pub async fn upgrade(&self, target: &str) -> Result<Vec<String>, RunError> {
-        self.migrate(|current| self.revisions.graph.upgrade(current, target))
-            .await
+        self.migrate(|current| {
+            let target = self.pipeline_step(target, current);
+            self.revisions.graph.upgrade(current, &target)
+        })
+        .await
     }
 
     /// Reverts the revisions down to `target` (`base`, an id, `-N`, `<branch>@-N`...).
     /// Returns the ids reverted, in order.
     pub async fn downgrade(&self, target: &str) -> Result<Vec<String>, RunError> {
-        self.migrate(|current| self.revisions.graph.downgrade(current, target))
-            .await
+        self.migrate(|current| {
+            let target = self.pipeline_step(target, current);
+            self.revisions.graph.downgrade(current, &target)
+        })
+        .await
+    }
+
+    /// `-N` and `+N` step from the pipeline's applied head when the only other applied head
+    /// is the framework's own branch (`outflow`), which moves only with `heads`, `base` or its
+    /// own name: `db downgrade -1` undoes the plugin's last revision, as in the tutorial.
+    fn pipeline_step(&self, target: &str, current: &[String]) -> String {
+        let relative = target
+            .strip_prefix(['-', '+'])
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if !relative || current.len() < 2 {
+            return target.to_string();
+        }
+        let framework = |id: &String| {
+            self.revisions
+                .by_id
+                .get(id)
+                .is_some_and(|r| r.plugin == crate::core::PLUGIN)
+        };
+        let pipeline: Vec<&String> = current.iter().filter(|id| !framework(id)).collect();
+        match pipeline.as_slice() {
+            [only] if current.iter().any(framework) => format!("{only}@{target}"),
+            _ => target.to_string(),
+        }
     }
 
     /// Plans from the current heads and runs the plan under the migration lock. Everything is

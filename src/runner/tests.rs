@@ -58,8 +58,9 @@ fn migrator(dir: &std::path::Path, revisions: &'static [EmbeddedRevision]) -> Mi
 #[tokio::test]
 async fn a_failed_first_revision_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
+    // The revision itself, not `heads`: the framework's own revision would create the file.
     let err = migrator(dir.path(), &FIRST_FAILS)
-        .upgrade("heads")
+        .upgrade("bad000000001")
         .await
         .unwrap_err()
         .to_string();
@@ -74,7 +75,7 @@ async fn a_failed_first_revision_leaves_no_file() {
 async fn a_failed_revision_keeps_the_ones_before_it() {
     let dir = tempfile::tempdir().unwrap();
     let m = migrator(dir.path(), &SECOND_FAILS);
-    let err = m.upgrade("heads").await.unwrap_err().to_string();
+    let err = m.upgrade("bad000000002").await.unwrap_err().to_string();
     assert!(err.starts_with("upgrade of revision bad000000002"), "{err}");
     assert_eq!(m.current_heads().await.unwrap(), ["good00000001"]);
     let mut db = Database::open(m.target(), OpenMode::ReadOnly)
@@ -90,4 +91,34 @@ async fn a_failed_revision_keeps_the_ones_before_it() {
     assert_eq!(tables, ["kept"]);
     assert_eq!(m.downgrade("base").await.unwrap(), ["good00000001"]);
     assert!(m.current_heads().await.unwrap().is_empty());
+}
+
+static TWO_GOOD: [EmbeddedRevision; 2] = [
+    revision("good00000001", &[], good, undo_good),
+    revision("good00000002", &["good00000001"], nothing, nothing),
+];
+
+#[tokio::test]
+async fn relative_steps_leave_the_framework_branch_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = migrator(dir.path(), &TWO_GOOD);
+    m.upgrade("heads").await.unwrap();
+    let framework = m
+        .current_heads()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| !h.starts_with("good"))
+        .expect("the framework's head is applied with `heads`");
+    // `-1` is the pipeline's last revision, not "which of two heads?".
+    assert_eq!(m.downgrade("-1").await.unwrap(), ["good00000002"]);
+    assert_eq!(m.upgrade("+1").await.unwrap(), ["good00000002"]);
+    let mut heads = m.current_heads().await.unwrap();
+    heads.sort();
+    assert_eq!(heads, [framework.clone(), "good00000002".to_string()]);
+    // Named, the framework's branch moves like any other.
+    assert_eq!(
+        m.downgrade(&format!("{framework}@-1")).await.unwrap(),
+        [framework]
+    );
 }

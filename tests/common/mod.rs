@@ -97,9 +97,21 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 impl Project {
-    /// A copy of `examples/<name>` depending on this workspace's `outflow`.
+    /// A copy of `examples/<name>` depending on this workspace's `outflow`, with the
+    /// example's other dependencies.
     pub fn example(name: &str) -> Project {
-        Project::copy(&workspace().join("examples").join(name), name, "")
+        let dir = workspace().join("examples").join(name);
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+        let dependencies: String = manifest
+            .split("[dependencies]")
+            .nth(1)
+            .unwrap_or("")
+            .lines()
+            .take_while(|l| !l.starts_with('['))
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("outflow"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        Project::copy(&dir, name, &dependencies)
     }
 
     /// A copy of `tests/fixtures/pipelines/<name>`, with extra `[dependencies]` lines.
@@ -305,4 +317,33 @@ impl Drop for Project {
             }
         }
     }
+}
+
+/// The head of the framework's own branch (`outflow`, `revisions/default/`), which every
+/// pipeline's `db upgrade heads` applies too.
+pub fn framework_head() -> String {
+    let dir = workspace().join("revisions").join("default");
+    let mut ids = Vec::new();
+    let mut parents = String::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            if let Some(id) = line.strip_prefix("pub const REVISION: &str = \"") {
+                ids.push(id.trim_end_matches("\";").to_string());
+            }
+            if line.starts_with("pub const DOWN_REVISION") {
+                parents.push_str(line);
+            }
+        }
+    }
+    let heads: Vec<String> = ids
+        .into_iter()
+        .filter(|id| !parents.contains(id.as_str()))
+        .collect();
+    assert_eq!(
+        heads.len(),
+        1,
+        "the framework's branch has one head: {heads:?}"
+    );
+    heads.into_iter().next().unwrap()
 }

@@ -14,7 +14,11 @@ pub const DEPENDS_ON: &[&str] = &[];
 pub fn upgrade(op: &mut Operations) {
     op.create_table(
         table("computation_result")
-            .column(column("id_computation_result", Type::Integer).not_null())
+            .column(
+                column("id_computation_result", Type::Integer)
+                    .not_null()
+                    .autoincrement(),
+            )
             .column(column("input_value", Type::Integer).not_null())
             .column(column("multiplier", Type::Integer).not_null())
             .column(column("result", Type::Integer).not_null())
