@@ -102,7 +102,7 @@ stop_all() {
   fi
   if [ -s "$dir/mysql.pid" ]; then
     kill "$(cat "$dir/mysql.pid")" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$(cat "$dir/mysql.pid")" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 50); do kill -0 "$(cat "$dir/mysql.pid" 2>/dev/null)" 2>/dev/null || break; sleep 0.1; done
   fi
   rm -rf "$dir"
 }
