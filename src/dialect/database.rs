@@ -33,6 +33,14 @@ impl Database {
         })
     }
 
+    /// Closes the connection. On SQLite, closing the last connection folds the write-ahead log
+    /// back into the file: a copy of `outflow.db` alone then holds every applied revision.
+    pub async fn close(self) {
+        if let Database::Sqlite(db) = self {
+            db.close().await;
+        }
+    }
+
     /// The dialect.
     pub fn dialect(&self) -> DialectName {
         match self {

@@ -238,6 +238,7 @@ impl Migrator {
         db.lock(self.lock_wait).await?;
         let result = body(&mut db).await;
         let released = db.unlock().await;
+        db.close().await;
         let value = result?;
         released?;
         Ok(value)

@@ -90,6 +90,13 @@ pub struct SqliteDb {
 }
 
 impl SqliteDb {
+    /// Closes the connection (SQLite checkpoints the log and removes `-wal` and `-shm`).
+    pub async fn close(self) {
+        if let Err(e) = self.conn.close().await {
+            tracing::debug!("closing {}: {e}", self.path.display());
+        }
+    }
+
     /// Opens the file. [`OpenMode::ReadOnly`] never creates or writes the file.
     pub async fn open(path: &Path, mode: OpenMode) -> Result<SqliteDb, DbError> {
         let shown = path.display().to_string();
