@@ -333,3 +333,56 @@ fn a_database_without_the_run_tables_is_refused() {
         list.stderr
     );
 }
+
+#[test]
+fn an_interrupted_run_is_recorded_as_failed() {
+    use std::io::BufRead;
+    let p = Project::example("tuto");
+    p.run(&["db", "upgrade", "heads"]).expect(0);
+    let mut child = std::process::Command::new(p.binary())
+        .args(["compute_data", "--multiplier", "3"])
+        .current_dir(&p.dir)
+        .env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Interrupted during Compute's one-second computation.
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("Result not found in database") {
+            break;
+        }
+    }
+    let pid = child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    assert!(
+        rest.iter()
+            .any(|l| l.contains("Interrupted: recording run")),
+        "{rest:?}"
+    );
+    let states = column(
+        &p,
+        Dialect::Sqlite,
+        "SELECT state FROM outflow_block ORDER BY id",
+    );
+    assert_eq!(states, ["success", "failed", "skipped"]);
+    assert_eq!(
+        count(&p, Dialect::Sqlite, "outflow_run WHERE state = 'failed'"),
+        1
+    );
+    let kinds = column(
+        &p,
+        Dialect::Sqlite,
+        "SELECT exception_type FROM outflow_runtime_exception",
+    );
+    assert_eq!(kinds, ["interrupt"]);
+    assert_eq!(count(&p, Dialect::Sqlite, "computation_result"), 0);
+}

@@ -69,9 +69,11 @@ pub(crate) fn run(invocation: Invocation<'_>) -> Result<(), PipelineError> {
     let dry_run = matches.get_flag("dry_run");
     let databases = Databases::new(config.clone(), runtime);
     let tracker = if command.is_tracked() && !dry_run {
-        Some(start_tracking(
+        let tracker = Arc::new(start_tracking(
             pipeline, plugin, command, &steps, &databases,
-        )?)
+        )?);
+        watch_interrupts(tracker.clone());
+        Some(tracker)
     } else {
         None
     };
@@ -83,7 +85,7 @@ pub(crate) fn run(invocation: Invocation<'_>) -> Result<(), PipelineError> {
         run_uuid: tracker.as_ref().map(|t| t.uuid.as_str()),
     };
     let began = Instant::now();
-    let outcome = run_steps(&mut ctx, &steps, tracker.as_ref());
+    let outcome = run_steps(&mut ctx, &steps, tracker.as_deref());
     if let Some(tracker) = &tracker {
         let state = if outcome.is_ok() {
             State::Success
@@ -166,6 +168,38 @@ fn run_steps(
         }
     }
     Ok(())
+}
+
+/// Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: i32 = 130;
+
+/// On Ctrl-C (SIGINT), records the run as failed (the running task failed, the others
+/// skipped) and exits; a second Ctrl-C exits at once.
+fn watch_interrupts(tracker: Arc<Tracker>) {
+    std::thread::spawn(move || {
+        let Ok(signals) = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+        else {
+            return;
+        };
+        if signals.block_on(tokio::signal::ctrl_c()).is_err() {
+            return;
+        }
+        std::thread::spawn(move || {
+            tracing::warn!("Interrupted: recording run {} as failed", tracker.uuid);
+            let failure = TaskFailure {
+                type_name: "interrupt".to_string(),
+                error: "interrupted by Ctrl-C (SIGINT)".into(),
+            };
+            if let Err(e) = tracker.interrupted(&failure) {
+                tracing::error!("the interrupted run could not be recorded: {e}");
+            }
+            std::process::exit(INTERRUPTED);
+        });
+        let _ = signals.block_on(tokio::signal::ctrl_c());
+        std::process::exit(INTERRUPTED);
+    });
 }
 
 fn panicked(panic: Box<dyn Any + Send>) -> TaskFailure {

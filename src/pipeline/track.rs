@@ -2,6 +2,8 @@
 //! run, one block per task with the edges between them, every state change committed as it
 //! happens, and the error that stopped a task.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use chrono::Utc;
 use sha2::{Digest, Sha256};
 
@@ -14,12 +16,17 @@ use crate::core::models::{
 use crate::model::{DbEnum, Model};
 use crate::store::{Db, StoreError};
 
+/// `Tracker::running` once the run's end is recorded: an interruption then changes nothing.
+const FINISHED: usize = usize::MAX - 1;
+
 /// A run being recorded.
 pub(crate) struct Tracker {
     db: Db,
     run_id: i64,
     blocks: Vec<i64>,
     hostname: Option<String>,
+    /// The block running now (`usize::MAX`: none), for an interruption to record.
+    running: AtomicUsize,
     /// The run's UUID.
     pub uuid: String,
 }
@@ -109,12 +116,14 @@ impl Tracker {
             run_id,
             blocks,
             hostname,
+            running: AtomicUsize::new(usize::MAX),
             uuid,
         })
     }
 
     /// Block `index` is running.
     pub fn started(&self, index: usize) -> Result<(), StoreError> {
+        self.running.store(index, Ordering::SeqCst);
         self.db
             .update::<OutflowBlock>()
             .set("state", State::Running.label())
@@ -163,8 +172,23 @@ impl Tracker {
             .map(drop)
     }
 
+    /// The process was interrupted: the running block failed with `failure`, the ones after it
+    /// are skipped, the run failed.
+    pub fn interrupted(&self, failure: &TaskFailure) -> Result<(), StoreError> {
+        let index = self.running.load(Ordering::SeqCst);
+        if index == FINISHED {
+            return Ok(());
+        }
+        if index < self.blocks.len() {
+            self.failed(index, failure)?;
+            self.skipped_from(index + 1)?;
+        }
+        self.finish(State::Failed)
+    }
+
     /// The run ended in `state`.
     pub fn finish(&self, state: State) -> Result<(), StoreError> {
+        self.running.store(FINISHED, Ordering::SeqCst);
         self.db
             .update::<OutflowRun>()
             .set("state", state.label())
