@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub(crate) use outflow_types::split_args;
-pub use outflow_types::{PORTABLE_NAMES, Type, UnknownType, snake_case};
+pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
 pub use table::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique, column, foreign_key,
     index, table,

@@ -74,25 +74,34 @@ pub enum Type {
     Raw(String),
 }
 
+/// A database's own integer type read from a raw spelling: its width and sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawInteger {
+    /// Storage width in bytes (1, 2, 3, 4 or 8).
+    pub bytes: u8,
+    /// Whether it is `unsigned`.
+    pub unsigned: bool,
+}
+
 /// A raw type spelling naming an integer type: a known integer name, an optional display
 /// width, then only sign or zero-fill words.
-fn raw_is_integer(spelling: &str) -> bool {
-    const NAMES: [&str; 15] = [
-        "tinyint",
-        "smallint",
-        "mediumint",
-        "int",
-        "integer",
-        "bigint",
-        "int2",
-        "int4",
-        "int8",
-        "serial",
-        "smallserial",
-        "bigserial",
-        "serial2",
-        "serial4",
-        "serial8",
+fn raw_integer(spelling: &str) -> Option<RawInteger> {
+    const NAMES: [(&str, u8); 15] = [
+        ("tinyint", 1),
+        ("smallint", 2),
+        ("int2", 2),
+        ("smallserial", 2),
+        ("serial2", 2),
+        ("mediumint", 3),
+        ("int", 4),
+        ("integer", 4),
+        ("int4", 4),
+        ("serial", 4),
+        ("serial4", 4),
+        ("bigint", 8),
+        ("int8", 8),
+        ("bigserial", 8),
+        ("serial8", 8),
     ];
     let lower = spelling.trim().to_ascii_lowercase();
     let name_end = lower
@@ -101,19 +110,25 @@ fn raw_is_integer(spelling: &str) -> bool {
     let (name, mut rest) = lower.split_at(name_end);
     rest = rest.trim_start();
     if let Some(width) = rest.strip_prefix('(') {
-        let Some((digits, after)) = width.split_once(')') else {
-            return false;
-        };
+        let (digits, after) = width.split_once(')')?;
         let digits = digits.trim();
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
+            return None;
         }
         rest = after;
     }
-    NAMES.contains(&name)
-        && rest
-            .split_whitespace()
-            .all(|w| matches!(w, "unsigned" | "signed" | "zerofill"))
+    let bytes = NAMES.iter().find(|(n, _)| *n == name)?.1;
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    if !words
+        .iter()
+        .all(|w| matches!(*w, "unsigned" | "signed" | "zerofill"))
+    {
+        return None;
+    }
+    Some(RawInteger {
+        bytes,
+        unsigned: words.contains(&"unsigned"),
+    })
 }
 
 impl Type {
@@ -158,8 +173,23 @@ impl Type {
     /// ```
     pub fn takes_autoincrement(&self) -> bool {
         match self {
-            Type::Raw(spelling) => raw_is_integer(spelling),
+            Type::Raw(_) => self.raw_integer().is_some(),
             other => other.is_integer(),
+        }
+    }
+
+    /// The width and sign of a raw spelling of a database's integer type.
+    ///
+    /// ```
+    /// use outflow_types::{RawInteger, Type};
+    /// let u32 = RawInteger { bytes: 4, unsigned: true };
+    /// assert_eq!(Type::raw("INT(10) UNSIGNED").raw_integer(), Some(u32));
+    /// assert_eq!(Type::Integer.raw_integer(), None);
+    /// ```
+    pub fn raw_integer(&self) -> Option<RawInteger> {
+        match self {
+            Type::Raw(spelling) => raw_integer(spelling),
+            _ => None,
         }
     }
 

@@ -349,25 +349,21 @@ fn rust_type(table: &Table, c: &Column, enums: &BTreeMap<String, (String, Vec<St
 /// The Rust type sqlx decodes a database's own type into: the integer of its width and sign
 /// (`int unsigned` is `u32`), an instant for MySQL's `timestamp`, else text.
 fn raw_rust_type(spelling: &str) -> &'static str {
-    let lower = spelling.trim().to_ascii_lowercase();
-    if lower == "timestamp" {
+    if spelling.trim().eq_ignore_ascii_case("timestamp") {
         return "chrono::DateTime<chrono::Utc>";
     }
-    if !Type::raw(spelling).takes_autoincrement() {
-        return "String";
-    }
-    let unsigned = lower.split_whitespace().any(|w| w == "unsigned");
-    let name = lower.split(|c: char| !c.is_ascii_alphanumeric()).next();
-    let signed_and_unsigned = match name.unwrap_or_default() {
-        "tinyint" => ("i8", "u8"),
-        "smallint" | "int2" | "smallserial" | "serial2" => ("i16", "u16"),
-        "bigint" | "int8" | "bigserial" | "serial8" => ("i64", "u64"),
-        _ => ("i32", "u32"),
-    };
-    if unsigned {
-        signed_and_unsigned.1
-    } else {
-        signed_and_unsigned.0
+    match Type::raw(spelling).raw_integer() {
+        None => "String",
+        Some(int) => match (int.bytes, int.unsigned) {
+            (1, false) => "i8",
+            (1, true) => "u8",
+            (2, false) => "i16",
+            (2, true) => "u16",
+            (8, false) => "i64",
+            (8, true) => "u64",
+            (_, false) => "i32",
+            (_, true) => "u32",
+        },
     }
 }
 
