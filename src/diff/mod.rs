@@ -1,17 +1,24 @@
 //! The differ: two schemas in, the operations that turn one into the other out.
 //!
 //! It is a pure function over values and knows no SQL: the dialect only answers "are these the
-//! same?" through [`Compare`]. The operations come in an order every server accepts:
+//! same?" through [`Compare`]. The operations come in an order every server accepts, with
+//! everything that destroys data last, so that on a server without transactional DDL
+//! (MySQL) a revision or script that fails stops before it has lost anything:
 //!
 //! 0. enum types created or relabelled (columns of a new type need it first);
-//! 1. foreign keys removed from surviving tables (so their targets can go);
+//! 1. foreign keys removed from surviving tables (so their targets can go), and the foreign
+//!    keys of dropped tables that point at a surviving table that changes (its key or
+//!    column may change or go before the dropped table does);
 //! 2. other constraints and indexes removed from surviving tables;
-//! 3. tables dropped, children before parents;
-//! 4. tables created, parents before children (foreign keys that close a cycle are left out);
-//! 5. per surviving table, in name order: columns added or altered (in the model's column
-//!    order), columns dropped, the comment, then constraints and indexes added;
-//! 6. foreign keys added, including the ones left out in step 4;
-//! 7. enum types no column uses any more, dropped.
+//! 3. tables created, parents before children (foreign keys that close a cycle are left out);
+//! 4. per surviving table, in name order: columns added or altered (in the model's column
+//!    order), the comment, then constraints and indexes added;
+//! 5. foreign keys added, including the ones left out in step 3;
+//! 6. tables dropped, children before parents (a table whose name a created table takes,
+//!    which SQLite and MySQL may see as the same name, goes before step 3);
+//! 7. columns dropped, per table in name order (a column whose name an added column takes
+//!    goes before the table's other column changes);
+//! 8. enum types no column uses any more, dropped.
 //!
 //! The downgrade is the reverse of this list, which is again a valid order.
 
@@ -21,6 +28,8 @@ mod order;
 mod table;
 
 pub use compare::{Compare, Exact};
+
+use std::collections::BTreeMap;
 
 use crate::ops::{Constraint, Operation};
 use crate::schema::{Schema, Table};
@@ -42,35 +51,34 @@ pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operat
         .tables()
         .filter(|t| !current.contains(&t.name))
         .collect();
-    let dropped: Vec<&Table> = current
-        .tables()
-        .filter(|t| !desired.contains(&t.name))
-        .collect();
-    let changes: Vec<table::TableChanges> = desired
+    let changes: BTreeMap<&str, table::TableChanges> = desired
         .tables()
         .filter_map(|t| {
             current
                 .table(&t.name)
-                .map(|old| table::compare_table(old, t, cmp))
+                .map(|old| (t.name.as_str(), table::compare_table(old, t, cmp)))
         })
         .collect();
+    let changing = |name: &str| changes.get(name).is_some_and(|c| !c.is_empty());
+    let (dropped, early_foreign_keys) = dropped_tables(current, desired, &changing);
+    // A dropped table whose name a created one takes (SQLite and MySQL may fold case: `USERS`
+    // and `users` are one name) must go before it.
+    let (dropped_first, dropped): (Vec<Operation>, Vec<Operation>) =
+        dropped.into_iter().partition(|op| {
+            let gone = op.table().unwrap_or_default();
+            created.iter().any(|t| t.name.eq_ignore_ascii_case(gone))
+        });
 
     let (enums_first, enums_last) = enums::enum_ops(current, desired);
     let mut ops = enums_first;
-    for c in &changes {
+    ops.extend(early_foreign_keys);
+    for c in changes.values() {
         ops.extend(c.drop_foreign_keys.iter().cloned());
     }
-    // Dropped tables go before the kept tables' constraints: a foreign key of a dropped
-    // table may depend on a key being dropped (PostgreSQL refuses to drop the key first).
-    let mut drop_order = order::creation_order(&dropped).tables;
-    drop_order.reverse();
-    ops.extend(drop_order.into_iter().map(|t| Operation::DropTable {
-        table: t.name.clone(),
-        definition: Some(Box::new(t.clone())),
-    }));
-    for c in &changes {
+    for c in changes.values() {
         ops.extend(c.drop_constraints.iter().cloned());
     }
+    ops.extend(dropped_first);
     let creation = order::creation_order(&created);
     for t in &creation.tables {
         let mut t = (*t).clone();
@@ -82,11 +90,11 @@ pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operat
         });
         ops.push(Operation::CreateTable(t));
     }
-    for c in &changes {
+    for c in changes.values() {
         ops.extend(c.columns.iter().cloned());
         ops.extend(c.add_constraints.iter().cloned());
     }
-    for c in &changes {
+    for c in changes.values() {
         ops.extend(c.add_foreign_keys.iter().cloned());
     }
     ops.extend(
@@ -98,8 +106,53 @@ pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operat
                 constraint: Constraint::ForeignKey((*fk).clone()),
             }),
     );
+    ops.extend(dropped);
+    for c in changes.values() {
+        ops.extend(c.drop_columns.iter().cloned());
+    }
     ops.extend(enums_last);
     ops
+}
+
+/// The tables `desired` no longer has, dropped children first, and the foreign keys of theirs
+/// that must go before the surviving tables change: a key or column they reference may be
+/// dropped or altered first (PostgreSQL and MySQL refuse while a foreign key uses it). Each
+/// dropped table's definition leaves those keys out, so that its downgrade (create the table,
+/// then add the keys back) is exact.
+fn dropped_tables(
+    current: &Schema,
+    desired: &Schema,
+    changing: &dyn Fn(&str) -> bool,
+) -> (Vec<Operation>, Vec<Operation>) {
+    let dropped: Vec<&Table> = current
+        .tables()
+        .filter(|t| !desired.contains(&t.name))
+        .collect();
+    let mut order = order::creation_order(&dropped).tables;
+    order.reverse();
+    let mut early = Vec::new();
+    let drops = order
+        .into_iter()
+        .map(|t| {
+            let mut definition = t.clone();
+            definition.foreign_keys.retain(|fk| {
+                let early_drop = fk.ref_table != t.name && changing(&fk.ref_table);
+                if early_drop {
+                    early.push(Operation::DropConstraint {
+                        table: t.name.clone(),
+                        name: fk.name.clone(),
+                        definition: Some(Constraint::ForeignKey(fk.clone())),
+                    });
+                }
+                !early_drop
+            });
+            Operation::DropTable {
+                table: t.name.clone(),
+                definition: Some(Box::new(definition)),
+            }
+        })
+        .collect();
+    (drops, early)
 }
 
 #[cfg(test)]

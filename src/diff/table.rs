@@ -15,19 +15,32 @@ pub(crate) struct TableChanges {
     pub drop_foreign_keys: Vec<Operation>,
     /// Other constraints and indexes to drop.
     pub drop_constraints: Vec<Operation>,
-    /// Column additions and alterations in the model's order, then drops, then the comment.
+    /// Column additions and alterations in the model's order, then the comment.
     pub columns: Vec<Operation>,
+    /// Columns to drop (destroying their data: after every other change).
+    pub drop_columns: Vec<Operation>,
     /// Constraints and indexes to add (foreign keys excluded).
     pub add_constraints: Vec<Operation>,
     /// Foreign keys to add (after every table exists).
     pub add_foreign_keys: Vec<Operation>,
 }
 
+impl TableChanges {
+    /// Whether nothing changes.
+    pub fn is_empty(&self) -> bool {
+        self.drop_foreign_keys.is_empty()
+            && self.drop_constraints.is_empty()
+            && self.columns.is_empty()
+            && self.drop_columns.is_empty()
+            && self.add_constraints.is_empty()
+            && self.add_foreign_keys.is_empty()
+    }
+}
+
 pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare) -> TableChanges {
     let mut out = TableChanges::default();
     let name = &desired.name;
     compare_constraints(current, desired, cmp, &mut out);
-    let mut drops = Vec::new();
     for column in &desired.columns {
         match current.column_named(&column.name) {
             None => out.columns.push(Operation::AddColumn {
@@ -43,14 +56,23 @@ pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare)
     }
     for old in &current.columns {
         if desired.column_named(&old.name).is_none() {
-            drops.push(Operation::DropColumn {
+            let drop = Operation::DropColumn {
                 table: name.clone(),
                 column: old.name.clone(),
                 definition: Some(old.clone()),
-            });
+            };
+            // A column whose name an added one takes, where the database folds case, must
+            // go first.
+            match desired
+                .columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(&old.name))
+            {
+                true => out.columns.insert(0, drop),
+                false => out.drop_columns.push(drop),
+            }
         }
     }
-    out.columns.extend(drops);
     if cmp.comments() && current.comment != desired.comment {
         out.columns.push(Operation::SetTableComment {
             table: name.clone(),

@@ -81,11 +81,64 @@ fn every_column_change_kind_is_detected() {
         ]
     );
     let back = diff(&Schema::from_tables([p]), &current, &Exact);
+    let back = describe(&back);
+    assert_eq!(back.last().unwrap(), "drop column 'parent.age'", "{back:?}");
+    assert!(back.contains(&"remove comment on table 'parent'".to_string()));
+}
+
+/// What destroys data comes after everything else, so a server without transactional DDL
+/// stops at a failing change before anything is lost: tables dropped, then columns.
+#[test]
+fn destructive_operations_come_last() {
+    let gone = table("gone").column(column("id", Type::Integer));
+    let current = Schema::from_tables([parent(), gone.clone()]);
+    let mut p = parent();
+    p.columns.retain(|c| c.name != "name");
+    p.uniques.clear();
+    p.columns.push(column("label", Type::Text));
+    let fresh = table("fresh").column(column("id", Type::Integer));
+    let ops = diff(&current, &Schema::from_tables([p, fresh]), &Exact);
     assert_eq!(
-        back.last().unwrap().to_string(),
-        "remove comment on table 'parent'"
+        describe(&ops),
+        [
+            "drop unique constraint 'uq_parent_name' on 'parent'",
+            "create table 'fresh' (1 columns)",
+            "add column 'parent.label' text",
+            "drop table 'gone'",
+            "drop column 'parent.name'",
+        ]
     );
-    assert!(describe(&back).contains(&"drop column 'parent.age'".to_string()));
+}
+
+/// A dropped table's foreign key to a table whose key changes goes first (the key cannot be
+/// dropped while it is referenced); the table itself still goes last, and its definition no
+/// longer holds the key, so the downgrade adds it back once.
+#[test]
+fn a_dropped_table_lets_go_of_a_changing_parent_first() {
+    let current = Schema::from_tables([parent(), child()]);
+    let mut p = parent();
+    p.primary_key = None;
+    let ops = diff(&current, &Schema::from_tables([p.clone()]), &Exact);
+    assert_eq!(
+        describe(&ops),
+        [
+            "drop foreign key 'fk_child_parent_id_parent' on 'child'",
+            "drop primary key 'pk_parent' on 'parent'",
+            "drop table 'child'",
+        ]
+    );
+    let Operation::DropTable { definition, .. } = &ops[2] else {
+        panic!("{ops:?}")
+    };
+    assert!(definition.as_ref().unwrap().foreign_keys.is_empty());
+    let mut back = Schema::from_tables([p]);
+    for op in reverse_all(&ops).unwrap() {
+        op.apply(&mut back).unwrap();
+    }
+    assert_eq!(back, current);
+    // An unchanged parent keeps the key in the dropped table's definition.
+    let ops = diff(&current, &Schema::from_tables([parent()]), &Exact);
+    assert_eq!(describe(&ops), ["drop table 'child'"]);
 }
 
 #[test]
@@ -309,4 +362,38 @@ proptest! {
         }
         prop_assert_eq!(canonical(&s), canonical(&current));
     }
+}
+
+/// SQLite and MySQL may see `USERS` and `users` as one name: what goes makes room first.
+#[test]
+fn a_name_taken_again_in_another_case_is_dropped_first() {
+    let upper = table("USERS")
+        .column(column("id", Type::Integer))
+        .column(column("NAME", Type::Text));
+    let lower = table("users").column(column("id", Type::Integer));
+    let ops = diff(
+        &Schema::from_tables([upper.clone()]),
+        &Schema::from_tables([lower]),
+        &Exact,
+    );
+    assert_eq!(
+        describe(&ops),
+        ["drop table 'USERS'", "create table 'users' (1 columns)"]
+    );
+    let mut renamed = upper.clone();
+    renamed.columns[1].name = "name".into();
+    renamed.columns.push(column("kept", Type::Text));
+    let ops = diff(
+        &Schema::from_tables([upper]),
+        &Schema::from_tables([renamed]),
+        &Exact,
+    );
+    assert_eq!(
+        describe(&ops),
+        [
+            "drop column 'USERS.NAME'",
+            "add column 'USERS.name' text",
+            "add column 'USERS.kept' text",
+        ]
+    );
 }
