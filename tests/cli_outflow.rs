@@ -101,13 +101,19 @@ fn diff_between_descriptions_prints_operations_or_sql() {
     assert_eq!(sql.code, 1);
     assert!(
         sql.stdout
-            .starts_with("CREATE TABLE \"_outflow_new_t\" (\n"),
+            .starts_with("-- Outflow SQL script for SQLite: one transaction per step.\n"),
         "{}",
         sql.stdout
     );
-    assert!(sql.stdout.contains(
-        "INSERT INTO \"_outflow_new_t\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"t\";"
+    let body = &sql.stdout[sql.stdout.find("BEGIN;\n").expect("a transaction")..];
+    assert!(
+        body.contains("ALTER TABLE \"t\" RENAME TO \"_outflow_old_t\";\n"),
+        "{body}"
+    );
+    assert!(body.contains(
+        "INSERT INTO \"t\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"_outflow_old_t\";"
     ));
+    assert!(body.trim_end().ends_with("COMMIT;"), "{body}");
 }
 
 #[test]

@@ -21,6 +21,7 @@ pub use ownership::{Ownership, OwnershipConflict};
 pub use write::Written;
 
 use crate::config::Config;
+use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
 use crate::dialect::{Database, OpenMode, compare_for};
 use crate::diff::diff;
 use crate::model::Plugin;
@@ -433,7 +434,18 @@ impl<'a> Autogen<'a> {
             crate::dialect::Target::Postgres(server) => server.schema().to_string(),
             _ => "public".to_string(),
         };
-        crate::runner::statements(ops, &snapshot.live, target.dialect(), &schema)
+        let options = ScriptOptions {
+            dialect: target.dialect(),
+            schema: &schema,
+            version_table: crate::dialect::VERSION_TABLE,
+            purpose: Purpose::Diff,
+        };
+        let step = ScriptStep {
+            title: String::new(),
+            ops,
+            version: &[],
+        };
+        script::render(options, Baseline::Schema(snapshot.live.clone()), &[step])
             .map(|_| ())
             .map_err(|e| AutogenError::Unrenderable {
                 plugin: plugin.name().to_string(),

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::applied::{LogEntry, LogRow, NewRow};
+use super::script::Baseline;
 use super::{
     DbError, DialectName, LockWait, OpenMode, Step, Target, VERSION_TABLE, mysql, postgres, sqlite,
 };
@@ -63,6 +64,17 @@ impl Database {
             Database::Postgres(db) => db.introspect(&skip).await,
             Database::Mysql(db) => db.introspect(&skip).await,
         }
+    }
+
+    /// The database as a script is planned against it: the schema and what only the planner
+    /// needs (SQLite triggers and expression indexes a rebuild makes again, ...).
+    pub async fn baseline(&mut self) -> Result<Baseline, DbError> {
+        let skip = [VERSION_TABLE];
+        Ok(match self {
+            Database::Sqlite(db) => Baseline::Sqlite(db.introspect(&skip).await?),
+            Database::Postgres(db) => Baseline::Postgres(db.introspect_full(&skip).await?),
+            Database::Mysql(db) => Baseline::Mysql(db.read(&skip).await?),
+        })
     }
 
     /// Takes the migration lock of the version table, waiting at most `wait.timeout` (see

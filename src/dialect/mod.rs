@@ -8,6 +8,7 @@ pub(crate) mod expr;
 pub mod lock;
 pub mod mysql;
 pub mod postgres;
+pub mod script;
 pub mod sql;
 pub mod sqlite;
 pub(crate) mod target;

@@ -413,7 +413,5 @@ impl Migrator {
 mod checksum;
 mod offline;
 
-pub use offline::statements;
-
 #[cfg(test)]
 mod tests;

@@ -2,12 +2,9 @@
 //! (`db upgrade a:b --sql`). No database is opened: the schema before each revision comes
 //! from replaying the revisions' operations in memory.
 
-use std::fmt::Write as _;
-
 use super::{Migrator, RunError};
-use crate::dialect::{
-    DbError, DialectName, PlanError, VERSION_TABLE, VersionChange, mysql, postgres, sqlite,
-};
+use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
+use crate::dialect::{DbError, DialectName, PlanError, VERSION_TABLE};
 use crate::ops::Operation;
 use crate::revision::graph::{Direction, GraphError, PlanStep};
 use crate::schema::Schema;
@@ -39,63 +36,45 @@ impl Migrator {
             crate::dialect::Target::Postgres(server) => server.schema().to_string(),
             _ => "public".to_string(),
         };
-        let mut state = self.replay(rows)?;
-        let mut out = String::new();
-        if dialect == DialectName::Postgres {
-            // Literals are written for this setting; a role or database may set it off.
-            out.push_str("SET standard_conforming_strings = on;\n\n");
-        }
-        if rows.is_empty() {
-            writeln!(out, "{};\n", version_table_sql(dialect, &schema_name))
-                .expect("writing to a String");
-        }
-        for step in plan {
-            let revision = self.revisions.get(&step.revision);
-            let (word, ops) = match step.direction {
-                Direction::Up => ("upgrade", revision.upgrade_ops()),
-                Direction::Down => ("downgrade", revision.downgrade_ops()),
-            };
-            let _ = writeln!(
-                out,
-                "-- Running {word} {}, {}",
-                self.arrow(&step),
-                // A control character (a lone `\r`) would end the comment for psql.
-                revision.message().replace(char::is_control, " ")
-            );
-            let (outside, inside) = render(&ops, &state, dialect, &schema_name)
-                .map_err(|e| RunError::Db(DbError::from(e)))?;
-            for sql in outside {
-                let _ = writeln!(out, "{sql};");
-            }
-            // MySQL commits each DDL statement by itself: a transaction would only pretend.
-            let transactional = dialect != DialectName::Mysql;
-            if transactional {
-                out.push_str("BEGIN;\n");
-            }
-            for sql in inside {
-                let _ = writeln!(out, "{sql};");
-            }
-            for change in &step.version {
-                let _ = writeln!(
-                    out,
-                    "{};",
-                    version_change_sql(dialect, change, &schema_name)
-                );
-            }
-            if transactional {
-                out.push_str("COMMIT;\n");
-            }
-            out.push('\n');
-            for op in &ops {
-                op.apply(&mut state).map_err(|e| {
-                    RunError::Db(DbError::from(PlanError::Apply {
-                        operation: op.to_string(),
-                        source: e,
-                    }))
-                })?;
-            }
-        }
-        Ok(out)
+        let ops: Vec<Vec<Operation>> = plan
+            .iter()
+            .map(|step| {
+                let revision = self.revisions.get(&step.revision);
+                match step.direction {
+                    Direction::Up => revision.upgrade_ops(),
+                    Direction::Down => revision.downgrade_ops(),
+                }
+            })
+            .collect();
+        let steps: Vec<ScriptStep<'_>> = plan
+            .iter()
+            .zip(&ops)
+            .map(|(step, ops)| {
+                let word = match step.direction {
+                    Direction::Up => "upgrade",
+                    Direction::Down => "downgrade",
+                };
+                ScriptStep {
+                    title: format!(
+                        "Running {word} {}, {}",
+                        self.arrow(step),
+                        self.revisions.get(&step.revision).message()
+                    ),
+                    ops,
+                    version: &step.version,
+                }
+            })
+            .collect();
+        let options = ScriptOptions {
+            dialect,
+            schema: &schema_name,
+            version_table: VERSION_TABLE,
+            purpose: Purpose::Migration {
+                create_version_table: rows.is_empty(),
+            },
+        };
+        script::render(options, Baseline::Schema(self.replay(rows)?), &steps)
+            .map_err(|e| RunError::Db(DbError::from(e)))
     }
 
     /// The schema the applied `rows` (and all their ancestors) build, from their operations.
@@ -125,19 +104,6 @@ impl Migrator {
     }
 }
 
-/// The statements of `ops` in `dialect` given the schema before them, in the order they run
-/// (for `db diff --sql`).
-pub fn statements(
-    ops: &[Operation],
-    before: &Schema,
-    dialect: DialectName,
-    schema: &str,
-) -> Result<Vec<String>, PlanError> {
-    let (mut outside, inside) = render(ops, before, dialect, schema)?;
-    outside.extend(inside);
-    Ok(outside)
-}
-
 /// `a:b` into its sides; without `:` an upgrade starts at base, a downgrade is refused.
 fn split(range: &str, downgrade: bool) -> Result<(&str, &str), RunError> {
     match range.split_once(':') {
@@ -152,51 +118,5 @@ fn split(range: &str, downgrade: bool) -> Result<(&str, &str), RunError> {
             reason: "the range needs an end, as in `db upgrade base:heads --sql`".into(),
         })),
         None => Ok(("base", range)),
-    }
-}
-
-/// The statements of `ops` in `dialect`, given the schema before them: those that must run
-/// outside a transaction (PostgreSQL's new enum labels...), then the others.
-fn render(
-    ops: &[Operation],
-    before: &Schema,
-    dialect: DialectName,
-    schema: &str,
-) -> Result<(Vec<String>, Vec<String>), PlanError> {
-    crate::dialect::expr::check_pasted_text(ops)?;
-    match dialect {
-        DialectName::Sqlite => {
-            let mut planner = sqlite::Planner::new();
-            for table in before.tables() {
-                planner.provide(table.clone(), sqlite::TableExtras::default());
-            }
-            let mut out = Vec::new();
-            for op in ops {
-                out.extend(planner.push(op)?);
-            }
-            out.extend(planner.finish()?);
-            Ok((Vec::new(), out))
-        }
-        DialectName::Postgres => {
-            let rendered = postgres::render_step(ops, before, schema)?;
-            Ok((rendered.before_transaction, rendered.in_transaction))
-        }
-        DialectName::Mysql => Ok((Vec::new(), mysql::render(ops, before)?)),
-    }
-}
-
-fn version_table_sql(dialect: DialectName, schema: &str) -> String {
-    match dialect {
-        DialectName::Sqlite => sqlite::version_table_sql(VERSION_TABLE),
-        DialectName::Postgres => postgres::version_table_sql(VERSION_TABLE, schema),
-        DialectName::Mysql => mysql::version_table_sql(VERSION_TABLE),
-    }
-}
-
-fn version_change_sql(dialect: DialectName, change: &VersionChange, schema: &str) -> String {
-    match dialect {
-        DialectName::Sqlite => sqlite::version_change_sql(change, VERSION_TABLE),
-        DialectName::Postgres => postgres::version_change_sql(change, VERSION_TABLE, schema),
-        DialectName::Mysql => mysql::version_change_sql(change, VERSION_TABLE),
     }
 }

@@ -169,16 +169,16 @@ impl Drop for ServerDatabase {
 }
 
 impl ServerDatabase {
-    /// Feeds `sql` to the server's own command-line client (`psql`, `mariadb`), as a user
-    /// applying an offline script would; panics with the client's message on failure.
-    pub fn run_client(&self, sql: &str) {
-        let mut command = match self.dialect {
+    /// The server's own command-line client (`psql`, `mariadb`) on this database, with
+    /// `flags` (`-v ON_ERROR_STOP=1`, `-1`, `-e SQL`...) before its connection options.
+    pub fn client(&self, flags: &[&str]) -> std::process::Command {
+        match self.dialect {
             Dialect::Postgres => {
                 let dump =
                     std::env::var("OUTFLOW_TEST_PG_DUMP").unwrap_or_else(|_| "pg_dump".into());
                 let psql = std::path::Path::new(&dump).with_file_name("psql");
                 let mut c = std::process::Command::new(psql);
-                c.args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", &self.url()]);
+                c.args(["-X", "-q"]).args(flags).args(["-d", &self.url()]);
                 c
             }
             _ => {
@@ -187,19 +187,22 @@ impl ServerDatabase {
                 let (host, _) = rest.split_once('/').unwrap();
                 let (host, port) = host.split_once(':').unwrap_or((host, "3306"));
                 let mut c = std::process::Command::new("mariadb");
-                c.args([
-                    "--no-defaults",
-                    "-h",
-                    host,
-                    "-P",
-                    port,
-                    "-u",
-                    user,
-                    &self.name,
-                ]);
+                c.args(["--no-defaults"])
+                    .args(flags)
+                    .args(["-h", host, "-P", port, "-u", user, &self.name]);
                 c
             }
+        }
+    }
+
+    /// Feeds `sql` to the server's own command-line client, as a user applying an offline
+    /// script would; panics with the client's message on failure.
+    pub fn run_client(&self, sql: &str) {
+        let flags: &[&str] = match self.dialect {
+            Dialect::Postgres => &["-v", "ON_ERROR_STOP=1"],
+            _ => &[],
         };
+        let mut command = self.client(flags);
         let out = run_with_stdin(&mut command, sql);
         assert!(
             out.status.success(),
@@ -207,6 +210,22 @@ impl ServerDatabase {
             command.get_program(),
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+
+    /// The rows of `sql` as the client prints them unaligned: one line per row, columns
+    /// separated by `|` (PostgreSQL) or a tab (MariaDB).
+    pub fn query(&self, sql: &str) -> String {
+        let flags: &[&str] = match self.dialect {
+            Dialect::Postgres => &["-A", "-t", "-c", sql],
+            _ => &["-N", "-B", "-e", sql],
+        };
+        let out = self.client(flags).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
     }
 }
 

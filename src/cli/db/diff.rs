@@ -7,7 +7,8 @@ use clap::Args;
 use crate::autogen::{Autogen, Request};
 use crate::cli::CliError;
 use crate::config::Config;
-use crate::dialect::{Database, DialectName, OpenMode, Target, compare_for};
+use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
+use crate::dialect::{Database, DialectName, OpenMode, Target, VERSION_TABLE, compare_for};
 use crate::diff::{Exact, diff};
 use crate::pipeline::Pipeline;
 use crate::schema::Schema;
@@ -74,18 +75,32 @@ fn source(text: &str, root: &Path) -> Result<Source, CliError> {
     Ok(Source::Database(Target::Sqlite { path }))
 }
 
-async fn load(source: &Source) -> Result<Schema, CliError> {
+impl Source {
+    /// What the source is, for the script's comment (a server's URL redacted).
+    fn shown(&self) -> String {
+        match self {
+            Source::Database(target) => target.display(),
+            Source::Description(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// The schema of a source; a database with what a script planned against it needs.
+async fn load(source: &Source) -> Result<Baseline, CliError> {
     match source {
         Source::Description(path) => {
             let text = std::fs::read_to_string(path)
                 .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
             Schema::from_yaml(&text)
+                .map(Baseline::Schema)
                 .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
         }
-        Source::Database(target) => Ok(Database::open(target, OpenMode::ReadOnly)
-            .await?
-            .introspect()
-            .await?),
+        Source::Database(target) => {
+            let mut db = Database::open(target, OpenMode::ReadOnly).await?;
+            let baseline = db.baseline().await;
+            db.close().await;
+            Ok(baseline?)
+        }
     }
 }
 
@@ -110,11 +125,17 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
     let (current, desired) = (load(&from).await?, load(&to).await?);
     let dialect = dialect(&args, [&from, &to]);
     let ops = match dialect {
-        Some(d) => diff(&current, &desired, compare_for(d)),
-        None => diff(&current, &desired, &Exact),
+        Some(d) => diff(current.schema(), desired.schema(), compare_for(d)),
+        None => diff(current.schema(), desired.schema(), &Exact),
     };
     if ops.is_empty() {
-        println!("No differences");
+        if args.sql {
+            // Still a script: a comment any client runs as nothing.
+            println!("-- No differences: nothing to run.");
+            eprintln!("No differences");
+        } else {
+            println!("No differences");
+        }
         return Ok(0);
     }
     if args.revision {
@@ -131,7 +152,6 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
         return Ok(0);
     }
     if args.sql {
-        let dialect = dialect.unwrap_or(DialectName::Sqlite);
         let schema = [&from, &to]
             .iter()
             .find_map(|s| match s {
@@ -139,11 +159,20 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
                 _ => None,
             })
             .unwrap_or_else(|| "public".to_string());
-        let statements = crate::runner::statements(&ops, &current, dialect, &schema)
+        let options = ScriptOptions {
+            dialect: dialect.unwrap_or(DialectName::Sqlite),
+            schema: &schema,
+            version_table: VERSION_TABLE,
+            purpose: Purpose::Diff,
+        };
+        let step = ScriptStep {
+            title: format!("Difference from {} to {}", from.shown(), to.shown()),
+            ops: &ops,
+            version: &[],
+        };
+        let sql = script::render(options, current, &[step])
             .map_err(|e| CliError::Usage(e.to_string()))?;
-        for statement in statements {
-            println!("{statement};");
-        }
+        print!("{sql}");
     } else {
         for op in &ops {
             println!("{op}");

@@ -110,7 +110,7 @@ impl MySqlDb {
     }
 
     /// The schema with what only the planner needs.
-    pub(super) async fn read(&mut self, skip: &[&str]) -> Result<Introspected, DbError> {
+    pub(crate) async fn read(&mut self, skip: &[&str]) -> Result<Introspected, DbError> {
         let mut names = crate::dialect::applied::with_logs(skip);
         names.extend(skip.iter().map(|s| progress::table_name(s)));
         let fold = self.fold_case;

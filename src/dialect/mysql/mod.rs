@@ -34,10 +34,12 @@ mod normal;
 mod plan;
 mod progress;
 mod render;
+pub(crate) mod script;
 mod text;
 mod types;
 
 pub use db::MySqlDb;
+pub use introspect::Introspected;
 
 use crate::dialect::{PlanError, VersionChange};
 use crate::diff::Compare;

@@ -19,6 +19,7 @@ mod lock;
 mod normal;
 mod plan;
 mod render;
+pub(crate) mod script;
 mod text;
 mod types;
 

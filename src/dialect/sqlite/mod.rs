@@ -5,6 +5,7 @@ mod ddl;
 mod introspect;
 mod plan;
 mod render;
+pub(crate) mod script;
 mod step;
 mod types;
 
@@ -18,8 +19,8 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 pub use introspect::{Introspected, TableExtras};
 pub use plan::Planner;
 
-use super::sql::{Quote, literal};
-use super::{DbError, OpenMode, VersionChange, expr};
+use super::sql::Quote;
+use super::{DbError, OpenMode, expr};
 use crate::diff::Compare;
 use crate::schema::{Column, Table, Type};
 
@@ -206,24 +207,6 @@ pub fn version_table_sql(table: &str) -> String {
     version_table_ddl(table)
 }
 
-/// One version-table change as a statement with its literals (for offline SQL).
-pub fn version_change_sql(change: &VersionChange, table: &str) -> String {
-    let t = Q.ident(table);
-    match change {
-        VersionChange::Insert(id) => {
-            format!("INSERT INTO {t} (version_num) VALUES ({})", literal(id))
-        }
-        VersionChange::Update { from, to } => {
-            format!(
-                "UPDATE {t} SET version_num = {} WHERE version_num = {}",
-                literal(to),
-                literal(from)
-            )
-        }
-        VersionChange::Delete(id) => format!("DELETE FROM {t} WHERE version_num = {}", literal(id)),
-    }
-}
-
 fn version_table_ddl(table: &str) -> String {
     format!(
         "CREATE TABLE IF NOT EXISTS {} (\n    \"version_num\" VARCHAR(32) NOT NULL,\n    CONSTRAINT {} PRIMARY KEY (\"version_num\")\n)",
@@ -239,7 +222,7 @@ async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), DbError> {
         .map(|_| ())
         .map_err(|e| DbError::Statement {
             sql: sql.to_string(),
-            message: db_message(&e).replace(plan::REBUILD_PREFIX, ""),
+            message: db_message(&e),
         })
 }
 

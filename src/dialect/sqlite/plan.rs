@@ -4,7 +4,9 @@
 //! or alter a column, add or drop a constraint) rebuilds the table as SQLite documents
 //! (<https://www.sqlite.org/lang_altertable.html#otheralter>): create the new table under a
 //! temporary name, copy the rows, drop the old table, rename the new one, recreate indexes and
-//! triggers. The runner keeps `foreign_keys` off around the revision and runs
+//! triggers. Here the old table moves aside first and the new one is created under the
+//! table's name, so that no error, whatever a client does after it, drops rows that were not
+//! copied (see [`rebuild`]). The runner keeps `foreign_keys` off around the revision and runs
 //! `PRAGMA foreign_key_check` before committing.
 //!
 //! All the changes a revision makes to one table are gathered into a single rebuild: a table
@@ -25,8 +27,8 @@ use crate::schema::{Schema, Table};
 
 const Q: Quote = Quote::Double;
 
-/// Prefix of the temporary table a rebuild creates.
-pub(crate) const REBUILD_PREFIX: &str = "_outflow_new_";
+/// Prefix of the name a rebuilt table's old definition takes while its rows are copied.
+pub(crate) const OLD_PREFIX: &str = "_outflow_old_";
 
 #[derive(Debug)]
 struct Pending {
@@ -42,12 +44,30 @@ pub struct Planner {
     extras: BTreeMap<String, TableExtras>,
     pending: BTreeMap<String, Pending>,
     touched: Vec<String>,
+    /// Whether each copy records a check for a script's guard (see [`rebuild`]).
+    copy_facts: bool,
+    /// Rebuilds written so far.
+    rebuilds: usize,
 }
 
 impl Planner {
     /// A planner that knows no table yet.
     pub fn new() -> Planner {
         Planner::default()
+    }
+
+    /// A planner for a script a client may run past an error: each copy of a rebuild also
+    /// records whether it was whole, for the check before the step commits.
+    pub(crate) fn for_script() -> Planner {
+        Planner {
+            copy_facts: true,
+            ..Planner::default()
+        }
+    }
+
+    /// How many rebuilds were written (each recorded one check in a script).
+    pub(crate) fn rebuilds(&self) -> usize {
+        self.rebuilds
     }
 
     /// The table whose current definition must be [provided](Planner::provide) before `op`
@@ -134,11 +154,8 @@ impl Planner {
     /// Writes every pending rebuild.
     pub fn finish(&mut self) -> Result<Vec<String>, PlanError> {
         let mut out = Vec::new();
-        for (name, pending) in std::mem::take(&mut self.pending) {
-            let target = self.known.table(&name).expect("pending tables are known");
-            check_numbered(target)?;
-            let extras = self.extras.get(&name).cloned().unwrap_or_default();
-            out.extend(rebuild(&pending, target, &extras));
+        for name in self.pending.keys().cloned().collect::<Vec<_>>() {
+            out.extend(self.finish_one(&name)?);
         }
         Ok(out)
     }
@@ -191,7 +208,8 @@ impl Planner {
         let target = self.known.table(table).expect("pending tables are known");
         check_numbered(target)?;
         let extras = self.extras.get(table).cloned().unwrap_or_default();
-        Ok(rebuild(&pending, target, &extras))
+        self.rebuilds += 1;
+        rebuild(&pending, target, &extras, self.copy_facts)
     }
 
     fn apply_known(&mut self, op: &Operation) -> Result<(), PlanError> {
@@ -286,44 +304,81 @@ fn direct(op: &Operation) -> Vec<String> {
     }
 }
 
-fn rebuild(pending: &Pending, target: &Table, extras: &TableExtras) -> Vec<String> {
-    let name = &target.name;
-    let temp = format!("{REBUILD_PREFIX}{name}");
-    let mut create = render::create_table_named(target, &temp);
+/// The statements of one rebuild: the old table moves aside to `_outflow_old_<t>`, the new one
+/// is created under the table's own name and filled from it, then the old one is dropped,
+/// and the indexes and triggers are made again.
+///
+/// Moving the old table first, rather than filling a new table and renaming it over the old
+/// one as SQLite's documentation does, means its rows are dropped under a name that exists
+/// only inside the step's transaction: when an error rolls the transaction back (a full disk
+/// during the copy) and a client goes on with the next statements outside it (`sqlite3`
+/// without `-bail` does), `DROP TABLE "_outflow_old_t"` finds no such table, and the table
+/// keeps its name and its rows. While the transaction stays open, the copy check a script
+/// records ([`Planner::for_script`]) rolls the step back before it commits.
+///
+/// A rebuild that copies no column (every column replaced) still copies each row by its
+/// `rowid`, so the rows stay with the new columns' defaults.
+fn rebuild(
+    pending: &Pending,
+    target: &Table,
+    extras: &TableExtras,
+    copy_fact: bool,
+) -> Result<Vec<String>, PlanError> {
+    let name = Q.ident(&target.name);
+    let old = Q.ident(&format!("{OLD_PREFIX}{}", target.name));
+    let mut create = render::create_table_named(target, &target.name);
     if !extras.options.is_empty() {
         create.push(' ');
         create.push_str(&extras.options);
     }
-    let (into, from): (Vec<&String>, Vec<&String>) = target
+    let (mut into, mut from): (Vec<String>, Vec<String>) = target
         .columns
         .iter()
         .filter_map(|c| pending.sources.get(&c.name).map(|src| (&c.name, src)))
         .filter(|(_, src)| pending.original.column_named(src).is_some())
+        .map(|(to, from)| (Q.ident(to), Q.ident(from)))
         .unzip();
-    let mut out = vec![create];
-    if !into.is_empty() {
-        out.push(format!(
-            "INSERT INTO {} ({}) SELECT {} FROM {}",
-            Q.ident(&temp),
-            Q.list(&into),
-            Q.list(&from),
-            Q.ident(name)
-        ));
+    if into.is_empty() {
+        if extras
+            .options
+            .to_ascii_uppercase()
+            .contains("WITHOUT ROWID")
+        {
+            return Err(PlanError::Impossible {
+                operation: format!("rebuild of table '{}'", target.name),
+                reason: "every column is replaced and a WITHOUT ROWID table has no rowid to carry its rows; keep one column, or copy the rows with op.execute".into(),
+            });
+        }
+        (into, from) = (vec!["rowid".into()], vec!["rowid".into()]);
     }
-    out.push(format!("DROP TABLE {}", Q.ident(name)));
-    // Legacy renaming leaves views and triggers that name the table alone (they name it again
-    // once the rename is done) instead of failing on the moment it does not exist.
-    out.push("PRAGMA legacy_alter_table = ON".into());
-    out.push(format!(
-        "ALTER TABLE {} RENAME TO {}",
-        Q.ident(&temp),
-        Q.ident(name)
-    ));
-    out.push("PRAGMA legacy_alter_table = OFF".into());
-    out.extend(target.indexes.iter().map(|i| render::create_index(name, i)));
+    let mut out = vec![
+        // Legacy renaming leaves the foreign keys of other tables, views and triggers naming
+        // the table alone: they name the new table once it exists.
+        "PRAGMA legacy_alter_table = ON".into(),
+        format!("ALTER TABLE {name} RENAME TO {old}"),
+        "PRAGMA legacy_alter_table = OFF".into(),
+        create,
+        format!(
+            "INSERT INTO {name} ({}) SELECT {} FROM {old}",
+            into.join(", "),
+            from.join(", ")
+        ),
+    ];
+    if copy_fact {
+        out.push(super::script::fact(&format!(
+            "(SELECT count(*) FROM {name}) = (SELECT count(*) FROM {old})"
+        )));
+    }
+    out.push(format!("DROP TABLE {old}"));
+    out.extend(
+        target
+            .indexes
+            .iter()
+            .map(|i| render::create_index(&target.name, i)),
+    );
     out.extend(extras.opaque_indexes.iter().cloned());
     out.extend(extras.triggers.iter().cloned());
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

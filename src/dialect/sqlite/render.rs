@@ -79,8 +79,7 @@ pub(crate) fn create_table(table: &Table) -> Vec<String> {
     out
 }
 
-/// `CREATE TABLE <name>` with the definition of `table` (used by the rebuild under a temporary
-/// name). Indexes are not included.
+/// `CREATE TABLE <name>` with the definition of `table`. Indexes are not included.
 pub(crate) fn create_table_named(table: &Table, name: &str) -> String {
     let mut lines: Vec<String> = table.columns.iter().map(|c| column_def(table, c)).collect();
     if let Some(pk) = &table.primary_key

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::dialect::Step;
+use crate::dialect::VersionChange;
 use crate::diff::diff;
 use crate::ops::reverse_all;
 use crate::schema::{Action, Schema, column, foreign_key, table};
