@@ -38,7 +38,6 @@ extern crate self as outflow;
 pub mod autogen;
 pub mod cli;
 pub mod config;
-mod core;
 pub mod dialect;
 pub mod diff;
 pub mod model;
@@ -49,7 +48,7 @@ pub mod runner;
 pub mod schema;
 pub mod store;
 
-pub use model::{DbEnum, Model, Plugin};
+pub use model::{DbEnum, Model};
 pub use outflow_macros::{DbEnum, Model, embed_revisions};
 
 /// The sqlx Outflow is built with: pipelines query their models with it
@@ -62,7 +61,8 @@ pub use sqlx;
 pub mod __private {
     pub use sqlx;
 }
-pub use pipeline::{DuplicateTable, Pipeline};
+pub use model::DuplicateTable;
+pub use pipeline::{Pipeline, Plugin};
 
 /// The logging macros tasks use (`outflow::tracing::info!`), without a second dependency.
 pub use tracing;

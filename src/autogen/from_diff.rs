@@ -33,7 +33,7 @@ impl Autogen<'_> {
         }
         self.check_disk()?;
         let ownership = Ownership::new(
-            self.pipeline.plugins(),
+            self.catalog.plugins(),
             self.migrator.revisions(),
             self.label(),
         )?;
@@ -43,6 +43,7 @@ impl Autogen<'_> {
         };
         let placement = self.placement(plugin, request, ops, &snapshot, &BTreeMap::new())?;
         let id = write::new_id(self, request.rev_id.as_deref());
-        write::revision(self, plugin, &id, &request.message, &placement, ops)
+        write::revision(self, plugin, &id, &request.message, &placement, ops)?
+            .write()
     }
 }

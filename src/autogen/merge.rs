@@ -37,7 +37,7 @@ impl Autogen<'_> {
             // is never joined by a pipeline's merge (name its head to do so anyway).
             let users: Vec<String> = resolved
                 .iter()
-                .filter(|r| revisions.get(r).plugin != crate::core::PLUGIN)
+                .filter(|r| revisions.get(r).plugin != crate::model::FRAMEWORK_PLUGIN)
                 .cloned()
                 .collect();
             if given == "heads" && !users.is_empty() {
@@ -70,14 +70,15 @@ impl Autogen<'_> {
             ..Placement::default()
         };
         let id = write::new_id(self, request.rev_id.as_deref());
-        write::revision(self, plugin, &id, &request.message, &placement, &[])
+        write::revision(self, plugin, &id, &request.message, &placement, &[])?
+            .write()
     }
 
     fn merge_plugin(
         &self,
         request: &MergeRequest,
         parents: &[String],
-    ) -> Result<&crate::model::Plugin, AutogenError> {
+    ) -> Result<&crate::model::PluginModels, AutogenError> {
         if let Some(name) = &request.plugin {
             return self.select(Some(name)).map(|p| p[0]);
         }

@@ -5,6 +5,7 @@
 //! gets its own revision on its own branch, labelled with the plugin's name. The database must
 //! be at its heads, and the revision files on disk must be the ones in the build.
 
+pub mod adopt;
 mod from_diff;
 mod merge;
 mod ownership;
@@ -24,9 +25,9 @@ use crate::config::Config;
 use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
 use crate::dialect::{Database, OpenMode, compare_for};
 use crate::diff::diff;
-use crate::model::Plugin;
+use crate::model::PluginModels;
 use crate::ops::Operation;
-use crate::pipeline::{DuplicateTable, Pipeline};
+use crate::model::{Catalog, DuplicateTable};
 use crate::revision::disk::{self, DiskError};
 use crate::runner::{Migrator, RunError};
 use crate::schema::{Schema, SchemaError};
@@ -193,6 +194,17 @@ pub struct Request {
     pub depends_on: Vec<String>,
 }
 
+/// What `make_migrations` wrote.
+#[derive(Debug, Default)]
+pub struct Generated {
+    /// The revision files, in the order they were written.
+    pub revisions: Vec<Written>,
+    /// `schema/<label>.yml`, when it was rewritten.
+    pub schema_file: Option<PathBuf>,
+    /// Tables of the database no plugin's models or revisions own: left alone.
+    pub unmanaged: Vec<String>,
+}
+
 /// What `db check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -214,7 +226,7 @@ impl CheckReport {
 /// Autogenerate for one database label of a pipeline.
 #[derive(Debug)]
 pub struct Autogen<'a> {
-    pipeline: &'a Pipeline,
+    catalog: &'a Catalog,
     migrator: Migrator,
 }
 
@@ -227,13 +239,13 @@ struct Snapshot {
 impl<'a> Autogen<'a> {
     /// Prepares autogenerate for `label`; fails on revision-graph and model errors.
     pub fn new(
-        pipeline: &'a Pipeline,
+        catalog: &'a Catalog,
         config: &Config,
         label: &str,
     ) -> Result<Autogen<'a>, AutogenError> {
-        let migrator = Migrator::new(pipeline, config, label)?;
-        pipeline.models(label)?.validate()?;
-        Ok(Autogen { pipeline, migrator })
+        let migrator = Migrator::new(catalog, config, label)?;
+        catalog.models(label)?.validate()?;
+        Ok(Autogen { catalog, migrator })
     }
 
     fn label(&self) -> &str {
@@ -243,10 +255,10 @@ impl<'a> Autogen<'a> {
     /// Checks the revision folders of every plugin against the build.
     fn check_disk(&self) -> Result<(), AutogenError> {
         for set in self
-            .pipeline
+            .catalog
             .plugins()
             .iter()
-            .filter_map(Plugin::revision_set)
+            .filter_map(PluginModels::revision_set)
         {
             disk::check(set)?;
         }
@@ -279,7 +291,7 @@ impl<'a> Autogen<'a> {
             Schema::new()
         };
         let ownership = Ownership::new(
-            self.pipeline.plugins(),
+            self.catalog.plugins(),
             self.migrator.revisions(),
             self.label(),
         )?;
@@ -287,7 +299,7 @@ impl<'a> Autogen<'a> {
     }
 
     /// The operations that bring `plugin`'s tables to its models.
-    fn plugin_ops(&self, plugin: &Plugin, snapshot: &Snapshot) -> Vec<Operation> {
+    fn plugin_ops(&self, plugin: &PluginModels, snapshot: &Snapshot) -> Vec<Operation> {
         let desired = Schema::from_tables(plugin.tables_in(self.label()));
         let mut current = snapshot.live.clone();
         let owned = snapshot.ownership.tables_of(plugin.name());
@@ -300,10 +312,10 @@ impl<'a> Autogen<'a> {
     }
 
     /// Plugins that have models or revisions in this label, the framework's first.
-    fn candidates(&self) -> Vec<&'a Plugin> {
+    fn candidates(&self) -> Vec<&'a PluginModels> {
         let label = self.label().to_string();
         let revisions = self.migrator.revisions();
-        self.pipeline
+        self.catalog
             .plugins()
             .iter()
             .filter(|p| {
@@ -312,19 +324,19 @@ impl<'a> Autogen<'a> {
             .collect()
     }
 
-    fn select(&self, name: Option<&str>) -> Result<Vec<&'a Plugin>, AutogenError> {
+    fn select(&self, name: Option<&str>) -> Result<Vec<&'a PluginModels>, AutogenError> {
         match name {
             Some(name) => self
-                .pipeline
-                .find_plugin(name)
+                .catalog
+                .plugin(name)
                 .map(|p| vec![p])
                 .ok_or_else(|| AutogenError::UnknownPlugin {
                     name: name.to_string(),
                     known: self
-                        .pipeline
+                        .catalog
                         .plugins()
                         .iter()
-                        .map(Plugin::name)
+                        .map(PluginModels::name)
                         .collect::<Vec<_>>()
                         .join(", "),
                 }),
@@ -335,23 +347,20 @@ impl<'a> Autogen<'a> {
     /// The candidates a command without `--plugin` writes to: never the framework's own
     /// plugin beside the pipeline's (its revisions ship with Outflow), unless it is alone (the
     /// `outflow` binary of this repository).
-    fn user_candidates(&self) -> Vec<&'a Plugin> {
+    fn user_candidates(&self) -> Vec<&'a PluginModels> {
         let all = self.candidates();
-        let users: Vec<&'a Plugin> = all
+        let users: Vec<&'a PluginModels> = all
             .iter()
             .copied()
-            .filter(|p| p.name() != crate::core::PLUGIN)
+            .filter(|p| p.name() != crate::model::FRAMEWORK_PLUGIN)
             .collect();
         if users.is_empty() { all } else { users }
     }
 
     /// Writes a revision for each selected plugin whose tables differ from its models, and
-    /// rewrites `schema/<label>.yml`. Returns what was written (nothing: "No changes detected").
-    pub async fn make_migrations(
-        &self,
-        request: &Request,
-        verbose: bool,
-    ) -> Result<Vec<Written>, AutogenError> {
+    /// rewrites `schema/<label>.yml`. Returns what was written (no revision: "No changes
+    /// detected"); every revision is rendered before the first is written.
+    pub async fn make_migrations(&self, request: &Request) -> Result<Generated, AutogenError> {
         if request.message.trim().is_empty() {
             return Err(AutogenError::BlankMessage);
         }
@@ -372,10 +381,7 @@ impl<'a> Autogen<'a> {
             return Err(self.not_at_heads(current, heads));
         }
         let snapshot = self.snapshot().await?;
-        if verbose {
-            self.report_unmanaged(&snapshot);
-        }
-        let mut written = Vec::new();
+        let mut prepared = Vec::new();
         let mut new_heads: BTreeMap<String, String> = BTreeMap::new();
         for plugin in dependency_order(plugins, &snapshot, self.label()) {
             let ops = self.plugin_ops(plugin, &snapshot);
@@ -390,14 +396,18 @@ impl<'a> Autogen<'a> {
             let placement = self.placement(plugin, request, &ops, &snapshot, &new_heads)?;
             let id = write::new_id(self, request.rev_id.as_deref());
             let file = write::revision(self, plugin, &id, &request.message, &placement, &ops)?;
-            new_heads.insert(plugin.name().to_string(), file.id.clone());
-            written.push(file);
+            new_heads.insert(plugin.name().to_string(), id);
+            prepared.push(file);
         }
-        if written.is_empty() {
-            println!("No changes detected");
-        }
-        write::schema_file(self.pipeline, self.label())?;
-        Ok(written)
+        let revisions = prepared
+            .into_iter()
+            .map(write::Prepared::write)
+            .collect::<Result<_, _>>()?;
+        Ok(Generated {
+            revisions,
+            schema_file: write::schema_file(self.catalog, self.label())?,
+            unmanaged: self.unmanaged(&snapshot),
+        })
     }
 
     /// What `make_migrations` would do, without writing anything.
@@ -415,8 +425,8 @@ impl<'a> Autogen<'a> {
                 }
             }
         }
-        if !write::schema_file_is_current(self.pipeline, self.label())? {
-            report.stale_schema_file = Some(self.pipeline.schema_file(self.label()));
+        if !write::schema_file_is_current(self.catalog, self.label())? {
+            report.stale_schema_file = Some(self.catalog.schema_file(self.label()));
         }
         Ok(report)
     }
@@ -425,7 +435,7 @@ impl<'a> Autogen<'a> {
     /// it is written rather than when it is applied.
     fn check_renders(
         &self,
-        plugin: &Plugin,
+        plugin: &PluginModels,
         ops: &[Operation],
         snapshot: &Snapshot,
     ) -> Result<(), AutogenError> {
@@ -468,26 +478,26 @@ impl<'a> Autogen<'a> {
         }
     }
 
-    fn report_unmanaged(&self, snapshot: &Snapshot) {
-        for table in snapshot.live.table_names() {
-            if snapshot.ownership.owner_of(table).is_none() {
-                println!(
-                    "unmanaged table '{table}': no plugin's models or revisions own it; left alone"
-                );
-            }
-        }
+    /// The tables of the database no plugin owns (left alone).
+    fn unmanaged(&self, snapshot: &Snapshot) -> Vec<String> {
+        snapshot
+            .live
+            .table_names()
+            .filter(|t| snapshot.ownership.owner_of(t).is_none())
+            .map(str::to_string)
+            .collect()
     }
 }
 
 /// Plugins ordered so that one whose models reference another's tables comes after it (so its
 /// revision can depend on the other's new revision); name order otherwise.
 fn dependency_order<'a>(
-    plugins: Vec<&'a Plugin>,
+    plugins: Vec<&'a PluginModels>,
     snapshot: &Snapshot,
     label: &str,
-) -> Vec<&'a Plugin> {
+) -> Vec<&'a PluginModels> {
     let mut remaining = plugins;
-    let mut out: Vec<&Plugin> = Vec::with_capacity(remaining.len());
+    let mut out: Vec<&PluginModels> = Vec::with_capacity(remaining.len());
     while !remaining.is_empty() {
         let ready = remaining.iter().position(|p| {
             let refs: BTreeSet<String> = p

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::Plugin;
+use crate::model::PluginModels;
 use crate::ops::Operation;
 use crate::revision::load::Revisions;
 
@@ -33,7 +33,7 @@ pub struct Ownership {
 impl Ownership {
     /// Works out ownership from the plugins' models and the replay of their revisions.
     pub fn new(
-        plugins: &[Plugin],
+        plugins: &[PluginModels],
         revisions: &Revisions,
         label: &str,
     ) -> Result<Ownership, OwnershipConflict> {

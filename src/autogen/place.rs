@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Autogen, AutogenError, Request, Snapshot};
-use crate::model::Plugin;
+use crate::model::PluginModels;
 use crate::ops::{Constraint, Operation};
 
 /// The graph fields of a new revision.
@@ -23,7 +23,7 @@ impl Autogen<'_> {
     /// `--depends-on`.
     pub(super) fn placement(
         &self,
-        plugin: &Plugin,
+        plugin: &PluginModels,
         request: &Request,
         ops: &[Operation],
         snapshot: &Snapshot,
@@ -90,7 +90,7 @@ impl Autogen<'_> {
     /// The other plugins' branch heads that new foreign keys need created first.
     fn foreign_key_dependencies(
         &self,
-        plugin: &Plugin,
+        plugin: &PluginModels,
         ops: &[Operation],
         snapshot: &Snapshot,
         new_heads: &BTreeMap<String, String>,

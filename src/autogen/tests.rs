@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::*;
-use crate::model::Plugin;
+use crate::pipeline::Plugin;
 use crate::ops::Operations;
 use crate::revision::{EmbeddedRevision, RevisionSet};
 use crate::schema::{Type, column, table};
@@ -107,7 +107,7 @@ impl Fixture {
     }
 
     async fn upgrade(&self, pipeline: &Pipeline) {
-        Migrator::new(pipeline, &self.config, "default")
+        Migrator::new(pipeline.catalog(), &self.config, "default")
             .unwrap()
             .upgrade("heads")
             .await
@@ -137,7 +137,7 @@ async fn each_plugin_touches_only_its_own_tables() {
     let pipeline = f.pipeline();
     f.upgrade(&pipeline).await;
     f.exec("CREATE TABLE stray (x INTEGER)").await;
-    let autogen = Autogen::new(&pipeline, &f.config, "default").unwrap();
+    let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
     let report = autogen.check().await.unwrap();
     let pending: BTreeMap<&str, Vec<String>> = report
         .pending
@@ -156,12 +156,12 @@ async fn a_new_branch_depends_on_the_branch_whose_table_it_references() {
     let f = Fixture::new();
     let pipeline = f.pipeline();
     f.upgrade(&pipeline).await;
-    let autogen = Autogen::new(&pipeline, &f.config, "default").unwrap();
+    let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
     let shop = Request {
         plugin: Some("shop".into()),
         ..request("Add books")
     };
-    let written = autogen.make_migrations(&shop, false).await.unwrap();
+    let written = autogen.make_migrations(&shop).await.unwrap().revisions;
     assert_eq!(written.len(), 1);
     let text = std::fs::read_to_string(&written[0].path).unwrap();
     assert!(
@@ -186,12 +186,12 @@ async fn destructive_changes_are_reported_when_written() {
     let f = Fixture::new();
     let pipeline = f.pipeline();
     f.upgrade(&pipeline).await;
-    let autogen = Autogen::new(&pipeline, &f.config, "default").unwrap();
+    let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
     let library = Request {
         plugin: Some("library".into()),
         ..request("Drop the old shelf")
     };
-    let written = autogen.make_migrations(&library, false).await.unwrap();
+    let written = autogen.make_migrations(&library).await.unwrap().revisions;
     assert_eq!(
         written[0].destructive,
         ["drops table 'old_shelf' and every row in it"]
@@ -206,9 +206,9 @@ async fn destructive_changes_are_reported_when_written() {
 async fn refusals_name_what_to_do() {
     let f = Fixture::new();
     let pipeline = f.pipeline();
-    let autogen = Autogen::new(&pipeline, &f.config, "default").unwrap();
+    let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
     let err = autogen
-        .make_migrations(&request("x"), false)
+        .make_migrations(&request("x"))
         .await
         .unwrap_err()
         .to_string();
@@ -221,7 +221,7 @@ async fn refusals_name_what_to_do() {
         ..request("x")
     };
     let err = autogen
-        .make_migrations(&unknown, false)
+        .make_migrations(&unknown)
         .await
         .unwrap_err()
         .to_string();
@@ -234,7 +234,7 @@ async fn refusals_name_what_to_do() {
         ..request("x")
     };
     let err = autogen
-        .make_migrations(&empty, false)
+        .make_migrations(&empty)
         .await
         .unwrap_err()
         .to_string();
@@ -244,7 +244,7 @@ async fn refusals_name_what_to_do() {
     );
     std::fs::write(f.dir.path().join("library/default/bbbb_new.rs"), "//! new").unwrap();
     let err = autogen
-        .make_migrations(&request("x"), false)
+        .make_migrations(&request("x"))
         .await
         .unwrap_err()
         .to_string();
@@ -264,7 +264,7 @@ async fn a_table_claimed_by_two_plugins_is_refused() {
     let pipeline = f
         .pipeline()
         .plugin(Plugin::new("furniture").model::<Shelf>());
-    let autogen = Autogen::new(&pipeline, &f.config, "default").unwrap();
+    let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
     f.upgrade(&pipeline).await;
     let err = autogen.check().await.unwrap_err().to_string();
     assert_eq!(
@@ -272,7 +272,7 @@ async fn a_table_claimed_by_two_plugins_is_refused() {
         "table 'old_shelf' is declared by the models of plugin 'furniture' but was created by the revisions of plugin 'library'; move the model to 'library' or drop the table in a revision of 'library' first"
     );
     let twice = f.pipeline().plugin(Plugin::new("copy").model::<Author>());
-    let err = Autogen::new(&twice, &f.config, "default")
+    let err = Autogen::new(twice.catalog(), &f.config, "default")
         .unwrap_err()
         .to_string();
     assert!(err.contains("table 'author' of database 'default' is declared by the models of both 'library' and 'copy'"), "{err}");

@@ -6,9 +6,8 @@ use tracing::warn;
 
 use super::place::Placement;
 use super::{Autogen, AutogenError};
-use crate::model::Plugin;
+use crate::model::{Catalog, PluginModels};
 use crate::ops::{Operation, reverse_all};
-use crate::pipeline::Pipeline;
 use crate::revision::codegen::{self, NewRevision};
 use crate::revision::graph::RevisionGraph;
 
@@ -62,15 +61,37 @@ pub(super) fn new_id(autogen: &Autogen<'_>, given: Option<&str>) -> String {
     }
 }
 
-/// Writes revision `id` of `plugin`, holding `ops`.
+/// A revision file ready to be written: its text and what it is.
+#[derive(Debug, Clone)]
+pub(super) struct Prepared {
+    pub text: String,
+    pub written: Written,
+}
+
+impl Prepared {
+    /// Writes the file.
+    pub fn write(self) -> Result<Written, AutogenError> {
+        write_file(&self.written.path, &self.text)?;
+        for why in &self.written.destructive {
+            warn!(
+                "revision {} {why}: review it before you apply it",
+                self.written.id
+            );
+        }
+        Ok(self.written)
+    }
+}
+
+/// Revision `id` of `plugin`, holding `ops`, rendered (not written yet: every revision of a
+/// command is rendered before the first is written, so a refusal leaves no file behind).
 pub(super) fn revision(
     autogen: &Autogen<'_>,
-    plugin: &Plugin,
+    plugin: &PluginModels,
     id: &str,
     message: &str,
     placement: &Placement,
     ops: &[Operation],
-) -> Result<Written, AutogenError> {
+) -> Result<Prepared, AutogenError> {
     let set = plugin
         .revision_set()
         .ok_or_else(|| AutogenError::NoRevisionFolder {
@@ -91,17 +112,14 @@ pub(super) fn revision(
     let path = Path::new(set.dir)
         .join(autogen.label())
         .join(codegen::file_name(id, message));
-    write_file(&path, &text)?;
-    println!("Generating {} ... done", path.display());
-    let destructive: Vec<String> = ops.iter().filter_map(Operation::destruction).collect();
-    for why in &destructive {
-        warn!("revision {id} {why}: review it before you apply it");
-    }
-    Ok(Written {
-        plugin: plugin.name().to_string(),
-        id: id.to_string(),
-        path,
-        destructive,
+    Ok(Prepared {
+        text,
+        written: Written {
+            plugin: plugin.name().to_string(),
+            id: id.to_string(),
+            path,
+            destructive: ops.iter().filter_map(Operation::destruction).collect(),
+        },
     })
 }
 
@@ -117,8 +135,8 @@ fn write_file(path: &Path, text: &str) -> Result<(), AutogenError> {
 }
 
 /// The text of `schema/<label>.yml`.
-fn schema_text(pipeline: &Pipeline, label: &str) -> Result<String, AutogenError> {
-    let models = pipeline.models(label)?;
+fn schema_text(catalog: &Catalog, label: &str) -> Result<String, AutogenError> {
+    let models = catalog.models(label)?;
     Ok(format!(
         "# The models of database '{label}' at head: the schema the revisions build.\n\
          # Written by `db make_migrations`; `db check` fails when it is out of date. Do not edit.\n{}",
@@ -126,23 +144,23 @@ fn schema_text(pipeline: &Pipeline, label: &str) -> Result<String, AutogenError>
     ))
 }
 
-/// Rewrites `schema/<label>.yml` when it differs from the models.
-pub(super) fn schema_file(pipeline: &Pipeline, label: &str) -> Result<(), AutogenError> {
-    let path = pipeline.schema_file(label);
-    let text = schema_text(pipeline, label)?;
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-        write_file(&path, &text)?;
-        println!("Wrote {}", path.display());
+/// Rewrites `schema/<label>.yml` when it differs from the models; the path when it did.
+pub(super) fn schema_file(catalog: &Catalog, label: &str) -> Result<Option<PathBuf>, AutogenError> {
+    let path = catalog.schema_file(label);
+    let text = schema_text(catalog, label)?;
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(None);
     }
-    Ok(())
+    write_file(&path, &text)?;
+    Ok(Some(path))
 }
 
 /// Whether `schema/<label>.yml` describes the models.
 pub(super) fn schema_file_is_current(
-    pipeline: &Pipeline,
+    catalog: &Catalog,
     label: &str,
 ) -> Result<bool, AutogenError> {
-    let text = schema_text(pipeline, label)?;
-    let on_disk = std::fs::read_to_string(pipeline.schema_file(label)).ok();
+    let text = schema_text(catalog, label)?;
+    let on_disk = std::fs::read_to_string(catalog.schema_file(label)).ok();
     Ok(on_disk.map(|t| t.replace("\r\n", "\n")).as_deref() == Some(text.as_str()))
 }

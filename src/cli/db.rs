@@ -228,7 +228,7 @@ pub async fn run(
     config: &Config,
     verbose: bool,
 ) -> Result<u8, CliError> {
-    let migrator = |label: &Label| Migrator::new(pipeline, config, &label.db_label);
+    let migrator = |label: &Label| Migrator::new(pipeline.catalog(), config, &label.db_label);
     match command {
         DbCommand::MakeMigrations(a) => {
             let request = Request {
@@ -240,9 +240,25 @@ pub async fn run(
                 splice: a.splice,
                 depends_on: a.depends_on,
             };
-            Autogen::new(pipeline, config, &a.label.db_label)?
-                .make_migrations(&request, verbose)
+            let generated = Autogen::new(pipeline.catalog(), config, &a.label.db_label)?
+                .make_migrations(&request)
                 .await?;
+            if verbose {
+                for table in &generated.unmanaged {
+                    println!(
+                        "unmanaged table '{table}': no plugin's models or revisions own it; left alone"
+                    );
+                }
+            }
+            for written in &generated.revisions {
+                print_generated(written);
+            }
+            if generated.revisions.is_empty() {
+                println!("No changes detected");
+            }
+            if let Some(path) = &generated.schema_file {
+                println!("Wrote {}", path.display());
+            }
             Ok(0)
         }
         DbCommand::Merge {
@@ -258,7 +274,9 @@ pub async fn run(
                 plugin,
                 rev_id,
             };
-            Autogen::new(pipeline, config, &label.db_label)?.merge(&request)?;
+            print_generated(
+                &Autogen::new(pipeline.catalog(), config, &label.db_label)?.merge(&request)?,
+            );
             Ok(0)
         }
         DbCommand::Upgrade {
@@ -340,7 +358,7 @@ pub async fn run(
         DbCommand::Show { revision, label } => history::show(&migrator(&label)?, &revision).await,
         DbCommand::Branches { label } => history::branches(&migrator(&label)?),
         DbCommand::Check { label } => {
-            let report = Autogen::new(pipeline, config, &label.db_label)?
+            let report = Autogen::new(pipeline.catalog(), config, &label.db_label)?
                 .check()
                 .await?;
             Ok(print_check(&report))
@@ -358,7 +376,7 @@ pub async fn run(
             if models {
                 print!(
                     "{}",
-                    crate::revision::codegen::models(&schema, &target.display(), &label.db_label)
+                    crate::autogen::adopt::models(&schema, &target.display(), &label.db_label)
                 );
             } else {
                 print!("{}", schema.to_yaml());
@@ -402,4 +420,9 @@ fn print_check(report: &CheckReport) -> u8 {
     } else {
         1
     }
+}
+
+/// The line a written revision gets, as Alembic prints it.
+pub(super) fn print_generated(written: &crate::autogen::Written) {
+    println!("Generating {} ... done", written.path.display());
 }

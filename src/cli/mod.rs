@@ -52,6 +52,45 @@ pub enum Command {
 /// The built-in commands, which a plugin's command may not shadow.
 const BUILT_IN: [&str; 3] = ["db", "list_runs", "help"];
 
+/// A pipeline's command line: what `outflow::pipeline!()` makes, `.plugin(...)` fills and
+/// `.run()` runs.
+///
+/// ```no_run
+/// fn main() -> std::process::ExitCode {
+///     outflow::pipeline!()
+///         .plugin(outflow::Plugin::new("tuto.data_reduction"))
+///         .run()
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct App {
+    pipeline: Pipeline,
+}
+
+impl App {
+    /// The command line of `pipeline`.
+    pub fn new(pipeline: Pipeline) -> App {
+        App { pipeline }
+    }
+
+    /// Adds a plugin to the pipeline.
+    pub fn plugin(self, plugin: crate::Plugin) -> App {
+        App {
+            pipeline: self.pipeline.plugin(plugin),
+        }
+    }
+
+    /// The pipeline.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// Parses the process arguments, runs the command and returns the exit code.
+    pub fn run(self) -> ExitCode {
+        main(self.pipeline)
+    }
+}
+
 /// Parses the process arguments, runs the command and returns the exit code.
 pub fn main(pipeline: Pipeline) -> ExitCode {
     let app = match command_line(&pipeline) {
@@ -83,24 +122,20 @@ pub fn main(pipeline: Pipeline) -> ExitCode {
 fn command_line(pipeline: &Pipeline) -> Result<clap::Command, CliError> {
     let mut app = Cli::command();
     let mut seen: Vec<(&str, &str)> = Vec::new();
-    for plugin in pipeline.plugins() {
-        for command in plugin.commands() {
-            let name = command.name();
-            if BUILT_IN.contains(&name) {
-                return Err(CliError::Usage(format!(
-                    "command '{name}' of plugin '{}' has the name of a built-in command; rename it",
-                    plugin.name()
-                )));
-            }
-            if let Some((_, other)) = seen.iter().find(|(n, _)| *n == name) {
-                return Err(CliError::Usage(format!(
-                    "command '{name}' is declared by plugins '{other}' and '{}'; rename one",
-                    plugin.name()
-                )));
-            }
-            seen.push((name, plugin.name()));
-            app = app.subcommand(command.clap());
+    for (plugin, command) in pipeline.commands() {
+        let name = command.name();
+        if BUILT_IN.contains(&name) {
+            return Err(CliError::Usage(format!(
+                "command '{name}' of plugin '{plugin}' has the name of a built-in command; rename it"
+            )));
         }
+        if let Some((_, other)) = seen.iter().find(|(n, _)| *n == name) {
+            return Err(CliError::Usage(format!(
+                "command '{name}' is declared by plugins '{other}' and '{plugin}'; rename one"
+            )));
+        }
+        seen.push((name, plugin));
+        app = app.subcommand(command.clap());
     }
     Ok(app)
 }
@@ -116,7 +151,7 @@ fn run_matches(matches: &clap::ArgMatches, pipeline: &Pipeline) -> Result<u8, Cl
         )?;
         crate::pipeline::execute::run(crate::pipeline::execute::Invocation {
             pipeline,
-            plugin: plugin.name(),
+            plugin,
             command,
             matches: sub,
             config,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::CliError;
 use crate::config::Config;
-use crate::core::models::{OutflowBlock, OutflowRun, State};
+use crate::pipeline::framework::models::{OutflowBlock, OutflowRun, State};
 use crate::model::DEFAULT_DATABASE;
 use crate::store::Databases;
 

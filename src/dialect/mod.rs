@@ -20,7 +20,7 @@ pub use target::{ServerTarget, Target, redact};
 
 pub use crate::ops::DialectName;
 use crate::ops::{ApplyError, Operation};
-pub use crate::revision::VersionChange;
+pub use crate::ops::VersionChange;
 
 /// The table that records which revisions are applied (one row per applied head).
 pub const VERSION_TABLE: &str = "outflow_version";

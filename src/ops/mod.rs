@@ -10,12 +10,14 @@ mod alter;
 mod apply;
 mod describe;
 mod recorder;
+pub mod version;
 
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
 
 pub use alter::{Alter, alter};
 pub use apply::ApplyError;
 pub use recorder::Operations;
+pub use version::VersionChange;
 
 /// The dialects an [`Operation::Execute`] can be limited to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

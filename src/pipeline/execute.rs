@@ -11,7 +11,7 @@ use super::context::Context;
 use super::flow::{Command, Step, TaskFailure};
 use super::track::{self, Tracker};
 use crate::config::Config;
-use crate::core::models::{OutflowRun, State};
+use crate::pipeline::framework::models::{OutflowRun, State};
 use crate::model::DEFAULT_DATABASE;
 use crate::store::{Databases, StoreError};
 
@@ -119,7 +119,12 @@ fn start_tracking(
             message: e.to_string(),
         });
     }
-    let plugins: Vec<&str> = pipeline.plugins().iter().map(|p| p.name()).collect();
+    let plugins: Vec<&str> = pipeline
+        .catalog()
+        .plugins()
+        .iter()
+        .map(|p| p.name())
+        .collect();
     let settings = serde_json::json!({
         "plugins": plugins,
         "outflow_version": env!("CARGO_PKG_VERSION"),

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::flow::{Step, TaskFailure};
 use crate::config::Config;
-use crate::core::models::{
+use crate::pipeline::framework::models::{
     BlockType, OutflowBlock, OutflowConfiguration, OutflowEdge, OutflowRun,
     OutflowRuntimeException, State,
 };

@@ -72,7 +72,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use error::GraphError;
 
-use super::VersionChange;
+use crate::ops::VersionChange;
 use target::{Command, Resolver};
 
 /// The longest revision id: the version table's column is `VARCHAR(32)`.

@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use super::EmbeddedRevision;
 use super::graph::{GraphError, Revision, RevisionGraph};
-use crate::model::Plugin;
 use crate::ops::{Operation, Operations};
 
 /// A compiled revision and where it comes from.
@@ -60,19 +59,20 @@ pub struct Revisions {
 }
 
 impl Revisions {
-    /// Gathers the revisions of `label` from every plugin and validates the graph.
-    pub fn load(plugins: &[Plugin], label: &str) -> Result<Revisions, GraphError> {
+    /// Gathers the revisions of `label` from every plugin's set (`(plugin name, set)`) and
+    /// validates the graph.
+    pub fn load<'s>(
+        sets: impl IntoIterator<Item = (&'s str, &'s super::RevisionSet)>,
+        label: &str,
+    ) -> Result<Revisions, GraphError> {
         let mut loaded = Vec::new();
-        for plugin in plugins {
-            let Some(set) = plugin.revision_set() else {
-                continue;
-            };
+        for (plugin, set) in sets {
             for embedded in set.revisions.iter().filter(|r| r.db_label == label) {
                 let path = PathBuf::from(set.dir)
                     .join(embedded.db_label)
                     .join(embedded.file_name);
                 loaded.push(LoadedRevision {
-                    plugin: plugin.name().to_string(),
+                    plugin: plugin.to_string(),
                     embedded,
                     path,
                 });

@@ -5,8 +5,9 @@ pub mod disk;
 mod embedded;
 pub mod graph;
 pub mod load;
-pub mod version;
 
 pub use embedded::{EmbeddedRevision, RevisionSet};
 pub use graph::{Direction, GraphError, PlanStep, Revision, RevisionGraph};
-pub use version::VersionChange;
+/// The version-table changes a plan makes (defined with the operations, which the dialects
+/// run without knowing the graph).
+pub use crate::ops::VersionChange;

@@ -15,8 +15,8 @@ use crate::dialect::applied::Direction as LogDirection;
 use crate::dialect::{
     Database, DbError, LockWait, LogEntry, LogRow, OpenMode, Step, Target, VERSION_TABLE,
 };
-use crate::pipeline::Pipeline;
-use crate::revision::VersionChange;
+use crate::model::Catalog;
+use crate::ops::VersionChange;
 use crate::revision::graph::{Direction, GraphError, PlanStep};
 use crate::revision::load::Revisions;
 
@@ -80,9 +80,9 @@ pub struct Migrator {
 impl Migrator {
     /// Loads the revisions of `label` and finds its database. Fails on any revision-graph
     /// error before a database is opened.
-    pub fn new(pipeline: &Pipeline, config: &Config, label: &str) -> Result<Migrator, RunError> {
+    pub fn new(catalog: &Catalog, config: &Config, label: &str) -> Result<Migrator, RunError> {
         let target = config.database(label)?.clone();
-        let revisions = Revisions::load(pipeline.plugins(), label)?;
+        let revisions = Revisions::load(catalog.revision_sets(), label)?;
         Ok(Migrator {
             label: label.to_string(),
             target,
@@ -171,7 +171,7 @@ impl Migrator {
             self.revisions
                 .by_id
                 .get(id)
-                .is_some_and(|r| r.plugin == crate::core::PLUGIN)
+                .is_some_and(|r| r.plugin == crate::model::FRAMEWORK_PLUGIN)
         };
         let pipeline: Vec<&String> = current.iter().filter(|id| !framework(id)).collect();
         match pipeline.as_slice() {
@@ -289,7 +289,7 @@ impl Migrator {
         let before: BTreeSet<&str> = checksum::applied(&self.revisions, current)
             .into_iter()
             .collect();
-        let after = crate::revision::version::heads_after(current, changes);
+        let after = crate::ops::version::heads_after(current, changes);
         checksum::applied(&self.revisions, &after)
             .into_iter()
             .filter(|id| !before.contains(id))

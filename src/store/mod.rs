@@ -27,7 +27,6 @@
 mod bind;
 mod open;
 mod sql;
-mod value;
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -39,7 +38,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow, MySqlPool, PgPool, SqlitePool};
 
 pub use open::Databases;
-pub use value::{EnumValue, ToValue, Value, value};
+/// Values are the models' (a model's row is data before it is a statement).
+pub use crate::model::value::{EnumValue, ToValue, Value, value};
 
 use crate::dialect::DialectName;
 use crate::model::Model;

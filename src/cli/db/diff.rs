@@ -148,7 +148,10 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
             splice: false,
             depends_on: Vec::new(),
         };
-        Autogen::new(pipeline, config, &args.label.db_label)?.write_diff(&request, &ops)?;
+        super::print_generated(
+            &Autogen::new(pipeline.catalog(), config, &args.label.db_label)?
+                .write_diff(&request, &ops)?,
+        );
         return Ok(0);
     }
     if args.sql {

@@ -28,7 +28,7 @@ use super::MySqlDb;
 use super::plan::Planner;
 use crate::dialect::{DbError, Step, VersionChange, applied};
 use crate::ops::Operation;
-use crate::revision::version::heads_after;
+use crate::ops::version::heads_after;
 
 use super::render::Q;
 

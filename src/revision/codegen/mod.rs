@@ -6,9 +6,7 @@
 
 mod exprs;
 mod layout;
-mod models;
 
-pub use models::models;
 
 use chrono::NaiveDateTime;
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use crate::model::DbEnum;
+use super::DbEnum;
 
 /// One value bound to a query.
 #[derive(Debug, Clone, PartialEq)]

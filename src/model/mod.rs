@@ -1,6 +1,13 @@
-//! Models and plugins: what a pipeline declares.
+//! Models: what a pipeline declares of its tables, and the [`Catalog`] of every plugin's
+//! models and revisions that the database layer (autogenerate, the runner) works from.
+//! Nothing here runs or prints; plugins with their commands are the pipeline's
+//! ([`crate::pipeline::Plugin`]).
 
-use crate::revision::RevisionSet;
+mod catalog;
+pub mod value;
+
+pub use catalog::{Catalog, DuplicateTable, FRAMEWORK_PLUGIN, PluginModels};
+
 use crate::schema::{Table, Type};
 
 /// The database label models use unless they say otherwise.
@@ -35,7 +42,7 @@ pub trait Model {
     /// The table description.
     fn table() -> Table;
     /// The row's values, in the order of [`Model::COLUMNS`] (an enum field gives its label).
-    fn values(&self) -> Vec<crate::store::Value>;
+    fn values(&self) -> Vec<value::Value>;
 }
 
 /// A Rust enum stored in an enum column. Implemented by `#[derive(DbEnum)]`:
@@ -85,80 +92,3 @@ pub struct ModelEntry {
     pub table: fn() -> Table,
 }
 
-/// A named group of models and of the revisions that create their tables.
-///
-/// ```
-/// use outflow::Plugin;
-/// let plugin = Plugin::new("tuto.data_reduction");
-/// assert_eq!(plugin.name(), "tuto.data_reduction");
-/// ```
-#[derive(Debug, Clone)]
-pub struct Plugin {
-    name: String,
-    models: Vec<ModelEntry>,
-    revisions: Option<RevisionSet>,
-    commands: Vec<crate::pipeline::Command>,
-}
-
-impl Plugin {
-    /// A plugin with no model and no revision yet.
-    pub fn new(name: impl Into<String>) -> Plugin {
-        Plugin {
-            name: name.into(),
-            models: Vec::new(),
-            revisions: None,
-            commands: Vec::new(),
-        }
-    }
-
-    /// Adds a command to the pipeline's command line.
-    pub fn command(mut self, command: crate::pipeline::Command) -> Plugin {
-        self.commands.push(command);
-        self
-    }
-
-    /// The plugin's commands.
-    pub fn commands(&self) -> &[crate::pipeline::Command] {
-        &self.commands
-    }
-
-    /// Adds a model.
-    pub fn model<M: Model>(mut self) -> Plugin {
-        self.models.push(ModelEntry {
-            table_name: M::TABLE,
-            database: M::DATABASE,
-            table: M::table,
-        });
-        self
-    }
-
-    /// Sets the plugin's revisions, from `outflow::embed_revisions!("revisions")`.
-    pub fn revisions(mut self, revisions: RevisionSet) -> Plugin {
-        self.revisions = Some(revisions);
-        self
-    }
-
-    /// The plugin's name (also its branch label).
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The plugin's models.
-    pub fn models(&self) -> &[ModelEntry] {
-        &self.models
-    }
-
-    /// The plugin's embedded revisions, if it declared where they live.
-    pub fn revision_set(&self) -> Option<&RevisionSet> {
-        self.revisions.as_ref()
-    }
-
-    /// The tables of this plugin's models in database `label`.
-    pub fn tables_in(&self, label: &str) -> Vec<Table> {
-        self.models
-            .iter()
-            .filter(|m| m.database == label)
-            .map(|m| (m.table)())
-            .collect()
-    }
-}

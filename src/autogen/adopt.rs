@@ -29,7 +29,7 @@ const KEYWORDS: &[&str] = &[
 ///     .column(column("AlbumId", Type::Integer).not_null())
 ///     .column(column("Title", Type::Varchar(160)))
 ///     .primary_key("pk", ["AlbumId"])]);
-/// let code = outflow::revision::codegen::models(&schema, "chinook.db", "default");
+/// let code = outflow::autogen::adopt::models(&schema, "chinook.db", "default");
 /// assert!(code.contains("#[model(table = \"Album\")]\npub struct Album {"));
 /// assert!(code.contains("#[column(primary_key, name = \"AlbumId\")]\n    pub album_id: i32,"));
 /// assert!(code.contains("#[column(length = 160, name = \"Title\")]\n    pub title: Option<String>,"));

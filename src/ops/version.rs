@@ -1,4 +1,5 @@
-//! Changes to the version table.
+//! Changes to the version table: values the revision graph plans and the dialects run, so
+//! both depend on this leaf and neither on the other.
 
 /// A change to the version table (one row per applied head), as Alembic makes them: a new
 /// branch inserts a row, a step along a branch updates it, a merge deletes all parents' rows
@@ -32,7 +33,7 @@ impl std::fmt::Display for VersionChange {
 ///
 /// ```
 /// use outflow::revision::VersionChange;
-/// use outflow::revision::version::heads_after;
+/// use outflow::ops::version::heads_after;
 /// let before = ["a".to_string(), "b".to_string()];
 /// let changes = [VersionChange::Delete("a".into()), VersionChange::Update { from: "b".into(), to: "c".into() }];
 /// assert_eq!(heads_after(&before, &changes), ["c"]);
