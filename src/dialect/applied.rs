@@ -24,9 +24,9 @@ pub(crate) fn with_logs(skip: &[&str]) -> Vec<String> {
     out
 }
 
-/// What a log row records.
+/// What a log row records happened to a revision (its `direction` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
+pub enum LogEvent {
     /// The revision's `upgrade` ran.
     Upgrade,
     /// The revision's `downgrade` ran.
@@ -37,14 +37,14 @@ pub enum Direction {
     Checksum,
 }
 
-impl Direction {
+impl LogEvent {
     /// The value stored in the `direction` column.
     pub fn as_str(self) -> &'static str {
         match self {
-            Direction::Upgrade => "upgrade",
-            Direction::Downgrade => "downgrade",
-            Direction::Stamp => "stamp",
-            Direction::Checksum => "checksum",
+            LogEvent::Upgrade => "upgrade",
+            LogEvent::Downgrade => "downgrade",
+            LogEvent::Stamp => "stamp",
+            LogEvent::Checksum => "checksum",
         }
     }
 
@@ -60,7 +60,7 @@ pub struct LogEntry {
     /// The revision id.
     pub revision: String,
     /// What happened to it.
-    pub direction: Direction,
+    pub direction: LogEvent,
     /// SHA-256 of the revision file's source, line endings normalised.
     pub checksum: String,
 }
@@ -234,13 +234,13 @@ mod tests {
     fn rows_say_what_happened() {
         let entry = LogEntry {
             revision: "abc".into(),
-            direction: Direction::Upgrade,
+            direction: LogEvent::Upgrade,
             checksum: "00".into(),
         };
         let row = NewRow::failed(&entry, Duration::from_millis(1500), "boom");
         assert_eq!((row.outcome, row.duration_ms), ("failed", 1500));
         assert_eq!(row.error.as_deref(), Some("boom"));
         assert!(row.applied_at.ends_with('Z'));
-        assert!(Direction::records_source("stamp") && !Direction::records_source("downgrade"));
+        assert!(LogEvent::records_source("stamp") && !LogEvent::records_source("downgrade"));
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use sha2::{Digest, Sha256};
 
 use crate::dialect::LogRow;
-use crate::dialect::applied::Direction;
+use crate::dialect::applied::LogEvent;
 use crate::revision::load::Revisions;
 
 /// SHA-256 (hex) of a revision file's source, with `\r\n` read as `\n` so that a checkout on
@@ -63,7 +63,7 @@ pub struct Verification {
 pub fn verify(revisions: &Revisions, current: &[String], log: &[LogRow]) -> Verification {
     let mut recorded: BTreeMap<&str, &LogRow> = BTreeMap::new();
     for row in log {
-        if row.outcome == "applied" && Direction::records_source(&row.direction) {
+        if row.outcome == "applied" && LogEvent::records_source(&row.direction) {
             recorded.insert(&row.revision, row);
         }
     }

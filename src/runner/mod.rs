@@ -11,7 +11,7 @@ use std::time::Instant;
 use tracing::{info, warn};
 
 use crate::config::{Config, ConfigError};
-use crate::dialect::applied::Direction as LogDirection;
+use crate::dialect::applied::LogEvent;
 use crate::dialect::{
     Database, DbError, LockWait, LogEntry, LogRow, OpenMode, Step, Target, VERSION_TABLE,
 };
@@ -293,7 +293,7 @@ impl Migrator {
         checksum::applied(&self.revisions, &after)
             .into_iter()
             .filter(|id| !before.contains(id))
-            .map(|id| self.entry(id, LogDirection::Stamp))
+            .map(|id| self.entry(id, LogEvent::Stamp))
             .collect()
     }
 
@@ -306,7 +306,7 @@ impl Migrator {
             let ids = self.applied_targets(&db.current_heads().await?, targets)?;
             let entries: Vec<LogEntry> = ids
                 .iter()
-                .map(|id| self.entry(id, LogDirection::Checksum))
+                .map(|id| self.entry(id, LogEvent::Checksum))
                 .collect();
             db.log_applied(&entries).await?;
             for id in &ids {
@@ -338,7 +338,7 @@ impl Migrator {
         Ok(ids.into_iter().collect())
     }
 
-    fn entry(&self, id: &str, direction: LogDirection) -> LogEntry {
+    fn entry(&self, id: &str, direction: LogEvent) -> LogEntry {
         LogEntry {
             revision: id.to_string(),
             direction,
@@ -356,11 +356,11 @@ impl Migrator {
         for step in plan {
             let revision = self.revisions.get(&step.revision);
             let (direction, ops, logged) = match step.direction {
-                Direction::Up => ("upgrade", revision.upgrade_ops(), LogDirection::Upgrade),
+                Direction::Up => ("upgrade", revision.upgrade_ops(), LogEvent::Upgrade),
                 Direction::Down => (
                     "downgrade",
                     revision.downgrade_ops(),
-                    LogDirection::Downgrade,
+                    LogEvent::Downgrade,
                 ),
             };
             info!(

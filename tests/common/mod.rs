@@ -272,24 +272,6 @@ impl Project {
     }
 }
 
-/// Reads a SQLite file's schema with Outflow's own introspection.
-pub fn introspect(path: &Path) -> outflow::schema::Schema {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(async {
-        let target = outflow::dialect::Target::Sqlite {
-            path: path.to_path_buf(),
-        };
-        let mut db =
-            outflow::dialect::Database::open(&target, outflow::dialect::OpenMode::ReadOnly)
-                .await
-                .unwrap();
-        db.introspect().await.unwrap()
-    })
-}
-
 impl Drop for Project {
     /// Each copy has its own binary name: remove what its build left in the shared target folder
     /// (a debug pipeline binary weighs about 200 MB).
