@@ -106,7 +106,12 @@ impl Run {
             dir: "/nonexistent",
             revisions,
         }));
-        Migrator::new(pipeline.catalog(), &Config::load(dir, None).unwrap(), "default").unwrap()
+        Migrator::new(
+            pipeline.catalog(),
+            &Config::load(dir, None).unwrap(),
+            "default",
+        )
+        .unwrap()
     }
 
     /// Rows of the version table and the tables of the database, the framework's own branch

@@ -43,7 +43,6 @@ impl Autogen<'_> {
         };
         let placement = self.placement(plugin, request, ops, &snapshot, &BTreeMap::new())?;
         let id = write::new_id(self, request.rev_id.as_deref());
-        write::revision(self, plugin, &id, &request.message, &placement, ops)?
-            .write()
+        write::revision(self, plugin, &id, &request.message, &placement, ops)?.write()
     }
 }

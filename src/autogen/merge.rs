@@ -70,8 +70,7 @@ impl Autogen<'_> {
             ..Placement::default()
         };
         let id = write::new_id(self, request.rev_id.as_deref());
-        write::revision(self, plugin, &id, &request.message, &placement, &[])?
-            .write()
+        write::revision(self, plugin, &id, &request.message, &placement, &[])?.write()
     }
 
     fn merge_plugin(

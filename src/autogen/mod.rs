@@ -26,8 +26,8 @@ use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep}
 use crate::dialect::{Database, OpenMode, compare_for};
 use crate::diff::diff;
 use crate::model::PluginModels;
-use crate::ops::Operation;
 use crate::model::{Catalog, DuplicateTable};
+use crate::ops::Operation;
 use crate::revision::disk::{self, DiskError};
 use crate::runner::{Migrator, RunError};
 use crate::schema::{Schema, SchemaError};
@@ -326,11 +326,8 @@ impl<'a> Autogen<'a> {
 
     fn select(&self, name: Option<&str>) -> Result<Vec<&'a PluginModels>, AutogenError> {
         match name {
-            Some(name) => self
-                .catalog
-                .plugin(name)
-                .map(|p| vec![p])
-                .ok_or_else(|| AutogenError::UnknownPlugin {
+            Some(name) => self.catalog.plugin(name).map(|p| vec![p]).ok_or_else(|| {
+                AutogenError::UnknownPlugin {
                     name: name.to_string(),
                     known: self
                         .catalog
@@ -339,7 +336,8 @@ impl<'a> Autogen<'a> {
                         .map(PluginModels::name)
                         .collect::<Vec<_>>()
                         .join(", "),
-                }),
+                }
+            }),
             None => Ok(self.user_candidates()),
         }
     }

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::*;
-use crate::pipeline::Plugin;
 use crate::ops::Operations;
+use crate::pipeline::Plugin;
 use crate::revision::{EmbeddedRevision, RevisionSet};
 use crate::schema::{Type, column, table};
 use crate::{Model, Pipeline};

@@ -156,10 +156,7 @@ pub(super) fn schema_file(catalog: &Catalog, label: &str) -> Result<Option<PathB
 }
 
 /// Whether `schema/<label>.yml` describes the models.
-pub(super) fn schema_file_is_current(
-    catalog: &Catalog,
-    label: &str,
-) -> Result<bool, AutogenError> {
+pub(super) fn schema_file_is_current(catalog: &Catalog, label: &str) -> Result<bool, AutogenError> {
     let text = schema_text(catalog, label)?;
     let on_disk = std::fs::read_to_string(catalog.schema_file(label)).ok();
     Ok(on_disk.map(|t| t.replace("\r\n", "\n")).as_deref() == Some(text.as_str()))

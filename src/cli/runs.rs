@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::CliError;
 use crate::config::Config;
-use crate::pipeline::framework::models::{OutflowBlock, OutflowRun, State};
 use crate::model::DEFAULT_DATABASE;
+use crate::pipeline::framework::models::{OutflowBlock, OutflowRun, State};
 use crate::store::Databases;
 
 /// Arguments of `list_runs`.

@@ -19,8 +19,8 @@ pub use lock::LockWait;
 pub use target::{ServerTarget, Target, redact};
 
 pub use crate::ops::DialectName;
-use crate::ops::{ApplyError, Operation};
 pub use crate::ops::VersionChange;
+use crate::ops::{ApplyError, Operation};
 
 /// The table that records which revisions are applied (one row per applied head).
 pub const VERSION_TABLE: &str = "outflow_version";

@@ -91,4 +91,3 @@ pub struct ModelEntry {
     /// The table description.
     pub table: fn() -> Table,
 }
-

@@ -11,8 +11,8 @@ use super::context::Context;
 use super::flow::{Command, Step, TaskFailure};
 use super::track::{self, Tracker};
 use crate::config::Config;
-use crate::pipeline::framework::models::{OutflowRun, State};
 use crate::model::DEFAULT_DATABASE;
+use crate::pipeline::framework::models::{OutflowRun, State};
 use crate::store::{Databases, StoreError};
 
 /// Why a command did not succeed.

@@ -9,11 +9,11 @@ use sha2::{Digest, Sha256};
 
 use super::flow::{Step, TaskFailure};
 use crate::config::Config;
+use crate::model::{DbEnum, Model};
 use crate::pipeline::framework::models::{
     BlockType, OutflowBlock, OutflowConfiguration, OutflowEdge, OutflowRun,
     OutflowRuntimeException, State,
 };
-use crate::model::{DbEnum, Model};
 use crate::store::{Db, StoreError};
 
 /// `Tracker::running` once the run's end is recorded: an interruption then changes nothing.

@@ -6,8 +6,8 @@ mod embedded;
 pub mod graph;
 pub mod load;
 
-pub use embedded::{EmbeddedRevision, RevisionSet};
-pub use graph::{Direction, GraphError, PlanStep, Revision, RevisionGraph};
 /// The version-table changes a plan makes (defined with the operations, which the dialects
 /// run without knowing the graph).
 pub use crate::ops::VersionChange;
+pub use embedded::{EmbeddedRevision, RevisionSet};
+pub use graph::{Direction, GraphError, PlanStep, Revision, RevisionGraph};

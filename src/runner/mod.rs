@@ -357,11 +357,7 @@ impl Migrator {
             let revision = self.revisions.get(&step.revision);
             let (direction, ops, logged) = match step.direction {
                 Direction::Up => ("upgrade", revision.upgrade_ops(), LogEvent::Upgrade),
-                Direction::Down => (
-                    "downgrade",
-                    revision.downgrade_ops(),
-                    LogEvent::Downgrade,
-                ),
+                Direction::Down => ("downgrade", revision.downgrade_ops(), LogEvent::Downgrade),
             };
             info!(
                 "Running {direction} {}, {}",

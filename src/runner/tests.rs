@@ -1,8 +1,8 @@
 //! The runner on SQLite files: failed revisions leave nothing behind.
 
 use super::*;
-use crate::pipeline::{Pipeline, Plugin};
 use crate::ops::Operations;
+use crate::pipeline::{Pipeline, Plugin};
 use crate::revision::{EmbeddedRevision, RevisionSet};
 use crate::schema::{Type, column, table};
 
@@ -52,7 +52,12 @@ fn migrator(dir: &std::path::Path, revisions: &'static [EmbeddedRevision]) -> Mi
         revisions,
     };
     let pipeline = Pipeline::new(dir).plugin(Plugin::new("p").revisions(set));
-    Migrator::new(pipeline.catalog(), &Config::load(dir, None).unwrap(), "default").unwrap()
+    Migrator::new(
+        pipeline.catalog(),
+        &Config::load(dir, None).unwrap(),
+        "default",
+    )
+    .unwrap()
 }
 
 #[tokio::test]

@@ -37,9 +37,9 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow, MySqlPool, PgPool, SqlitePool};
 
-pub use open::Databases;
 /// Values are the models' (a model's row is data before it is a statement).
 pub use crate::model::value::{EnumValue, ToValue, Value, value};
+pub use open::Databases;
 
 use crate::dialect::DialectName;
 use crate::model::Model;

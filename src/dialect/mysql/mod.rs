@@ -25,26 +25,24 @@
 //!   MariaDB's `IF [NOT] EXISTS` forms so a statement can be run again, and MySQL's
 //!   `DROP CHECK`.
 
-mod ast;
-mod db;
+mod apply;
+mod connect;
 mod introspect;
-mod keys;
 mod lock;
 mod normal;
 mod plan;
-mod progress;
 mod render;
 pub(crate) mod script;
 mod text;
 mod types;
 
-pub use db::MySqlDb;
+pub use connect::MySqlDb;
 pub use introspect::Introspected;
 
 use crate::dialect::{PlanError, VersionChange};
-use crate::diff::Compare;
+
 use crate::ops::Operation;
-use crate::schema::{Column, Schema, Table, Type};
+use crate::schema::Schema;
 
 use render::Q;
 
@@ -57,26 +55,7 @@ pub enum Flavor {
     MySql,
 }
 
-/// MySQL's normal form: types as they read back (`uuid` is `char(36)`, enums without a type
-/// name, raw spellings lower-cased without integer display widths), defaults compared by
-/// value on numeric columns and with the column's precision for `CURRENT_TIMESTAMP`, checks
-/// with MariaDB's rewrites undone.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MySqlCompare;
-
-impl Compare for MySqlCompare {
-    fn ty(&self, _table: &Table, column: &Column) -> Type {
-        types::normal(&column.ty)
-    }
-
-    fn default(&self, column: &Column) -> Option<String> {
-        normal::default(column)
-    }
-
-    fn check(&self, expr: &str) -> String {
-        normal::check(expr)
-    }
-}
+pub use normal::MySqlCompare;
 
 /// Offline SQL (`db upgrade a:b --sql`): the statements for `ops` given the schema before
 /// them, in a form both MariaDB 10.5+ and MySQL 8.0.19+ accept (no `IF [NOT] EXISTS`).

@@ -13,15 +13,18 @@
 //! `CAST(x AS CHAR)` (printed with `charset utf8mb4`), other synonyms, and associativity
 //! (`a AND (b AND c)`).
 
+mod ast;
+
 use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value};
 use sqlparser::dialect::{GenericDialect, MySqlDialect};
 use sqlparser::tokenizer::Token;
 
-use super::ast::{simplify, strip_outer};
 use super::{Flavor, text, types};
 use crate::dialect::expr;
 use crate::dialect::sql;
-use crate::schema::{Column, Type};
+use crate::diff::Compare;
+use crate::schema::{Column, Table, Type};
+use ast::{simplify, strip_outer};
 
 /// Function names MariaDB prints differently from the way they are written, by canonical
 /// name.
@@ -263,6 +266,27 @@ fn boolean(text: &str) -> String {
         Some("0") => "false".into(),
         Some("1") => "true".into(),
         _ => text.to_string(),
+    }
+}
+
+/// MySQL's normal form: types as they read back (`uuid` is `char(36)`, enums without a type
+/// name, raw spellings lower-cased without integer display widths), defaults compared by
+/// value on numeric columns and with the column's precision for `CURRENT_TIMESTAMP`, checks
+/// with MariaDB's rewrites undone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MySqlCompare;
+
+impl Compare for MySqlCompare {
+    fn ty(&self, _table: &Table, column: &Column) -> Type {
+        types::normal(&column.ty)
+    }
+
+    fn default(&self, column: &Column) -> Option<String> {
+        default(column)
+    }
+
+    fn check(&self, expr: &str) -> String {
+        check(expr)
     }
 }
 

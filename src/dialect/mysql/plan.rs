@@ -19,12 +19,12 @@
 use std::collections::BTreeMap;
 
 use super::introspect::{ColumnExtras, Introspected, TableExtras};
-use super::keys::{self, check_column, check_key};
 use super::render::{self, Q, Syntax};
 use super::{text, types};
 use crate::dialect::PlanError;
 use crate::ops::{ApplyError, Constraint, DialectName, Operation};
 use crate::schema::{Column, Index, Schema, Table};
+use keys::{check_column, check_key};
 use waiting::position_after;
 
 /// An autoincrement column waiting for its key: added later (`Some`, with its position), or
@@ -452,6 +452,7 @@ fn add_constraint(table: &Table, constraint: &Constraint, s: Syntax) -> Result<S
 }
 
 mod drops;
+pub(super) mod keys;
 mod suspend;
 mod waiting;
 

@@ -3,7 +3,7 @@
 //! own database and drops it at the end, so tests run in parallel. Without the variable the
 //! tests are skipped, unless `CI=true`.
 
-mod progress;
+mod apply;
 mod roundtrip;
 
 use std::str::FromStr;
@@ -14,7 +14,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use super::*;
 use crate::dialect::{OpenMode, ServerTarget, Step};
 use crate::diff::diff;
-use crate::schema::{Action, Table, column, foreign_key, table};
+use crate::schema::{Action, Table, Type, column, foreign_key, table};
 
 pub(super) const VERSION: &str = "outflow_version";
 

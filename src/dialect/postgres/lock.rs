@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
-use super::{PgDb, Q, db_message, exec, types};
+use super::connect::{db_message, exec};
+use super::{PgDb, Q, types};
 use crate::dialect::applied::{self, LogRow, NewRow};
 use crate::dialect::lock::{self, LockWait};
 use crate::dialect::{DbError, Step};

@@ -8,8 +8,13 @@ mod steps;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+use super::connect::exec;
 use super::*;
+use crate::dialect::{DbError, OpenMode, ServerTarget, Step};
 use crate::diff::diff;
+use crate::schema::Table;
 use crate::schema::{Action, column, foreign_key, table};
 
 /// A database of its own on the test server, dropped (with `FORCE`) when this goes away, even

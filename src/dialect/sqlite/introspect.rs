@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use sqlx::{Row, SqliteConnection};
 
-use super::{ddl, types};
+use super::{text, types};
 use crate::dialect::DbError;
 use crate::schema::{
     Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique, naming,
@@ -78,7 +78,7 @@ struct Raw {
     create_sql: String,
     table: Table,
     extras: TableExtras,
-    ddl: Option<ddl::TableDdl>,
+    ddl: Option<text::TableDdl>,
     pk: Vec<(i64, String)>,
 }
 
@@ -103,7 +103,7 @@ pub(crate) async fn introspect(
             .try_get::<Option<String>, _>("create_sql")
             .map_err(DbError::query)?
             .unwrap_or_default();
-        let ddl = ddl::parse(&create_sql);
+        let ddl = text::parse(&create_sql);
         let mut extras = TableExtras {
             options: table_options(&create_sql),
             ..TableExtras::default()

@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::dialect::Step;
-use crate::dialect::VersionChange;
+use crate::dialect::{OpenMode, VersionChange};
 use crate::diff::diff;
 use crate::ops::reverse_all;
-use crate::schema::{Action, Schema, column, foreign_key, table};
+use crate::schema::{Action, Schema, Type, column, foreign_key, table};
 
 fn every_kind() -> Schema {
     let parent = table("parent")

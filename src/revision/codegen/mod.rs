@@ -7,7 +7,6 @@
 mod exprs;
 mod layout;
 
-
 use chrono::NaiveDateTime;
 
 use crate::ops::Operation;

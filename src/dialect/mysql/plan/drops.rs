@@ -1,8 +1,8 @@
 //! Dropping columns and constraints by kind, and the indexes foreign keys need.
 
+use super::keys::{self, check_key};
 use super::{Planner, find_column, impossible};
 use crate::dialect::PlanError;
-use crate::dialect::mysql::keys::{self, check_key};
 use crate::dialect::mysql::render::{self, Q};
 use crate::ops::{ApplyError, Constraint, Operation};
 use crate::schema::{Index, Table};

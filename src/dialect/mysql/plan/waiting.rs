@@ -1,8 +1,8 @@
 //! Autoincrement columns waiting for their key (see the `plan` module documentation).
 
+use super::keys;
 use super::{Planner, Waiting};
 use crate::dialect::PlanError;
-use crate::dialect::mysql::keys;
 use crate::dialect::mysql::render::{self, Q};
 use crate::ops::Operation;
 use crate::schema::Table;

@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::introspect::{self, Introspected};
 use super::render::Q;
-use super::{Flavor, progress};
+use super::{Flavor, apply};
 use crate::dialect::{DbError, OpenMode, ServerTarget, Step};
 use crate::schema::Schema;
 
@@ -112,7 +112,7 @@ impl MySqlDb {
     /// The schema with what only the planner needs.
     pub(crate) async fn read(&mut self, skip: &[&str]) -> Result<Introspected, DbError> {
         let mut names = crate::dialect::applied::with_logs(skip);
-        names.extend(skip.iter().map(|s| progress::table_name(s)));
+        names.extend(skip.iter().map(|s| apply::table_name(s)));
         let fold = self.fold_case;
         let skipped = |name: &str| {
             names.iter().any(|s| {
@@ -163,7 +163,7 @@ impl MySqlDb {
     /// makes the next ones refuse until `db stamp` (a step without operations) clears it.
     /// See the `progress` module.
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
-        progress::run(self, step).await
+        apply::run(self, step).await
     }
 
     /// Whether the database holds no table or view.

@@ -1,62 +1,22 @@
-//! Running steps on SQLite: the migration lock, one step's transaction, the applied log.
+//! Running steps on SQLite: one step's transaction (a savepoint under the migration lock),
+//! the version table and the applied log inside it.
 //!
-//! The lock is a write transaction (`BEGIN IMMEDIATE`) held from before the version table is
-//! read until the command ends: SQLite lets one writer in at a time, and the operating system
-//! drops the transaction when the process dies. While it is held each step runs in a
-//! savepoint, so a failed step is undone alone and the steps before it are committed when the
-//! command ends. Without the lock (library callers, tests) each step is its own `BEGIN
-//! IMMEDIATE` transaction.
+//! While the lock is held each step runs in a savepoint, so a failed step is undone alone and
+//! the steps before it are committed when the command ends. Without the lock (library callers,
+//! tests) each step is its own `BEGIN IMMEDIATE` transaction.
 
 use std::time::Instant;
 
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{AssertSqlSafe, Connection, Row};
 
+use super::connect::exec;
 use super::introspect;
-use super::{Planner, Q, SqliteDb, db_message, exec};
+use super::{Planner, Q, SqliteDb, db_message};
 use crate::dialect::applied::{self, LogRow, NewRow};
-use crate::dialect::lock::{self, LockWait};
 use crate::dialect::{DbError, PlanError, Step, VersionChange};
 
-/// How long a statement waits for another connection's write lock, outside [`SqliteDb::lock`].
-const BUSY_TIMEOUT_MS: u32 = 5_000;
-
 impl SqliteDb {
-    /// Takes the migration lock: a write transaction kept open until [`SqliteDb::unlock`].
-    pub async fn lock(&mut self, wait: LockWait) -> Result<(), DbError> {
-        if self.locked {
-            return Ok(());
-        }
-        // Short waits inside SQLite, so that the poll can say it is waiting and give up in time.
-        exec(&mut self.conn, "PRAGMA busy_timeout = 50").await?;
-        let shown = self.path.display().to_string();
-        let conn = &mut self.conn;
-        let taken = lock::poll(&shown, wait, async || {
-            match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
-                Ok(_) => Ok(true),
-                Err(e) if is_busy(&e) => Ok(false),
-                Err(e) => Err(DbError::Query(db_message(&e))),
-            }
-        })
-        .await;
-        let restored = exec(
-            &mut self.conn,
-            &format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"),
-        )
-        .await;
-        taken?;
-        self.locked = true;
-        restored
-    }
-
-    /// Commits the steps run under the lock and releases it.
-    pub async fn unlock(&mut self) -> Result<(), DbError> {
-        if !std::mem::take(&mut self.locked) {
-            return Ok(());
-        }
-        exec(&mut self.conn, "COMMIT").await
-    }
-
     /// Runs one step (a revision's operations, its version-table changes and its log rows)
     /// atomically: in a savepoint under the lock, else in its own transaction. Foreign keys are
     /// off on this connection and checked before the step ends.
@@ -148,11 +108,6 @@ impl SqliteDb {
             .map(|r| applied::read_row(r).map_err(DbError::query))
             .collect()
     }
-}
-
-fn is_busy(e: &sqlx::Error) -> bool {
-    // SQLITE_BUSY (5) and its extended codes.
-    matches!(e, sqlx::Error::Database(db) if db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| c & 0xff == 5))
 }
 
 /// The body of a step, inside whatever transaction or savepoint holds it.
