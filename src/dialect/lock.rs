@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use sha2::{Digest, Sha256};
 use tracing::warn;
 
-use super::DbError;
+use super::{DbError, books};
 
 /// How long a command waits for the lock before it gives up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,89 @@ where
         }
         tokio::time::sleep(pause.min(wait.timeout - waited)).await;
         pause = (pause * 2).min(MAX_PAUSE);
+    }
+}
+
+/// A lock a server keeps for a session (PostgreSQL's advisory locks, MySQL's user locks),
+/// taken on a connection of its own so that the migration's transactions cannot release it,
+/// and released by its own statement or when that connection ends with the process.
+pub(crate) struct SessionLock<C> {
+    conn: C,
+    key: LockKey,
+    release: &'static str,
+}
+
+/// What a session lock is called: PostgreSQL takes a number, MySQL a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LockKey {
+    /// `pg_try_advisory_lock(bigint)`.
+    Number(i64),
+    /// `GET_LOCK(name, timeout)`.
+    Name(String),
+}
+
+impl<C> std::fmt::Debug for SessionLock<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionLock")
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl<C> SessionLock<C>
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    C::Database: books::Driver,
+    for<'t> i64: sqlx::Encode<'t, C::Database> + sqlx::Type<C::Database>,
+    for<'t> String: sqlx::Encode<'t, C::Database> + sqlx::Type<C::Database>,
+    for<'r> Option<i64>: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
+{
+    /// Polls `try_sql` (one placeholder for the key; it returns 1 when the lock is taken) on
+    /// `conn` until it takes the lock or `wait` runs out (see [`poll`]).
+    pub async fn take(
+        mut conn: C,
+        key: LockKey,
+        try_sql: &'static str,
+        release: &'static str,
+        shown: &str,
+        wait: LockWait,
+    ) -> Result<SessionLock<C>, DbError> {
+        let lock_conn = &mut conn;
+        poll(shown, wait, async || {
+            let got: Option<i64> = bind(sqlx::query_scalar(try_sql), &key)
+                .fetch_one(&mut *lock_conn)
+                .await
+                .map_err(DbError::query)?;
+            Ok(got == Some(1))
+        })
+        .await?;
+        Ok(SessionLock { conn, key, release })
+    }
+
+    /// Releases the lock and closes its connection.
+    pub async fn release(mut self) -> Result<(), DbError> {
+        let _: Option<i64> = bind(sqlx::query_scalar(self.release), &self.key)
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(DbError::query)?;
+        self.conn.close().await.map_err(DbError::query)
+    }
+}
+
+fn bind<'q, DB, O>(
+    query: sqlx::query::QueryScalar<'q, DB, O, <DB as sqlx::Database>::Arguments>,
+    key: &LockKey,
+) -> sqlx::query::QueryScalar<'q, DB, O, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    for<'t> i64: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+    for<'t> String: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    match key {
+        LockKey::Number(n) => query.bind(*n),
+        LockKey::Name(name) => query.bind(name.clone()),
     }
 }
 

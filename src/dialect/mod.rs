@@ -3,6 +3,7 @@
 //! revision graph.
 
 pub mod applied;
+mod books;
 mod database;
 pub(crate) mod expr;
 pub mod lock;

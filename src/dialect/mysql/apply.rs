@@ -25,7 +25,9 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::MySqlDb;
+use super::connect::books_of;
 use super::plan::Planner;
+use crate::dialect::books;
 use crate::dialect::{DbError, Step, VersionChange, applied};
 use crate::ops::Operation;
 use crate::ops::version::heads_after;
@@ -156,15 +158,11 @@ fn describe(changes: &[VersionChange]) -> String {
 pub(crate) async fn run(db: &mut MySqlDb, step: &Step<'_>) -> Result<(), DbError> {
     let started = Instant::now();
     let progress = table_name(step.version_table);
-    ensure(
-        db,
-        &super::version_table_sql(step.version_table),
-        step.version_table,
-    )
-    .await?;
+    let kept = books_of(step.version_table);
+    ensure(db, &kept.version_table_ddl(), step.version_table).await?;
     ensure(db, &ddl(&progress), &progress).await?;
     let log = applied::log_table(step.version_table);
-    ensure(db, &super::lock::log_table_sql(step.version_table), &log).await?;
+    ensure(db, &kept.log_ddl(), &log).await?;
     let record = read(&mut db.conn, &progress).await?;
     if step.ops.is_empty() {
         // `db stamp`: the version table is what the user says; a stopped step is settled.
@@ -422,53 +420,16 @@ async fn finish(
     started: Instant,
 ) -> Result<(), DbError> {
     let mut tx = conn.begin().await.map_err(DbError::query)?;
+    let kept = books_of(step.version_table);
     for change in step.version {
-        version_change(&mut tx, step.version_table, change).await?;
+        books::change_version(&mut *tx, &kept, change).await?;
     }
     for entry in step.log {
         let row = applied::NewRow::applied(entry, started.elapsed());
-        super::lock::write_log(&mut tx, step.version_table, &row).await?;
+        books::write_log(&mut *tx, &kept, &row).await?;
     }
     clear(&mut tx, progress).await?;
     tx.commit().await.map_err(DbError::query)
-}
-
-async fn version_change(
-    conn: &mut MySqlConnection,
-    table: &str,
-    change: &VersionChange,
-) -> Result<(), DbError> {
-    let t = Q.ident(table);
-    let (sql, binds): (String, Vec<&str>) = match change {
-        VersionChange::Insert(id) => (
-            format!("INSERT INTO {t} (`version_num`) VALUES (?)"),
-            vec![id],
-        ),
-        VersionChange::Update { from, to } => (
-            format!("UPDATE {t} SET `version_num` = ? WHERE `version_num` = ?"),
-            vec![to, from],
-        ),
-        VersionChange::Delete(id) => (format!("DELETE FROM {t} WHERE `version_num` = ?"), vec![id]),
-    };
-    let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
-    for b in binds {
-        query = query.bind(b);
-    }
-    let done = query
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| DbError::Statement {
-            sql,
-            message: message(&e),
-        })?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::VersionRows {
-            table: table.to_string(),
-            change: change.to_string(),
-            found: done.rows_affected(),
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]

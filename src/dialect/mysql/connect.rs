@@ -3,12 +3,17 @@
 
 use std::str::FromStr;
 
+#[cfg(test)]
+use sqlx::AssertSqlSafe;
+use sqlx::Connection;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
-use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::introspect::{self, Introspected};
 use super::render::Q;
-use super::{Flavor, apply};
+use super::{Flavor, apply, text};
+use crate::dialect::applied::{self, LogRow, NewRow};
+use crate::dialect::books::{self, Books, Spelling};
+use crate::dialect::lock::SessionLock;
 use crate::dialect::{DbError, OpenMode, ServerTarget, Step};
 use crate::schema::Schema;
 
@@ -34,7 +39,7 @@ pub struct MySqlDb {
     /// How to connect again (the lock has a connection of its own).
     pub(super) options: MySqlConnectOptions,
     /// The lock's connection and name, while the migration lock is held.
-    pub(super) lock: Option<(MySqlConnection, String)>,
+    pub(super) lock: Option<SessionLock<MySqlConnection>>,
 }
 
 impl std::fmt::Debug for MySqlDb {
@@ -134,28 +139,31 @@ impl MySqlDb {
 
     /// The rows of the version table, or `None` when it does not exist.
     pub async fn version_rows(&mut self, table: &str) -> Result<Option<Vec<String>>, DbError> {
-        let exists: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
-        )
-        .bind(table)
-        .fetch_one(&mut self.conn)
-        .await
-        .map_err(DbError::query)?;
-        if exists == 0 {
+        if !table_exists(&mut self.conn, table).await? {
             return Ok(None);
         }
-        let sql = format!(
-            "SELECT CAST(`version_num` AS CHAR) AS version_num FROM {} ORDER BY `version_num`",
-            Q.ident(table)
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
+        books::versions(&mut self.conn, &books_of(table))
             .await
-            .map_err(DbError::query)?;
-        rows.iter()
-            .map(|r| r.try_get("version_num").map_err(DbError::query))
-            .collect::<Result<_, _>>()
             .map(Some)
+    }
+
+    /// Writes one row of the applied log on its own (outside any step).
+    pub(crate) async fn write_log_row(
+        &mut self,
+        version_table: &str,
+        row: &NewRow,
+    ) -> Result<(), DbError> {
+        let kept = books_of(version_table);
+        books::create(&mut self.conn, &kept, kept.log_ddl()).await?;
+        books::write_log(&mut self.conn, &kept, row).await
+    }
+
+    /// Every row of the applied log, oldest first; empty when there is no log yet.
+    pub async fn applied_log(&mut self, version_table: &str) -> Result<Vec<LogRow>, DbError> {
+        if !table_exists(&mut self.conn, &applied::log_table(version_table)).await? {
+            return Ok(Vec::new());
+        }
+        books::read_log(&mut self.conn, &books_of(version_table)).await
     }
 
     /// Runs one step: MySQL commits each DDL statement by itself, so progress is recorded
@@ -191,6 +199,52 @@ impl MySqlDb {
             .await
             .map(|_| ())
             .map_err(DbError::query)
+    }
+}
+
+/// How MySQL spells the bookkeeping tables.
+static SPELLING: Spelling = Spelling {
+    quote: Q,
+    placeholder: question_mark,
+    literal: text::literal,
+    log_id: "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+    text: "LONGTEXT",
+    table_options: " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    version_text: as_char,
+    message,
+};
+
+fn question_mark(_: usize) -> String {
+    "?".to_string()
+}
+
+/// MariaDB returns a `VARCHAR` of a binary collation as bytes.
+fn as_char(column: &str) -> String {
+    format!("CAST({column} AS CHAR)")
+}
+
+/// The bookkeeping tables of `version_table`.
+pub(super) fn books_of(version_table: &str) -> Books<'_> {
+    Books::new(&SPELLING, None, version_table)
+}
+
+/// Whether a table called `name` exists in the connection's database.
+pub(super) async fn table_exists(conn: &mut MySqlConnection, name: &str) -> Result<bool, DbError> {
+    let found: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+    )
+    .bind(name)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(DbError::query)?;
+    Ok(found > 0)
+}
+
+/// The server's own message, without sqlx's wrapping.
+pub(super) fn message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
     }
 }
 

@@ -39,12 +39,10 @@ mod types;
 pub use connect::MySqlDb;
 pub use introspect::Introspected;
 
-use crate::dialect::{PlanError, VersionChange};
+use crate::dialect::PlanError;
 
 use crate::ops::Operation;
 use crate::schema::Schema;
-
-use render::Q;
 
 /// Which server is behind a connection: their DDL and catalogs differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,46 +75,6 @@ pub fn render(ops: &[Operation], before: &Schema) -> Result<Vec<String>, PlanErr
     }
     out.extend(planner.finish()?);
     Ok(out)
-}
-
-/// `CREATE TABLE IF NOT EXISTS` for the version table (one row per applied head).
-pub fn version_table_sql(table: &str) -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n    `version_num` VARCHAR(32) NOT NULL,\n    CONSTRAINT {} PRIMARY KEY (`version_num`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
-        Q.ident(table),
-        Q.ident(&format!("pk_{table}"))
-    )
-}
-
-/// The statement of one version-table change, with its literals quoted for MySQL.
-///
-/// ```
-/// use outflow::dialect::mysql::version_change_sql;
-/// use outflow::dialect::VersionChange;
-/// let sql = version_change_sql(&VersionChange::Update { from: "a1".into(), to: "b'2".into() }, "outflow_version");
-/// assert_eq!(sql, "UPDATE `outflow_version` SET `version_num` = 'b''2' WHERE `version_num` = 'a1'");
-/// ```
-pub fn version_change_sql(change: &VersionChange, table: &str) -> String {
-    let t = Q.ident(table);
-    match change {
-        VersionChange::Insert(id) => {
-            format!(
-                "INSERT INTO {t} (`version_num`) VALUES ({})",
-                text::literal(id)
-            )
-        }
-        VersionChange::Update { from, to } => format!(
-            "UPDATE {t} SET `version_num` = {} WHERE `version_num` = {}",
-            text::literal(to),
-            text::literal(from)
-        ),
-        VersionChange::Delete(id) => {
-            format!(
-                "DELETE FROM {t} WHERE `version_num` = {}",
-                text::literal(id)
-            )
-        }
-    }
 }
 
 #[cfg(test)]

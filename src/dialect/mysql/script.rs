@@ -5,9 +5,9 @@
 //! differ puts what destroys data (dropped tables, then dropped columns) after every other
 //! change, so a script that stops has lost nothing yet, and the header says how to resume.
 
+use super::connect::books_of;
 use super::plan::Planner;
 use super::render::Syntax;
-use super::{version_change_sql, version_table_sql};
 use crate::dialect::script::{Baseline, Purpose, ScriptOptions, ScriptStep, StepPlanner, Writer};
 use crate::dialect::{PlanError, script};
 use crate::ops::Operation;
@@ -48,14 +48,14 @@ pub(crate) fn write(
             create_version_table: true,
         })
     {
-        w.sql(&version_table_sql(options.version_table));
+        w.sql(&books_of(options.version_table).version_table_ddl());
     }
     for step in steps {
         w.blank();
         w.comment(&step.title);
         script::write_ops(w, step.ops, &mut Step(&mut planner))?;
         for change in step.version {
-            w.sql(&version_change_sql(change, options.version_table));
+            w.sql(&books_of(options.version_table).version_change_literal(change));
         }
     }
     Ok(())

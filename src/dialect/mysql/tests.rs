@@ -12,7 +12,7 @@ use sqlx::Connection;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 
 use super::*;
-use crate::dialect::{OpenMode, ServerTarget, Step};
+use crate::dialect::{OpenMode, ServerTarget, Step, VersionChange};
 use crate::diff::diff;
 use crate::schema::{Action, Table, Type, column, foreign_key, table};
 

@@ -4,16 +4,45 @@
 
 mod grants;
 
-use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use std::time::Duration;
 
-use super::connect::{db_message, exec};
+use sqlx::{Connection, PgConnection};
+
+use super::connect::books_of;
+use super::connect::exec;
 use super::introspect;
 use super::plan::{Known, Planner};
-use super::{PgDb, Q, lock, types, version_table_sql};
-use crate::dialect::{DbError, Step, VersionChange};
+use super::{PgDb, Q};
+use crate::dialect::applied::{self, LogRow, NewRow};
+use crate::dialect::books;
+use crate::dialect::{DbError, Step};
 use crate::ops::Operation;
 
 impl PgDb {
+    /// Writes one row of the applied log on its own (outside any step).
+    pub(crate) async fn write_log_row(
+        &mut self,
+        version_table: &str,
+        row: &NewRow,
+    ) -> Result<(), DbError> {
+        let kept = books_of(&self.schema, version_table);
+        let mut tx = self.conn.begin().await.map_err(DbError::query)?;
+        books::create(&mut *tx, &kept, kept.log_ddl()).await?;
+        books::write_log(&mut *tx, &kept, row).await?;
+        tx.commit().await.map_err(DbError::query)
+    }
+
+    /// Every row of the applied log, oldest first; empty when there is no log yet.
+    pub async fn applied_log(&mut self, version_table: &str) -> Result<Vec<LogRow>, DbError> {
+        if !self
+            .table_exists(&applied::log_table(version_table))
+            .await?
+        {
+            return Ok(Vec::new());
+        }
+        books::read_log(&mut self.conn, &books_of(&self.schema, version_table)).await
+    }
+
     /// Runs one step: the statements that cannot run in a transaction first, each on its
     /// own; then the operations and the version-table changes in one transaction, rolled back
     /// entirely when a statement fails.
@@ -40,7 +69,7 @@ impl PgDb {
             result = grants::grant(&mut tx, step.ops, &schema, user).await;
         }
         if result.is_ok() {
-            result = lock::log_step(&mut tx, step, &schema, started.elapsed()).await;
+            result = log_step(&mut tx, step, &schema, started.elapsed()).await;
         }
         match result {
             Ok(()) => tx.commit().await.map_err(DbError::query),
@@ -69,7 +98,8 @@ async fn run_in(
     if !exists {
         exec(conn, &format!("CREATE SCHEMA {}", Q.ident(schema))).await?;
     }
-    exec(conn, &version_table_sql(step.version_table, schema)).await?;
+    let kept = books_of(schema, step.version_table);
+    books::create(conn, &kept, kept.version_table_ddl()).await?;
     for op in step.ops {
         if planner.needs(op) {
             let found = introspect::read(conn, schema, &[step.version_table], queries).await?;
@@ -80,49 +110,25 @@ async fn run_in(
         }
     }
     for change in step.version {
-        version_change(conn, change, step.version_table, schema).await?;
+        books::change_version(conn, &kept, change).await?;
     }
     Ok(())
 }
 
-async fn version_change(
+/// Writes the log rows of a step that succeeded, inside its transaction.
+async fn log_step(
     conn: &mut PgConnection,
-    change: &VersionChange,
-    table: &str,
+    step: &Step<'_>,
     schema: &str,
+    took: Duration,
 ) -> Result<(), DbError> {
-    let t = types::qualified(schema, table);
-    let (sql, binds): (String, Vec<&str>) = match change {
-        VersionChange::Insert(id) => (
-            format!("INSERT INTO {t} (\"version_num\") VALUES ($1)"),
-            vec![id],
-        ),
-        VersionChange::Update { from, to } => (
-            format!("UPDATE {t} SET \"version_num\" = $2 WHERE \"version_num\" = $1"),
-            vec![from, to],
-        ),
-        VersionChange::Delete(id) => (
-            format!("DELETE FROM {t} WHERE \"version_num\" = $1"),
-            vec![id],
-        ),
-    };
-    let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
-    for b in binds {
-        query = query.bind(b);
+    if step.log.is_empty() {
+        return Ok(());
     }
-    let done = query
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| DbError::Statement {
-            sql,
-            message: db_message(&e),
-        })?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::VersionRows {
-            table: table.to_string(),
-            change: change.to_string(),
-            found: done.rows_affected(),
-        });
+    let kept = books_of(schema, step.version_table);
+    books::create(conn, &kept, kept.log_ddl()).await?;
+    for entry in step.log {
+        books::write_log(conn, &kept, &NewRow::applied(entry, took)).await?;
     }
     Ok(())
 }

@@ -26,13 +26,12 @@ mod types;
 
 pub use connect::PgDb;
 pub use introspect::{Introspected, Opaque, TableExtras};
-pub use lock::log_table_sql;
 pub use normal::PgCompare;
 
-use super::sql::{Quote, literal};
-use super::{PlanError, VersionChange};
+use super::PlanError;
+use super::sql::Quote;
 use crate::ops::Operation;
-use crate::schema::{Schema, Type, naming};
+use crate::schema::{Schema, Type};
 use plan::{Known, Planner};
 
 const Q: Quote = Quote::Double;
@@ -80,34 +79,6 @@ pub fn render(ops: &[Operation], before: &Schema, schema: &str) -> Result<Vec<St
     let mut out = rendered.before_transaction;
     out.extend(rendered.in_transaction);
     Ok(out)
-}
-
-/// The version table's DDL, as [`PgDb::run_step`] issues it.
-pub fn version_table_sql(table: &str, schema: &str) -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n    \"version_num\" VARCHAR(32) NOT NULL,\n    \
-         CONSTRAINT {} PRIMARY KEY (\"version_num\")\n)",
-        types::qualified(schema, table),
-        Q.ident(&naming::primary_key(table))
-    )
-}
-
-/// One version-table change as SQL with its literals quoted (for offline SQL).
-pub fn version_change_sql(change: &VersionChange, table: &str, schema: &str) -> String {
-    let t = types::qualified(schema, table);
-    match change {
-        VersionChange::Insert(id) => {
-            format!("INSERT INTO {t} (\"version_num\") VALUES ({})", literal(id))
-        }
-        VersionChange::Update { from, to } => format!(
-            "UPDATE {t} SET \"version_num\" = {} WHERE \"version_num\" = {}",
-            literal(to),
-            literal(from)
-        ),
-        VersionChange::Delete(id) => {
-            format!("DELETE FROM {t} WHERE \"version_num\" = {}", literal(id))
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 //! after the error. The statements that cannot run in a transaction block (new enum labels,
 //! `CONCURRENTLY`) come before it, each on its own and written to be run again.
 
+use super::connect::books_of;
 use super::plan::{Known, Planner};
-use super::{version_change_sql, version_table_sql};
 use crate::dialect::script::{Baseline, Purpose, ScriptOptions, ScriptStep, StepPlanner, Writer};
 use crate::dialect::{PlanError, script};
 use crate::ops::Operation;
@@ -39,7 +39,7 @@ pub(crate) fn write(
             create_version_table: true,
         })
     {
-        w.sql(&version_table_sql(options.version_table, options.schema));
+        w.sql(&books_of(options.schema, options.version_table).version_table_ddl());
     }
     for step in steps {
         w.blank();
@@ -56,11 +56,7 @@ pub(crate) fn write(
         w.sql("BEGIN");
         script::write_ops(w, step.ops, &mut Step(&mut planner))?;
         for change in step.version {
-            w.sql(&version_change_sql(
-                change,
-                options.version_table,
-                options.schema,
-            ));
+            w.sql(&books_of(options.schema, options.version_table).version_change_literal(change));
         }
         w.sql("COMMIT");
         known = advance(known, step.ops)?;

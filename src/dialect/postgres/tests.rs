@@ -12,7 +12,7 @@ use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 use super::connect::exec;
 use super::*;
-use crate::dialect::{DbError, OpenMode, ServerTarget, Step};
+use crate::dialect::{DbError, OpenMode, ServerTarget, Step, VersionChange};
 use crate::diff::diff;
 use crate::schema::Table;
 use crate::schema::{Action, column, foreign_key, table};

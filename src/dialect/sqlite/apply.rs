@@ -8,13 +8,14 @@
 use std::time::Instant;
 
 use sqlx::sqlite::SqliteConnection;
-use sqlx::{AssertSqlSafe, Connection, Row};
+use sqlx::{Connection, Row};
 
-use super::connect::exec;
+use super::connect::{books_of, exec, table_exists};
 use super::introspect;
-use super::{Planner, Q, SqliteDb, db_message};
+use super::{Planner, SqliteDb};
 use crate::dialect::applied::{self, LogRow, NewRow};
-use crate::dialect::{DbError, PlanError, Step, VersionChange};
+use crate::dialect::books;
+use crate::dialect::{DbError, PlanError, Step};
 
 impl SqliteDb {
     /// Runs one step (a revision's operations, its version-table changes and its log rows)
@@ -74,39 +75,27 @@ impl SqliteDb {
         version_table: &str,
         row: &NewRow,
     ) -> Result<(), DbError> {
-        let ddl = log_table_ddl(version_table);
+        let kept = books_of(version_table);
         if self.locked {
-            exec(&mut self.conn, &ddl).await?;
-            return write_log(&mut self.conn, version_table, row).await;
+            books::create(&mut self.conn, &kept, kept.log_ddl()).await?;
+            return books::write_log(&mut self.conn, &kept, row).await;
         }
         let mut tx = self
             .conn
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(DbError::query)?;
-        exec(&mut tx, &ddl).await?;
-        write_log(&mut tx, version_table, row).await?;
+        books::create(&mut *tx, &kept, kept.log_ddl()).await?;
+        books::write_log(&mut *tx, &kept, row).await?;
         tx.commit().await.map_err(DbError::query)
     }
 
     /// Every row of the applied log, oldest first; empty when there is no log yet.
     pub async fn applied_log(&mut self, version_table: &str) -> Result<Vec<LogRow>, DbError> {
-        let table = applied::log_table(version_table);
-        let exists = sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
-            .bind(&table)
-            .fetch_optional(&mut self.conn)
-            .await
-            .map_err(DbError::query)?;
-        if exists.is_none() {
+        if !table_exists(&mut self.conn, &applied::log_table(version_table)).await? {
             return Ok(Vec::new());
         }
-        sqlx::query(AssertSqlSafe(applied::select(Q, &Q.ident(&table))))
-            .fetch_all(&mut self.conn)
-            .await
-            .map_err(DbError::query)?
-            .iter()
-            .map(|r| applied::read_row(r).map_err(DbError::query))
-            .collect()
+        books::read_log(&mut self.conn, &books_of(version_table)).await
     }
 }
 
@@ -118,8 +107,9 @@ async fn run_in(
     started: Instant,
 ) -> Result<(), DbError> {
     if !ready.iter().any(|t| t == step.version_table) {
-        exec(conn, &super::version_table_sql(step.version_table)).await?;
-        exec(conn, &log_table_ddl(step.version_table)).await?;
+        let kept = books_of(step.version_table);
+        books::create(conn, &kept, kept.version_table_ddl()).await?;
+        books::create(conn, &kept, kept.log_ddl()).await?;
     }
     let mut planner = Planner::new();
     let skip = [step.version_table];
@@ -142,73 +132,12 @@ async fn run_in(
         exec(conn, &sql).await?;
     }
     for change in step.version {
-        version_change(conn, step.version_table, change).await?;
+        books::change_version(conn, &books_of(step.version_table), change).await?;
     }
     foreign_key_check(conn, planner.touched()).await?;
     for entry in step.log {
         let row = NewRow::applied(entry, started.elapsed());
-        write_log(conn, step.version_table, &row).await?;
-    }
-    Ok(())
-}
-
-/// The applied log's DDL.
-pub(super) fn log_table_ddl(version_table: &str) -> String {
-    let table = Q.ident(&applied::log_table(version_table));
-    applied::ddl(Q, &table, "INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT", "")
-}
-
-async fn write_log(
-    conn: &mut SqliteConnection,
-    version_table: &str,
-    row: &NewRow,
-) -> Result<(), DbError> {
-    let table = Q.ident(&applied::log_table(version_table));
-    let sql = applied::insert(Q, &table, |i| format!("?{i}"));
-    applied::bound(sql.clone(), row)
-        .execute(&mut *conn)
-        .await
-        .map(|_| ())
-        .map_err(|e| DbError::Statement {
-            sql,
-            message: db_message(&e),
-        })
-}
-
-async fn version_change(
-    conn: &mut SqliteConnection,
-    table: &str,
-    change: &VersionChange,
-) -> Result<(), DbError> {
-    let t = Q.ident(table);
-    let (sql, binds): (String, Vec<&str>) = match change {
-        VersionChange::Insert(id) => (
-            format!("INSERT INTO {t} (version_num) VALUES (?1)"),
-            vec![id],
-        ),
-        VersionChange::Update { from, to } => (
-            format!("UPDATE {t} SET version_num = ?2 WHERE version_num = ?1"),
-            vec![from, to],
-        ),
-        VersionChange::Delete(id) => (format!("DELETE FROM {t} WHERE version_num = ?1"), vec![id]),
-    };
-    let mut query = sqlx::query(AssertSqlSafe(sql.clone()));
-    for b in binds {
-        query = query.bind(b);
-    }
-    let done = query
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| DbError::Statement {
-            sql,
-            message: db_message(&e),
-        })?;
-    if done.rows_affected() != 1 {
-        return Err(DbError::VersionRows {
-            table: table.to_string(),
-            change: change.to_string(),
-            found: done.rows_affected(),
-        });
+        books::write_log(conn, &books_of(step.version_table), &row).await?;
     }
     Ok(())
 }

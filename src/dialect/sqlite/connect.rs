@@ -9,6 +9,8 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::Q;
 use super::introspect::{self, Introspected};
+use crate::dialect::books::{self, Books, Spelling};
+use crate::dialect::sql;
 use crate::dialect::{DbError, OpenMode};
 
 /// One connection to a SQLite database file.
@@ -98,25 +100,11 @@ impl SqliteDb {
         &mut self,
         version_table: &str,
     ) -> Result<Option<Vec<String>>, DbError> {
-        let exists = sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
-            .bind(version_table)
-            .fetch_optional(&mut self.conn)
-            .await
-            .map_err(DbError::query)?;
-        if exists.is_none() {
+        if !table_exists(&mut self.conn, version_table).await? {
             return Ok(None);
         }
-        let sql = format!(
-            "SELECT version_num FROM {} ORDER BY version_num",
-            Q.ident(version_table)
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
+        books::versions(&mut self.conn, &books_of(version_table))
             .await
-            .map_err(DbError::query)?;
-        rows.iter()
-            .map(|r| r.try_get("version_num").map_err(DbError::query))
-            .collect::<Result<_, _>>()
             .map(Some)
     }
 
@@ -135,17 +123,39 @@ impl SqliteDb {
     }
 }
 
-/// The version table's DDL (for offline SQL; steps create it themselves).
-pub fn version_table_sql(table: &str) -> String {
-    version_table_ddl(table)
+/// How SQLite spells the bookkeeping tables.
+pub(super) static SPELLING: Spelling = Spelling {
+    quote: Q,
+    placeholder: numbered,
+    literal: sql::literal,
+    log_id: "INTEGER PRIMARY KEY AUTOINCREMENT",
+    text: "TEXT",
+    table_options: "",
+    version_text: as_is,
+    message: db_message,
+};
+
+fn numbered(i: usize) -> String {
+    format!("?{i}")
 }
 
-pub(super) fn version_table_ddl(table: &str) -> String {
-    format!(
-        "CREATE TABLE IF NOT EXISTS {} (\n    \"version_num\" VARCHAR(32) NOT NULL,\n    CONSTRAINT {} PRIMARY KEY (\"version_num\")\n)",
-        Q.ident(table),
-        Q.ident(&format!("pk_{table}"))
-    )
+fn as_is(column: &str) -> String {
+    column.to_string()
+}
+
+/// The bookkeeping tables of `version_table`.
+pub(super) fn books_of(version_table: &str) -> Books<'_> {
+    Books::new(&SPELLING, None, version_table)
+}
+
+/// Whether a table called `name` exists.
+pub(super) async fn table_exists(conn: &mut SqliteConnection, name: &str) -> Result<bool, DbError> {
+    sqlx::query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await
+        .map(|row| row.is_some())
+        .map_err(DbError::query)
 }
 
 pub(super) async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), DbError> {

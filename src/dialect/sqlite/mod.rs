@@ -17,7 +17,7 @@ pub use introspect::{Introspected, TableExtras};
 pub use normal::SqliteCompare;
 pub use plan::Planner;
 
-use connect::{db_message, version_table_sql};
+use connect::db_message;
 
 use super::sql::Quote;
 

@@ -16,8 +16,9 @@
 
 use std::collections::BTreeMap;
 
+use super::connect::books_of;
 use super::introspect::TableExtras;
-use super::{Planner, Q, version_table_sql};
+use super::{Planner, Q};
 use crate::dialect::script::{Baseline, Purpose, ScriptOptions, ScriptStep, StepPlanner, Writer};
 use crate::dialect::sql::literal;
 use crate::dialect::{PlanError, VersionChange};
@@ -70,7 +71,7 @@ pub(crate) fn write(
             create_version_table: true,
         })
     {
-        w.sql(&version_table_sql(options.version_table));
+        w.sql(&books_of(options.version_table).version_table_ddl());
     }
     for step in steps {
         w.blank();

@@ -1,6 +1,7 @@
 //! Offline rendering: statements for each operation, no server needed.
 
-use crate::dialect::mysql::{render, version_change_sql, version_table_sql};
+use crate::dialect::mysql::connect::books_of;
+use crate::dialect::mysql::render;
 use crate::dialect::{PlanError, VersionChange};
 use crate::ops::{Constraint, DialectName, Operation, alter};
 use crate::schema::{
@@ -296,12 +297,9 @@ fn version_table_statements_quote_their_literals() {
         },
         VersionChange::Delete("it's".into()),
     ];
-    let mut out = vec![version_table_sql("outflow_version")];
-    out.extend(
-        changes
-            .iter()
-            .map(|c| version_change_sql(c, "outflow_version")),
-    );
+    let books = books_of("outflow_version");
+    let mut out = vec![books.version_table_ddl()];
+    out.extend(changes.iter().map(|c| books.version_change_literal(c)));
     insta::assert_snapshot!(out.join(";\n"));
 }
 

@@ -5,7 +5,8 @@
 
 use sqlx::{PgConnection, Row};
 
-use super::{Q, exec, types};
+use super::super::connect::exec;
+use super::super::{Q, types};
 use crate::dialect::DbError;
 use crate::ops::Operation;
 

@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::dialect::VersionChange;
-use crate::dialect::postgres::{render, render_step, version_change_sql, version_table_sql};
+use crate::dialect::postgres::connect::books_of;
+use crate::dialect::postgres::{render, render_step};
 use crate::ops::{Alter, Constraint, alter};
 use crate::schema::{Action, Check, Table, column, foreign_key, index, table};
 
@@ -280,11 +281,8 @@ fn version_table_statements() {
         },
         VersionChange::Delete("b'2".into()),
     ];
-    let mut out = vec![version_table_sql("outflow_version", "app")];
-    out.extend(
-        changes
-            .iter()
-            .map(|c| version_change_sql(c, "outflow_version", "app")),
-    );
+    let books = books_of("app", "outflow_version");
+    let mut out = vec![books.version_table_ddl()];
+    out.extend(changes.iter().map(|c| books.version_change_literal(c)));
     insta::assert_snapshot!(out.join(";\n"));
 }
