@@ -438,10 +438,7 @@ impl<'a> Autogen<'a> {
         snapshot: &Snapshot,
     ) -> Result<(), AutogenError> {
         let target = self.migrator.target();
-        let schema = match target {
-            crate::dialect::Target::Postgres(server) => server.schema().to_string(),
-            _ => "public".to_string(),
-        };
+        let schema = target.schema().to_string();
         let options = ScriptOptions {
             dialect: target.dialect(),
             schema: &schema,

@@ -36,12 +36,10 @@ pub struct Offline {
 
 impl Offline {
     fn dialect(&self, config: &Config, label: &Label) -> Result<DialectName, CliError> {
-        Ok(match self.dialect.as_deref() {
-            Some("sqlite") => DialectName::Sqlite,
-            Some("postgresql") => DialectName::Postgres,
-            Some("mysql") => DialectName::Mysql,
-            _ => config.database(&label.db_label)?.dialect(),
-        })
+        match self.dialect.as_deref() {
+            Some(name) => name.parse().map_err(CliError::Usage),
+            None => Ok(config.database(&label.db_label)?.dialect()),
+        }
     }
 }
 

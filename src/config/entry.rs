@@ -1,5 +1,6 @@
 //! One `databases:` entry of `config.yml`, and the environment's overrides.
 
+use crate::dialect::DialectName;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -122,9 +123,7 @@ impl DatabaseEntry {
                 if path.trim().is_empty() {
                     return Err("`path:` is empty; give a file name such as outflow.db".into());
                 }
-                Ok(Target::Sqlite {
-                    path: absolute(root, Path::new(&path)),
-                })
+                Ok(Target::sqlite(absolute(root, Path::new(&path))))
             }
             dialect @ ("postgresql" | "postgres" | "mysql" | "mariadb") => {
                 if self.path.is_some() {
@@ -137,17 +136,13 @@ impl DatabaseEntry {
                         "`schema:` is for postgresql; on mysql the database is the schema".into(),
                     );
                 }
-                let scheme = if dialect.starts_with("postg") {
-                    "postgres"
-                } else {
-                    "mysql"
+                let name: DialectName = dialect.parse()?;
+                let scheme = match name {
+                    DialectName::Postgres => "postgres",
+                    _ => "mysql",
                 };
                 let server = self.server(scheme, env)?;
-                Ok(if scheme == "postgres" {
-                    Target::Postgres(server)
-                } else {
-                    Target::Mysql(server)
-                })
+                Ok(Target::server(name, server).expect("a server dialect"))
             }
             other => Err(format!(
                 "unknown dialect '{other}'; use sqlite, postgresql or mysql"
@@ -196,9 +191,9 @@ impl DatabaseEntry {
             }
         };
         let dialect = if scheme == "postgres" {
-            crate::dialect::DialectName::Postgres
+            DialectName::Postgres
         } else {
-            crate::dialect::DialectName::Mysql
+            DialectName::Mysql
         };
         // A `url:` was checked as it was read; `address:` and `database:` are checked here.
         if let (false, Some(problem)) = (
@@ -226,11 +221,9 @@ impl DatabaseEntry {
 }
 
 fn target_url(target: Target) -> Result<String, String> {
-    match target {
-        Target::Postgres(s) | Target::Mysql(s) => Ok(s.url),
-        Target::Sqlite { .. } => {
-            Err("`url:` of a server must be a postgres:// or mysql:// URL".into())
-        }
+    match target.server_target() {
+        Some(server) => Ok(server.url.clone()),
+        None => Err("`url:` of a server must be a postgres:// or mysql:// URL".into()),
     }
 }
 

@@ -149,9 +149,7 @@ impl Config {
         }
         databases
             .entry(DEFAULT_DATABASE.to_string())
-            .or_insert_with(|| Target::Sqlite {
-                path: root.join("outflow.db"),
-            });
+            .or_insert_with(|| Target::sqlite(root.join("outflow.db")));
         entry::apply_env_overrides(&mut databases, root, env)?;
         Ok(Config {
             root: root.to_path_buf(),

@@ -1,8 +1,10 @@
-//! An open database of any dialect: the per-dialect connections behind one type.
+//! An open database of any dialect: the one type the runner and autogenerate drive, each
+//! variant a [`Driver`] of one dialect folder.
 
 use std::time::Duration;
 
 use super::applied::{LogEntry, LogRow, NewRow};
+use super::contract::{Driver, dialect_of};
 use super::script::Baseline;
 use super::{
     DbError, DialectName, LockWait, OpenMode, Step, Target, VERSION_TABLE, mysql, postgres, sqlite,
@@ -21,25 +23,38 @@ pub enum Database {
     Mysql(mysql::MySqlDb),
 }
 
+/// `$body` with `$db` bound to the driver of whichever dialect `$database` is.
+macro_rules! each {
+    ($database:expr, $db:ident => $body:expr) => {
+        match $database {
+            Database::Sqlite($db) => $body,
+            Database::Postgres($db) => $body,
+            Database::Mysql($db) => $body,
+        }
+    };
+}
+
 impl Database {
     /// Opens `target`. [`OpenMode::ReadOnly`] never writes (SQLite: never creates the file;
     /// servers: a read-only session).
     pub async fn open(target: &Target, mode: OpenMode) -> Result<Database, DbError> {
-        Ok(match target {
-            Target::Sqlite { path } => Database::Sqlite(sqlite::SqliteDb::open(path, mode).await?),
-            Target::Postgres(server) => {
-                Database::Postgres(postgres::PgDb::open(server, mode).await?)
+        Ok(match target.dialect() {
+            DialectName::Sqlite => {
+                Database::Sqlite(<sqlite::SqliteDb as Driver>::open(target, mode).await?)
             }
-            Target::Mysql(server) => Database::Mysql(mysql::MySqlDb::open(server, mode).await?),
+            DialectName::Postgres => {
+                Database::Postgres(<postgres::PgDb as Driver>::open(target, mode).await?)
+            }
+            DialectName::Mysql => {
+                Database::Mysql(<mysql::MySqlDb as Driver>::open(target, mode).await?)
+            }
         })
     }
 
-    /// Closes the connection. On SQLite, closing the last connection folds the write-ahead log
-    /// back into the file: a copy of `outflow.db` alone then holds every applied revision.
+    /// Closes the connections. On SQLite, closing the last connection folds the write-ahead
+    /// log back into the file: a copy of `outflow.db` alone then holds every applied revision.
     pub async fn close(self) {
-        if let Database::Sqlite(db) = self {
-            db.close().await;
-        }
+        each!(self, db => Driver::close(db).await)
     }
 
     /// The dialect.
@@ -58,51 +73,29 @@ impl Database {
 
     /// Every table but the version table and the framework's bookkeeping tables.
     pub async fn introspect(&mut self) -> Result<Schema, DbError> {
-        let skip = [VERSION_TABLE];
-        match self {
-            Database::Sqlite(db) => Ok(db.introspect(&skip).await?.schema),
-            Database::Postgres(db) => db.introspect(&skip).await,
-            Database::Mysql(db) => db.introspect(&skip).await,
-        }
+        Ok(self.baseline().await?.into_schema())
     }
 
     /// The database as a script is planned against it: the schema and what only the planner
     /// needs (SQLite triggers and expression indexes a rebuild makes again, ...).
     pub async fn baseline(&mut self) -> Result<Baseline, DbError> {
-        let skip = [VERSION_TABLE];
-        Ok(match self {
-            Database::Sqlite(db) => Baseline::Sqlite(db.introspect(&skip).await?),
-            Database::Postgres(db) => Baseline::Postgres(db.introspect_full(&skip).await?),
-            Database::Mysql(db) => Baseline::Mysql(db.read(&skip).await?),
-        })
+        each!(self, db => Driver::baseline(db, &[VERSION_TABLE]).await)
     }
 
     /// Takes the migration lock of the version table, waiting at most `wait.timeout` (see
     /// [`super::lock`]). Held until [`Database::unlock`] or the end of the process.
     pub async fn lock(&mut self, wait: LockWait) -> Result<(), DbError> {
-        match self {
-            Database::Sqlite(db) => db.lock(wait).await,
-            Database::Postgres(db) => db.lock(VERSION_TABLE, wait).await,
-            Database::Mysql(db) => db.lock(VERSION_TABLE, wait).await,
-        }
+        each!(self, db => Driver::lock(db, VERSION_TABLE, wait).await)
     }
 
     /// Releases the migration lock (SQLite: commits the steps run under it).
     pub async fn unlock(&mut self) -> Result<(), DbError> {
-        match self {
-            Database::Sqlite(db) => db.unlock().await,
-            Database::Postgres(db) => db.unlock().await,
-            Database::Mysql(db) => db.unlock().await,
-        }
+        each!(self, db => Driver::unlock(db).await)
     }
 
     /// Every row of the applied log, oldest first.
     pub async fn applied_log(&mut self) -> Result<Vec<LogRow>, DbError> {
-        match self {
-            Database::Sqlite(db) => db.applied_log(VERSION_TABLE).await,
-            Database::Postgres(db) => db.applied_log(VERSION_TABLE).await,
-            Database::Mysql(db) => db.applied_log(VERSION_TABLE).await,
-        }
+        each!(self, db => Driver::applied_log(db, VERSION_TABLE).await)
     }
 
     /// Records that the step of `entry` failed with `error` after `took`.
@@ -126,20 +119,12 @@ impl Database {
     }
 
     async fn write_log_row(&mut self, row: &NewRow) -> Result<(), DbError> {
-        match self {
-            Database::Sqlite(db) => db.write_log_row(VERSION_TABLE, row).await,
-            Database::Postgres(db) => db.write_log_row(VERSION_TABLE, row).await,
-            Database::Mysql(db) => db.write_log_row(VERSION_TABLE, row).await,
-        }
+        each!(self, db => Driver::write_log_row(db, VERSION_TABLE, row).await)
     }
 
     /// The applied heads (rows of the version table); empty when it does not exist.
     pub async fn current_heads(&mut self) -> Result<Vec<String>, DbError> {
-        let rows = match self {
-            Database::Sqlite(db) => db.version_rows(VERSION_TABLE).await?,
-            Database::Postgres(db) => db.version_rows(VERSION_TABLE).await?,
-            Database::Mysql(db) => db.version_rows(VERSION_TABLE).await?,
-        };
+        let rows = each!(self, db => Driver::version_rows(db, VERSION_TABLE).await)?;
         Ok(rows.unwrap_or_default())
     }
 
@@ -147,28 +132,16 @@ impl Database {
     /// allows.
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
         super::expr::check_pasted_text(step.ops)?;
-        match self {
-            Database::Sqlite(db) => db.run_step(step).await,
-            Database::Postgres(db) => db.run_step(step).await,
-            Database::Mysql(db) => db.run_step(step).await,
-        }
+        each!(self, db => Driver::run_step(db, step).await)
     }
 
     /// Whether the database holds no table at all.
     pub async fn is_empty(&mut self) -> Result<bool, DbError> {
-        match self {
-            Database::Sqlite(db) => db.is_empty().await,
-            Database::Postgres(db) => db.is_empty().await,
-            Database::Mysql(db) => db.is_empty().await,
-        }
+        each!(self, db => Driver::is_empty(db).await)
     }
 }
 
 /// The normal form used to compare schemas of `dialect`.
 pub fn compare_for(dialect: DialectName) -> &'static dyn Compare {
-    match dialect {
-        DialectName::Sqlite => &sqlite::SqliteCompare,
-        DialectName::Postgres => &postgres::PgCompare,
-        DialectName::Mysql => &mysql::MySqlCompare,
-    }
+    dialect_of(dialect).compare()
 }

@@ -4,10 +4,12 @@
 
 pub mod applied;
 mod books;
+pub(crate) mod contract;
 mod database;
 pub(crate) mod expr;
 pub mod lock;
 pub mod mysql;
+pub mod pool;
 pub mod postgres;
 pub mod script;
 pub mod sql;

@@ -11,6 +11,7 @@
 //! (replayed from revisions, or read from a YAML description) or against a database as
 //! introspection read it, with what the schema model does not hold ([`Baseline`]).
 
+use super::contract::dialect_of;
 use super::{DialectName, PlanError, VersionChange, mysql, postgres, sqlite};
 use crate::ops::Operation;
 use crate::schema::Schema;
@@ -47,6 +48,16 @@ impl Baseline {
             Baseline::Sqlite(i) => &i.schema,
             Baseline::Postgres(i) => &i.schema,
             Baseline::Mysql(i) => &i.schema,
+        }
+    }
+
+    /// The schema, without the rest.
+    pub fn into_schema(self) -> Schema {
+        match self {
+            Baseline::Schema(s) => s,
+            Baseline::Sqlite(i) => i.schema,
+            Baseline::Postgres(i) => i.schema,
+            Baseline::Mysql(i) => i.schema,
         }
     }
 }
@@ -106,11 +117,7 @@ pub fn render(
         super::expr::check_pasted_text(step.ops)?;
     }
     let mut w = Writer::default();
-    match options.dialect {
-        DialectName::Sqlite => sqlite::script::write(&mut w, options, baseline, steps)?,
-        DialectName::Postgres => postgres::script::write(&mut w, options, baseline, steps)?,
-        DialectName::Mysql => mysql::script::write(&mut w, options, baseline, steps)?,
-    }
+    dialect_of(options.dialect).write_script(&mut w, options, baseline, steps)?;
     Ok(w.0)
 }
 

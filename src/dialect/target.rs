@@ -221,6 +221,44 @@ impl Target {
         }
     }
 
+    /// A SQLite database file.
+    pub fn sqlite(path: impl Into<std::path::PathBuf>) -> Target {
+        Target::Sqlite { path: path.into() }
+    }
+
+    /// A server database of `dialect` (PostgreSQL or MySQL); `None` for SQLite, which has no
+    /// server.
+    pub fn server(dialect: DialectName, server: ServerTarget) -> Option<Target> {
+        match dialect {
+            DialectName::Postgres => Some(Target::Postgres(server)),
+            DialectName::Mysql => Some(Target::Mysql(server)),
+            DialectName::Sqlite => None,
+        }
+    }
+
+    /// The server, unless this is a SQLite file.
+    pub fn server_target(&self) -> Option<&ServerTarget> {
+        match self {
+            Target::Sqlite { .. } => None,
+            Target::Postgres(s) | Target::Mysql(s) => Some(s),
+        }
+    }
+
+    /// The schema its objects live in: the configured one on PostgreSQL (`public` unless the
+    /// config says otherwise); `public`, which nothing uses, on the others.
+    pub fn schema(&self) -> &str {
+        match self {
+            Target::Postgres(server) => server.schema(),
+            _ => "public",
+        }
+    }
+
+    /// Whether a step can stop half-way on this database (each DDL statement commits by
+    /// itself), leaving a record of what ran that `db stamp` clears.
+    pub fn steps_stop_half_way(&self) -> bool {
+        super::contract::dialect_of(self.dialect()).stops_half_way()
+    }
+
     /// A description safe to print (no password).
     pub fn display(&self) -> String {
         match self {

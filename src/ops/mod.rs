@@ -41,6 +41,28 @@ impl DialectName {
     }
 }
 
+impl std::fmt::Display for DialectName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DialectName {
+    type Err = String;
+
+    /// `sqlite`, `postgresql` (or `postgres`), `mysql` (or `mariadb`).
+    fn from_str(name: &str) -> Result<DialectName, String> {
+        match name {
+            "sqlite" => Ok(DialectName::Sqlite),
+            "postgresql" | "postgres" => Ok(DialectName::Postgres),
+            "mysql" | "mariadb" => Ok(DialectName::Mysql),
+            other => Err(format!(
+                "unknown dialect '{other}'; use sqlite, postgresql or mysql"
+            )),
+        }
+    }
+}
+
 /// A table-level constraint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Constraint {

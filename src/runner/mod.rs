@@ -255,7 +255,7 @@ impl Migrator {
         let changes = graph.stamp(&self.current_heads().await?, targets, purge)?;
         // On MySQL the step runs even without a change: it also clears the record of a
         // migration that stopped half-way, which `db stamp` is for after a repair by hand.
-        if changes.is_empty() && !matches!(self.target, Target::Mysql(_)) {
+        if changes.is_empty() && !self.target.steps_stop_half_way() {
             info!(
                 "Nothing to do: the version table of '{}' already says that",
                 self.label

@@ -32,10 +32,7 @@ impl Migrator {
         plan: Vec<PlanStep>,
         dialect: DialectName,
     ) -> Result<String, RunError> {
-        let schema_name = match self.target() {
-            crate::dialect::Target::Postgres(server) => server.schema().to_string(),
-            _ => "public".to_string(),
-        };
+        let schema_name = self.target().schema().to_string();
         let ops: Vec<Vec<Operation>> = plan
             .iter()
             .map(|step| {

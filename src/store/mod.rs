@@ -24,7 +24,6 @@
 //! # Ok(()) }
 //! ```
 
-mod bind;
 mod open;
 mod sql;
 
@@ -32,16 +31,14 @@ use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use sqlx::mysql::MySqlRow;
-use sqlx::postgres::PgRow;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, FromRow, MySqlPool, PgPool, SqlitePool};
+use sqlx::{MySqlPool, PgPool, SqlitePool};
 
 /// Values are the models' (a model's row is data before it is a statement).
 pub use crate::model::value::{EnumValue, ToValue, Value, value};
 pub use open::Databases;
 
 use crate::dialect::DialectName;
+use crate::dialect::pool::{Pool, PoolError, Rows};
 use crate::model::Model;
 use sql::{Query, Statement, Syntax};
 
@@ -112,34 +109,9 @@ impl StoreError {
 }
 
 /// A model a [`Db`] can read back on every dialect: what `#[derive(Model)]` gives.
-pub trait Stored:
-    Model
-    + for<'r> FromRow<'r, SqliteRow>
-    + for<'r> FromRow<'r, PgRow>
-    + for<'r> FromRow<'r, MySqlRow>
-    + Send
-    + Unpin
-    + 'static
-{
-}
+pub trait Stored: Model + Rows + Send + Unpin + 'static {}
 
-impl<M> Stored for M where
-    M: Model
-        + for<'r> FromRow<'r, SqliteRow>
-        + for<'r> FromRow<'r, PgRow>
-        + for<'r> FromRow<'r, MySqlRow>
-        + Send
-        + Unpin
-        + 'static
-{
-}
-
-#[derive(Debug, Clone)]
-enum Pool {
-    Sqlite(SqlitePool),
-    Postgres(PgPool),
-    Mysql(MySqlPool),
-}
+impl<M> Stored for M where M: Model + Rows + Send + Unpin + 'static {}
 
 /// One database of the pipeline, by its `config.yml` label.
 #[derive(Debug, Clone)]
@@ -169,26 +141,17 @@ impl Db {
 
     /// The SQLite pool, when this is a SQLite database.
     pub fn sqlite(&self) -> Option<&SqlitePool> {
-        match &self.pool {
-            Pool::Sqlite(pool) => Some(pool),
-            _ => None,
-        }
+        self.pool.sqlite()
     }
 
     /// The PostgreSQL pool, when this is a PostgreSQL database.
     pub fn postgres(&self) -> Option<&PgPool> {
-        match &self.pool {
-            Pool::Postgres(pool) => Some(pool),
-            _ => None,
-        }
+        self.pool.postgres()
     }
 
     /// The MySQL pool, when this is a MySQL or MariaDB database.
     pub fn mysql(&self) -> Option<&MySqlPool> {
-        match &self.pool {
-            Pool::Mysql(pool) => Some(pool),
-            _ => None,
-        }
+        self.pool.mysql()
     }
 
     /// Rows of `M`: add filters, an order and a limit, then [`Select::all`] or
@@ -215,42 +178,10 @@ impl Db {
             .map(|(v, _)| v)
             .collect();
         let numbered = table.columns.iter().any(|c| c.autoincrement);
-        let fail = |e: sqlx::Error| query_error("writing to", &table.name, e);
         let bound: Vec<(Value, &crate::schema::Type)> =
             values.into_iter().zip(&statement.bound).collect();
-        let sql = AssertSqlSafe(statement.sql.clone());
-        self.block_on(async {
-            match &self.pool {
-                Pool::Sqlite(pool) => {
-                    let done = sqlx::query_with(sql, bind::sqlite(bound)?)
-                        .execute(pool)
-                        .await
-                        .map_err(fail)?;
-                    Ok(numbered.then(|| done.last_insert_rowid()))
-                }
-                Pool::Mysql(pool) => {
-                    let done = sqlx::query_with(sql, bind::mysql(bound)?)
-                        .execute(pool)
-                        .await
-                        .map_err(fail)?;
-                    Ok(numbered.then(|| done.last_insert_id() as i64))
-                }
-                Pool::Postgres(pool) if numbered => {
-                    let id: i64 = sqlx::query_scalar_with(sql, bind::postgres(bound)?)
-                        .fetch_one(pool)
-                        .await
-                        .map_err(fail)?;
-                    Ok(Some(id))
-                }
-                Pool::Postgres(pool) => {
-                    sqlx::query_with(sql, bind::postgres(bound)?)
-                        .execute(pool)
-                        .await
-                        .map_err(fail)?;
-                    Ok(None)
-                }
-            }
-        })
+        self.block_on(self.pool.insert(&statement.sql, bound, numbered))
+            .map_err(|e| query_error("writing to", &table.name, e))
     }
 
     /// Sets columns of the rows of `M` that match filters: [`Update::set`],
@@ -271,27 +202,10 @@ impl Db {
         values: Vec<Value>,
         table: &str,
     ) -> Result<u64, StoreError> {
-        let fail = |e: sqlx::Error| query_error("updating", table, e);
         let bound: Vec<(Value, &crate::schema::Type)> =
             values.into_iter().zip(&statement.bound).collect();
-        let sql = AssertSqlSafe(statement.sql.clone());
-        self.block_on(async {
-            let done = match &self.pool {
-                Pool::Sqlite(pool) => sqlx::query_with(sql, bind::sqlite(bound)?)
-                    .execute(pool)
-                    .await
-                    .map(|d| d.rows_affected()),
-                Pool::Mysql(pool) => sqlx::query_with(sql, bind::mysql(bound)?)
-                    .execute(pool)
-                    .await
-                    .map(|d| d.rows_affected()),
-                Pool::Postgres(pool) => sqlx::query_with(sql, bind::postgres(bound)?)
-                    .execute(pool)
-                    .await
-                    .map(|d| d.rows_affected()),
-            };
-            done.map_err(fail)
-        })
+        self.block_on(self.pool.execute(&statement.sql, bound))
+            .map_err(|e| query_error("updating", table, e))
     }
 
     fn fetch<M: Stored>(
@@ -299,33 +213,20 @@ impl Db {
         statement: &Statement,
         values: Vec<Value>,
     ) -> Result<Vec<M>, StoreError> {
-        let fail = |e: sqlx::Error| query_error("reading", M::TABLE, e);
         let bound: Vec<(Value, &crate::schema::Type)> =
             values.into_iter().zip(&statement.bound).collect();
-        let sql = AssertSqlSafe(statement.sql.clone());
-        self.block_on(async {
-            match &self.pool {
-                Pool::Sqlite(pool) => sqlx::query_as_with(sql, bind::sqlite(bound)?)
-                    .fetch_all(pool)
-                    .await
-                    .map_err(fail),
-                Pool::Mysql(pool) => sqlx::query_as_with(sql, bind::mysql(bound)?)
-                    .fetch_all(pool)
-                    .await
-                    .map_err(fail),
-                Pool::Postgres(pool) => sqlx::query_as_with(sql, bind::postgres(bound)?)
-                    .fetch_all(pool)
-                    .await
-                    .map_err(fail),
-            }
-        })
+        self.block_on(self.pool.fetch(&statement.sql, bound))
+            .map_err(|e| query_error("reading", M::TABLE, e))
     }
 }
 
-fn query_error(action: &'static str, table: &str, e: sqlx::Error) -> StoreError {
+fn query_error(action: &'static str, table: &str, e: PoolError) -> StoreError {
     let (message, unique_violation) = match &e {
-        sqlx::Error::Database(db) => (db.message().to_string(), db.is_unique_violation()),
-        other => (other.to_string(), false),
+        PoolError::Query(sqlx::Error::Database(db)) => {
+            (db.message().to_string(), db.is_unique_violation())
+        }
+        PoolError::Bind(message) => return StoreError::Bind(message.clone()),
+        PoolError::Query(other) => (other.to_string(), false),
     };
     StoreError::Query {
         action,

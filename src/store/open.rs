@@ -1,22 +1,13 @@
 //! Opening the pools of a pipeline's databases, once per label, when a task first asks.
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use super::sql::Syntax;
-use super::{Db, Pool, StoreError};
+use super::{Db, StoreError};
 use crate::config::Config;
-use crate::dialect::{DialectName, Target, redact};
-
-/// How long a SQLite writer waits for another process's write to finish: several pipelines
-/// run at once on one file.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::dialect::pool::Pool;
+use crate::dialect::{Target, redact};
 
 /// The databases of `config.yml`, each opened on first use and shared after.
 #[derive(Debug)]
@@ -60,14 +51,7 @@ impl Databases {
     pub fn close(&self) {
         let open = std::mem::take(&mut *self.open.lock().unwrap_or_else(|e| e.into_inner()));
         for db in open.into_values() {
-            let pool = db.pool.clone();
-            db.block_on(async move {
-                match pool {
-                    Pool::Sqlite(p) => p.close().await,
-                    Pool::Postgres(p) => p.close().await,
-                    Pool::Mysql(p) => p.close().await,
-                }
-            });
+            db.block_on(db.pool.close());
         }
     }
 }
@@ -85,60 +69,15 @@ impl Db {
             target: target.display(),
             message: redact(&message),
         };
-        let (pool, schema) = runtime.block_on(async {
-            match target {
-                Target::Sqlite { path } => {
-                    if !path.is_file() {
-                        return Err(StoreError::Missing {
-                            label: label.to_string(),
-                            target: path.display().to_string(),
-                        });
-                    }
-                    let options = SqliteConnectOptions::new()
-                        .filename(path)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Full)
-                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
-                        .foreign_keys(true);
-                    let pool = SqlitePoolOptions::new()
-                        .max_connections(4)
-                        .connect_with(options)
-                        .await
-                        .map_err(|e| fail(e.to_string()))?;
-                    Ok((Pool::Sqlite(pool), None))
-                }
-                Target::Postgres(server) => {
-                    let url = server.runtime_url.as_deref().unwrap_or(&server.url);
-                    let mut options =
-                        PgConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
-                    if let Some(schema) = &server.schema {
-                        options = options.options([("search_path", schema.as_str())]);
-                    }
-                    let pool = PgPoolOptions::new()
-                        .max_connections(4)
-                        .connect_with(options)
-                        .await
-                        .map_err(|e| fail(e.to_string()))?;
-                    Ok((Pool::Postgres(pool), server.schema.clone()))
-                }
-                Target::Mysql(server) => {
-                    let url = server.runtime_url.as_deref().unwrap_or(&server.url);
-                    let options =
-                        MySqlConnectOptions::from_str(url).map_err(|e| fail(e.to_string()))?;
-                    let pool = MySqlPoolOptions::new()
-                        .max_connections(4)
-                        .connect_with(options)
-                        .await
-                        .map_err(|e| fail(e.to_string()))?;
-                    Ok((Pool::Mysql(pool), None))
-                }
-            }
-        })?;
-        let dialect = match &pool {
-            Pool::Sqlite(_) => DialectName::Sqlite,
-            Pool::Postgres(_) => DialectName::Postgres,
-            Pool::Mysql(_) => DialectName::Mysql,
-        };
+        if !target.exists() {
+            return Err(StoreError::Missing {
+                label: label.to_string(),
+                target: target.display(),
+            });
+        }
+        let pool = runtime.block_on(Pool::open(target)).map_err(fail)?;
+        let schema = target.server_target().and_then(|s| s.schema.clone());
+        let dialect = pool.dialect();
         Ok(Db {
             label: label.to_string(),
             pool,

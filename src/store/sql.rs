@@ -2,7 +2,7 @@
 //! quoted by the dialect, values always bound, never pasted.
 
 use crate::dialect::DialectName;
-use crate::dialect::sql::Quote;
+use crate::dialect::contract::{Dialect, dialect_of};
 use crate::schema::{Table, Type};
 
 use super::StoreError;
@@ -11,7 +11,8 @@ use super::StoreError;
 #[derive(Debug, Clone)]
 pub(crate) struct Syntax {
     pub dialect: DialectName,
-    /// PostgreSQL schema holding the tables (`None`: the connection's default).
+    /// The schema holding the tables, where names are qualified (`None`: the connection's
+    /// default).
     pub schema: Option<String>,
 }
 
@@ -32,42 +33,24 @@ pub(crate) struct Query {
 }
 
 impl Syntax {
-    fn quote(&self) -> Quote {
-        match self.dialect {
-            DialectName::Mysql => Quote::Backtick,
-            _ => Quote::Double,
-        }
+    fn dialect(&self) -> &'static dyn Dialect {
+        dialect_of(self.dialect)
     }
 
     fn ident(&self, name: &str) -> String {
-        self.quote().ident(name)
+        self.dialect().quote().ident(name)
     }
 
     fn table(&self, table: &Table) -> String {
-        match (&self.schema, self.dialect) {
-            (Some(schema), DialectName::Postgres) => {
-                format!("{}.{}", self.ident(schema), self.ident(&table.name))
-            }
-            _ => self.ident(&table.name),
+        match &self.schema {
+            Some(schema) => format!("{}.{}", self.ident(schema), self.ident(&table.name)),
+            None => self.ident(&table.name),
         }
     }
 
     /// The `n`th placeholder (from 1) for a value of a column of type `ty`.
     fn placeholder(&self, n: usize, ty: &Type) -> String {
-        match self.dialect {
-            DialectName::Postgres => match ty {
-                // A label is text to the driver; the column is of the enum type.
-                Type::Enum { .. } | Type::Uuid | Type::Json => {
-                    let schema = self.schema.as_deref().unwrap_or("public");
-                    format!(
-                        "CAST(${n} AS {})",
-                        crate::dialect::postgres::column_type_sql(ty, schema)
-                    )
-                }
-                _ => format!("${n}"),
-            },
-            _ => "?".to_string(),
-        }
+        self.dialect().parameter(n, ty, self.schema.as_deref())
     }
 
     fn column_type<'t>(&self, table: &'t Table, column: &str) -> Result<&'t Type, StoreError> {
@@ -126,13 +109,13 @@ impl Syntax {
                 places.join(", ")
             )
         };
-        if self.dialect == DialectName::Postgres
-            && let Some(auto) = table.columns.iter().find(|c| c.autoincrement)
+        if let Some(returning) = table
+            .columns
+            .iter()
+            .find(|c| c.autoincrement)
+            .and_then(|auto| self.dialect().returning(&auto.name))
         {
-            sql.push_str(&format!(
-                " RETURNING CAST({} AS BIGINT)",
-                self.ident(&auto.name)
-            ));
+            sql.push_str(&returning);
         }
         Statement {
             sql,

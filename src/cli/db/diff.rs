@@ -72,7 +72,7 @@ fn source(text: &str, root: &Path) -> Result<Source, CliError> {
             path.display()
         )));
     }
-    Ok(Source::Database(Target::Sqlite { path }))
+    Ok(Source::Database(Target::sqlite(path)))
 }
 
 impl Source {
@@ -109,12 +109,8 @@ fn dialect(args: &DiffArgs, sources: [&Source; 2]) -> Option<DialectName> {
         Source::Database(t) => Some(t.dialect()),
         Source::Description(_) => None,
     });
-    from_db.or(match args.dialect.as_deref() {
-        Some("sqlite") => Some(DialectName::Sqlite),
-        Some("postgresql") => Some(DialectName::Postgres),
-        Some("mysql") => Some(DialectName::Mysql),
-        _ => None,
-    })
+    // clap only lets the three names through.
+    from_db.or_else(|| args.dialect.as_deref().and_then(|d| d.parse().ok()))
 }
 
 /// Runs `db diff`: 0 when the schemas are the same, 1 when they differ (with `--revision`,
@@ -158,8 +154,8 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
         let schema = [&from, &to]
             .iter()
             .find_map(|s| match s {
-                Source::Database(Target::Postgres(server)) => Some(server.schema().to_string()),
-                _ => None,
+                Source::Database(target) => Some(target.schema().to_string()),
+                Source::Description(_) => None,
             })
             .unwrap_or_else(|| "public".to_string());
         let options = ScriptOptions {

@@ -318,6 +318,16 @@ async fn session(conn: &mut MySqlConnection, mode: OpenMode) -> Result<(), sqlx:
     Ok(())
 }
 
+/// A pool as the run-time role (`user:`, else the admin) for a pipeline's tasks.
+pub(crate) async fn open_pool(server: &ServerTarget) -> Result<sqlx::MySqlPool, String> {
+    let url = server.runtime_url.as_deref().unwrap_or(&server.url);
+    let options = MySqlConnectOptions::from_str(url).map_err(|e| e.to_string())?;
+    sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(|e| e.to_string())
+}
 #[cfg(test)]
 mod tests {
     use super::*;

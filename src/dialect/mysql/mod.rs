@@ -39,7 +39,15 @@ mod types;
 pub use connect::MySqlDb;
 pub use introspect::Introspected;
 
+pub(crate) use connect::open_pool;
+pub(crate) use types::bind;
+
 use crate::dialect::PlanError;
+use crate::dialect::applied::{LogRow, NewRow};
+use crate::dialect::contract::{Dialect, Driver, not_mine};
+use crate::dialect::script::{Baseline, ScriptOptions, ScriptStep, Writer};
+use crate::dialect::{DbError, LockWait, OpenMode, Step, Target};
+use crate::diff::Compare;
 
 use crate::ops::Operation;
 use crate::schema::Schema;
@@ -75,6 +83,79 @@ pub fn render(ops: &[Operation], before: &Schema) -> Result<Vec<String>, PlanErr
     }
     out.extend(planner.finish()?);
     Ok(out)
+}
+
+/// MySQL's pure side (see [`crate::dialect::contract`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mysql;
+
+impl Dialect for Mysql {
+    fn compare(&self) -> &'static dyn Compare {
+        &MySqlCompare
+    }
+
+    fn quote(&self) -> crate::dialect::sql::Quote {
+        render::Q
+    }
+
+    fn stops_half_way(&self) -> bool {
+        true
+    }
+
+    fn write_script(
+        &self,
+        w: &mut Writer,
+        options: ScriptOptions<'_>,
+        baseline: Baseline,
+        steps: &[ScriptStep<'_>],
+    ) -> Result<(), PlanError> {
+        script::write(w, options, baseline, steps)
+    }
+}
+
+impl Driver for MySqlDb {
+    async fn open(target: &Target, mode: OpenMode) -> Result<MySqlDb, DbError> {
+        match target {
+            Target::Mysql(server) => MySqlDb::open(server, mode).await,
+            other => Err(not_mine(other)),
+        }
+    }
+
+    async fn close(self) {
+        let _ = sqlx::Connection::close(self.conn).await;
+    }
+
+    async fn baseline(&mut self, skip: &[&str]) -> Result<Baseline, DbError> {
+        self.read(skip).await.map(Baseline::Mysql)
+    }
+
+    async fn is_empty(&mut self) -> Result<bool, DbError> {
+        MySqlDb::is_empty(self).await
+    }
+
+    async fn lock(&mut self, version_table: &str, wait: LockWait) -> Result<(), DbError> {
+        MySqlDb::lock(self, version_table, wait).await
+    }
+
+    async fn unlock(&mut self) -> Result<(), DbError> {
+        MySqlDb::unlock(self).await
+    }
+
+    async fn version_rows(&mut self, table: &str) -> Result<Option<Vec<String>>, DbError> {
+        MySqlDb::version_rows(self, table).await
+    }
+
+    async fn applied_log(&mut self, table: &str) -> Result<Vec<LogRow>, DbError> {
+        MySqlDb::applied_log(self, table).await
+    }
+
+    async fn write_log_row(&mut self, table: &str, row: &NewRow) -> Result<(), DbError> {
+        MySqlDb::write_log_row(self, table, row).await
+    }
+
+    async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
+        MySqlDb::run_step(self, step).await
+    }
 }
 
 #[cfg(test)]

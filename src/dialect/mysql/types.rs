@@ -22,6 +22,8 @@
 //! capacity differs from the portable `text`/`blob`.
 
 use super::text;
+use crate::dialect::pool::{PoolError, add_value, bind_failed, typed_null};
+use crate::model::value::Value;
 use crate::schema::{Type, split_args};
 
 /// The column type we write for `ty`.
@@ -281,6 +283,17 @@ pub(crate) fn large_object(ty: &Type) -> Option<String> {
     large.then(|| name.to_ascii_uppercase())
 }
 
+/// MySQL arguments for `values`: JSON as its text, a UUID hyphenated (a `CHAR(36)` column).
+pub(crate) fn bind(values: Vec<(Value, &Type)>) -> Result<sqlx::mysql::MySqlArguments, PoolError> {
+    use sqlx::Arguments as _;
+    typed_null!(null, sqlx::mysql::MySqlArguments,);
+    let mut args = sqlx::mysql::MySqlArguments::default();
+    for (value, ty) in values {
+        add_value!(&mut args, value, ty, null: null, json: |v| v.to_string(), uuid: |v| v.hyphenated().to_string())
+            .map_err(bind_failed)?;
+    }
+    Ok(args)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

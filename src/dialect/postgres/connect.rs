@@ -227,3 +227,18 @@ pub(super) fn db_message(e: &sqlx::Error) -> String {
         other => other.to_string(),
     }
 }
+
+/// A pool as the run-time role (`user:`, else the admin) for a pipeline's tasks, in the
+/// configured schema.
+pub(crate) async fn open_pool(server: &ServerTarget) -> Result<sqlx::PgPool, String> {
+    let url = server.runtime_url.as_deref().unwrap_or(&server.url);
+    let mut options = PgConnectOptions::from_str(url).map_err(|e| e.to_string())?;
+    if let Some(schema) = &server.schema {
+        options = options.options([("search_path", schema.as_str())]);
+    }
+    sqlx::postgres::PgPoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(|e| e.to_string())
+}

@@ -28,19 +28,21 @@ pub use connect::PgDb;
 pub use introspect::{Introspected, Opaque, TableExtras};
 pub use normal::PgCompare;
 
+pub(crate) use connect::open_pool;
+pub(crate) use types::bind;
+
 use super::PlanError;
 use super::sql::Quote;
+use crate::dialect::applied::{LogRow, NewRow};
+use crate::dialect::contract::{Dialect, Driver, not_mine};
+use crate::dialect::script::{Baseline, ScriptOptions, ScriptStep, Writer};
+use crate::dialect::{DbError, LockWait, OpenMode, Step, Target};
+use crate::diff::Compare;
 use crate::ops::Operation;
 use crate::schema::{Schema, Type};
 use plan::{Known, Planner};
 
 const Q: Quote = Quote::Double;
-
-/// The type a bound parameter is cast to for a column of type `ty` (enums are named types of
-/// `schema`): what lets a text label fill an enum column.
-pub fn column_type_sql(ty: &Type, schema: &str) -> String {
-    types::render(ty, schema)
-}
 
 /// Statements of a step rendered offline, split as [`PgDb::run_step`] runs them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -79,6 +81,90 @@ pub fn render(ops: &[Operation], before: &Schema, schema: &str) -> Result<Vec<St
     let mut out = rendered.before_transaction;
     out.extend(rendered.in_transaction);
     Ok(out)
+}
+
+/// PostgreSQL's pure side (see [`crate::dialect::contract`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Postgres;
+
+impl Dialect for Postgres {
+    fn compare(&self) -> &'static dyn Compare {
+        &PgCompare
+    }
+
+    fn quote(&self) -> Quote {
+        Q
+    }
+
+    /// Labels, UUIDs and JSON travel as text; the column has its own type.
+    fn parameter(&self, n: usize, ty: &Type, schema: Option<&str>) -> String {
+        match ty {
+            Type::Enum { .. } | Type::Uuid | Type::Json => format!(
+                "CAST(${n} AS {})",
+                types::render(ty, schema.unwrap_or("public"))
+            ),
+            _ => format!("${n}"),
+        }
+    }
+
+    fn returning(&self, column: &str) -> Option<String> {
+        Some(format!(" RETURNING CAST({} AS BIGINT)", Q.ident(column)))
+    }
+
+    fn write_script(
+        &self,
+        w: &mut Writer,
+        options: ScriptOptions<'_>,
+        baseline: Baseline,
+        steps: &[ScriptStep<'_>],
+    ) -> Result<(), PlanError> {
+        script::write(w, options, baseline, steps)
+    }
+}
+
+impl Driver for PgDb {
+    async fn open(target: &Target, mode: OpenMode) -> Result<PgDb, DbError> {
+        match target {
+            Target::Postgres(server) => PgDb::open(server, mode).await,
+            other => Err(not_mine(other)),
+        }
+    }
+
+    async fn close(self) {
+        let _ = sqlx::Connection::close(self.conn).await;
+    }
+
+    async fn baseline(&mut self, skip: &[&str]) -> Result<Baseline, DbError> {
+        self.introspect_full(skip).await.map(Baseline::Postgres)
+    }
+
+    async fn is_empty(&mut self) -> Result<bool, DbError> {
+        PgDb::is_empty(self).await
+    }
+
+    async fn lock(&mut self, version_table: &str, wait: LockWait) -> Result<(), DbError> {
+        PgDb::lock(self, version_table, wait).await
+    }
+
+    async fn unlock(&mut self) -> Result<(), DbError> {
+        PgDb::unlock(self).await
+    }
+
+    async fn version_rows(&mut self, table: &str) -> Result<Option<Vec<String>>, DbError> {
+        PgDb::version_rows(self, table).await
+    }
+
+    async fn applied_log(&mut self, table: &str) -> Result<Vec<LogRow>, DbError> {
+        PgDb::applied_log(self, table).await
+    }
+
+    async fn write_log_row(&mut self, table: &str, row: &NewRow) -> Result<(), DbError> {
+        PgDb::write_log_row(self, table, row).await
+    }
+
+    async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
+        PgDb::run_step(self, step).await
+    }
 }
 
 #[cfg(test)]

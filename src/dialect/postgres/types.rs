@@ -7,7 +7,9 @@
 //! PostgreSQL's own name for the common aliases (`int` is `integer`, `varchar` is
 //! `character varying`), so that a raw type in a model compares equal to what the catalog says.
 
+use crate::dialect::pool::{PoolError, add_value, bind_failed, typed_null};
 use crate::dialect::sql::Quote;
+use crate::model::value::Value;
 use crate::schema::Type;
 
 /// The SQL we write for `ty`; enums are named types of `schema`.
@@ -212,6 +214,18 @@ fn float_precision(suffix: &str) -> String {
     }
 }
 
+/// PostgreSQL arguments for `values`: JSON and UUID as themselves (the statement casts them to
+/// the column's type).
+pub(crate) fn bind(values: Vec<(Value, &Type)>) -> Result<sqlx::postgres::PgArguments, PoolError> {
+    use sqlx::Arguments as _;
+    typed_null!(null, sqlx::postgres::PgArguments, uuid::Uuid);
+    let mut args = sqlx::postgres::PgArguments::default();
+    for (value, ty) in values {
+        add_value!(&mut args, value, ty, null: null, json: |v| v, uuid: |v| v)
+            .map_err(bind_failed)?;
+    }
+    Ok(args)
+}
 #[cfg(test)]
 mod tests {
     use super::*;

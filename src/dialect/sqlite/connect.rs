@@ -176,3 +176,22 @@ pub(super) fn db_message(e: &sqlx::Error) -> String {
         other => other.to_string(),
     }
 }
+
+/// How long a pipeline's SQLite writer waits for another process's write to finish: several
+/// pipelines run at once on one file.
+const POOL_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A pool on the file for a pipeline's tasks: WAL, a long busy timeout, foreign keys on.
+pub(crate) async fn open_pool(path: &Path) -> Result<sqlx::SqlitePool, String> {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(POOL_BUSY_TIMEOUT)
+        .foreign_keys(true);
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+        .map_err(|e| e.to_string())
+}

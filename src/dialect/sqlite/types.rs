@@ -4,6 +4,8 @@
 //! distinct spelling and read it back to the same [`Type`]. Common synonyms written by hand
 //! (`INT`, `DATETIME`, `CHARACTER VARYING(20)`, ...) read to the portable type they mean.
 
+use crate::dialect::pool::{PoolError, add_value, bind_failed, typed_null};
+use crate::model::value::Value;
 use crate::schema::Type;
 use crate::schema::split_args;
 
@@ -92,6 +94,19 @@ pub(crate) fn normal(ty: &Type) -> Type {
     }
 }
 
+/// SQLite arguments for `values`: JSON as its text, a UUID hyphenated.
+pub(crate) fn bind(
+    values: Vec<(Value, &Type)>,
+) -> Result<sqlx::sqlite::SqliteArguments, PoolError> {
+    use sqlx::Arguments as _;
+    typed_null!(null, sqlx::sqlite::SqliteArguments,);
+    let mut args = sqlx::sqlite::SqliteArguments::default();
+    for (value, ty) in values {
+        add_value!(&mut args, value, ty, null: null, json: |v| v.to_string(), uuid: |v| v.hyphenated().to_string())
+            .map_err(bind_failed)?;
+    }
+    Ok(args)
+}
 #[cfg(test)]
 mod tests {
     use super::*;
