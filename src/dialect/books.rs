@@ -155,10 +155,11 @@ impl<'a> Books<'a> {
         )
     }
 
-    fn failed(&self, sql: String, e: &sqlx::Error) -> DbError {
+    fn failed(&self, sql: String, e: sqlx::Error) -> DbError {
         DbError::Statement {
-            message: (self.spelling.message)(e),
+            message: (self.spelling.message)(&e),
             sql,
+            source: Some(e),
         }
     }
 }
@@ -215,7 +216,7 @@ where
         .execute(&mut *conn)
         .await
         .map(|_| ())
-        .map_err(|e| books.failed(ddl, &e))
+        .map_err(|e| books.failed(ddl, e))
 }
 
 /// The rows of the version table (which exists), sorted.
@@ -256,7 +257,7 @@ where
     let done = query
         .execute(&mut *conn)
         .await
-        .map_err(|e| books.failed(sql, &e))?;
+        .map_err(|e| books.failed(sql, e))?;
     match done.rows() {
         1 => Ok(()),
         found => Err(DbError::VersionRows {
@@ -284,7 +285,7 @@ where
         .execute(&mut *conn)
         .await
         .map(|_| ())
-        .map_err(|e| books.failed(sql, &e))
+        .map_err(|e| books.failed(sql, e))
 }
 
 /// Every row of the applied log (which exists), oldest first.

@@ -114,5 +114,6 @@ pub(crate) fn not_mine(target: &Target) -> DbError {
     DbError::Open {
         target: target.display(),
         message: format!("this is a {} database", target.dialect()),
+        source: None,
     }
 }

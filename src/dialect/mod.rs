@@ -39,10 +39,19 @@ pub enum DbError {
         target: String,
         /// Why.
         message: String,
+        /// The driver's error, when one said it.
+        #[source]
+        source: Option<sqlx::Error>,
     },
-    /// A query failed.
-    #[error("database error: {0}")]
-    Query(String),
+    /// A query failed, or the database is in a state a migration cannot start from.
+    #[error("database error: {message}")]
+    Query {
+        /// What happened, in one line.
+        message: String,
+        /// The driver's error, when one said it.
+        #[source]
+        source: Option<sqlx::Error>,
+    },
     /// A statement of a migration failed.
     #[error("{message} (while running: {})", summary(sql))]
     Statement {
@@ -50,6 +59,9 @@ pub enum DbError {
         sql: String,
         /// The database's message.
         message: String,
+        /// The driver's error, when one said it (the SQLSTATE is there).
+        #[source]
+        source: Option<sqlx::Error>,
     },
     /// The dialect cannot make the change.
     #[error(transparent)]
@@ -144,8 +156,56 @@ impl From<PlanError> for DbError {
 }
 
 impl DbError {
+    /// A failed query, its message the driver's.
     pub(crate) fn query(e: sqlx::Error) -> DbError {
-        DbError::Query(e.to_string())
+        DbError::Query {
+            message: e.to_string(),
+            source: Some(e),
+        }
+    }
+
+    /// A refusal or failure said by Outflow, not by the driver.
+    pub(crate) fn failure(message: impl Into<String>) -> DbError {
+        DbError::Query {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The driver's error behind this one, taken out of it (to keep as the source of an
+    /// error of another kind).
+    pub(crate) fn into_sqlx(self) -> Option<sqlx::Error> {
+        match self {
+            DbError::Open { source, .. }
+            | DbError::Query { source, .. }
+            | DbError::Statement { source, .. } => source,
+            _ => None,
+        }
+    }
+
+    /// The driver's error behind this one, if any.
+    pub fn sqlx_error(&self) -> Option<&sqlx::Error> {
+        match self {
+            DbError::Open { source, .. }
+            | DbError::Query { source, .. }
+            | DbError::Statement { source, .. } => source.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The code the database gave the failure: the SQLSTATE on PostgreSQL and MySQL
+    /// (`23505`, `42S02`), the extended result code on SQLite (`2067`).
+    ///
+    /// ```
+    /// let e = outflow::dialect::DbError::Plan(Box::new(outflow::dialect::PlanError::Impossible {
+    ///     operation: "x".into(),
+    ///     reason: "y".into(),
+    /// }));
+    /// assert_eq!(e.sqlstate(), None);
+    /// ```
+    pub fn sqlstate(&self) -> Option<String> {
+        let db = self.sqlx_error()?.as_database_error()?;
+        db.code().map(|c| c.into_owned())
     }
 }
 

@@ -78,6 +78,9 @@ pub enum StoreError {
         message: String,
         /// Whether a unique constraint refused a row.
         unique_violation: bool,
+        /// The driver's error (its SQLSTATE says what happened).
+        #[source]
+        source: sqlx::Error,
     },
     /// A column name that is not the model's.
     #[error("table '{table}' has no column '{column}'; use a column of the model")]
@@ -221,18 +224,20 @@ impl Db {
 }
 
 fn query_error(action: &'static str, table: &str, e: PoolError) -> StoreError {
-    let (message, unique_violation) = match &e {
-        PoolError::Query(sqlx::Error::Database(db)) => {
-            (db.message().to_string(), db.is_unique_violation())
-        }
-        PoolError::Bind(message) => return StoreError::Bind(message.clone()),
-        PoolError::Query(other) => (other.to_string(), false),
+    let source = match e {
+        PoolError::Bind(message) => return StoreError::Bind(message),
+        PoolError::Query(source) => source,
+    };
+    let (message, unique_violation) = match &source {
+        sqlx::Error::Database(db) => (db.message().to_string(), db.is_unique_violation()),
+        other => (other.to_string(), false),
     };
     StoreError::Query {
         action,
         table: table.to_string(),
         message,
         unique_violation,
+        source,
     }
 }
 

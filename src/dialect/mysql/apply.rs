@@ -169,7 +169,7 @@ pub(crate) async fn run(db: &mut MySqlDb, step: &Step<'_>) -> Result<(), DbError
         return finish(&mut db.conn, step, &progress, started).await;
     }
     if let Some(record) = record {
-        return Err(DbError::Query(record.refusal(&progress)));
+        return Err(DbError::failure(record.refusal(&progress)));
     }
     let before = db
         .version_rows(step.version_table)
@@ -214,7 +214,7 @@ async fn run_statements(
     while i < planned.len() {
         let (op, sql) = planned[i].clone();
         if let Err(e) = execute(&mut db.conn, &sql).await {
-            return Err(stopped(&mut db.conn, progress, record, &sql, &e).await);
+            return Err(stopped(&mut db.conn, progress, record, &sql, e).await);
         }
         record.done += 1;
         record.ran.push(first_line(&sql));
@@ -275,6 +275,7 @@ async fn ensure(db: &mut MySqlDb, ddl: &str, name: &str) -> Result<(), DbError> 
         .map_err(|e| DbError::Statement {
             sql: ddl.to_string(),
             message: message(&e),
+            source: Some(e),
         })?;
     db.ready.push(name.to_string());
     Ok(())
@@ -302,15 +303,16 @@ async fn stopped(
     progress: &str,
     record: &mut Record,
     sql: &str,
-    e: &sqlx::Error,
+    e: sqlx::Error,
 ) -> DbError {
-    let reason = message(e);
+    let reason = message(&e);
     if record.done == 0 {
         // Nothing ran: the step failed as a whole and the next one may run.
         let _ = clear(conn, progress).await;
         return DbError::Statement {
             sql: sql.to_string(),
             message: reason,
+            source: Some(e),
         };
     }
     record.failed = Some(format!("{reason} (while running: {})", first_line(sql)));
@@ -328,6 +330,7 @@ async fn stopped(
     DbError::Statement {
         sql: sql.to_string(),
         message: text,
+        source: Some(e),
     }
 }
 
@@ -377,8 +380,8 @@ async fn start(conn: &mut MySqlConnection, table: &str, r: &Record) -> Result<()
         // Another migrator recorded its step since we looked.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             match read(conn, table).await? {
-                Some(other) => Err(DbError::Query(other.refusal(table))),
-                None => Err(DbError::Query(format!(
+                Some(other) => Err(DbError::failure(other.refusal(table))),
+                None => Err(DbError::failure(format!(
                     "another migration of this database is starting (table `{table}`); run again once it is done"
                 ))),
             }

@@ -57,39 +57,44 @@ impl MySqlDb {
     /// (`SET SESSION TRANSACTION READ ONLY`), so nothing can be written through it.
     pub async fn open(target: &ServerTarget, mode: OpenMode) -> Result<MySqlDb, DbError> {
         let shown = target.display();
-        let fail = |message: String| DbError::Open {
+        let fail = |message: String, source: Option<sqlx::Error>| DbError::Open {
             target: shown.clone(),
             message,
+            source,
         };
         let options = MySqlConnectOptions::from_str(&target.url)
-            .map_err(|e| fail(format!("the URL is not valid ({e}); write it as mysql://user:password@host:3306/database")))?
+            .map_err(|e| fail(format!("the URL is not valid ({e}); write it as mysql://user:password@host:3306/database"), Some(e)))?
             // `||` keeps MySQL's meaning (OR) in the checks we create, as in other sessions.
             .pipes_as_concat(false);
         if options.get_database().is_none_or(str::is_empty) {
             return Err(fail(
                 "the URL names no database; add it, as in mysql://user@host:3306/database".into(),
+                None,
             ));
         }
-        let mut conn = MySqlConnection::connect_with(&options)
-            .await
-            .map_err(|e| fail(connect_message(&e, options.get_database().unwrap_or(""))))?;
+        let mut conn = MySqlConnection::connect_with(&options).await.map_err(|e| {
+            fail(
+                connect_message(&e, options.get_database().unwrap_or("")),
+                Some(e),
+            )
+        })?;
         let version: String = sqlx::query_scalar("SELECT CAST(VERSION() AS CHAR)")
             .fetch_one(&mut conn)
             .await
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(e.to_string(), Some(e)))?;
         let flavor = if version.to_ascii_lowercase().contains("mariadb") {
             Flavor::MariaDb
         } else {
             Flavor::MySql
         };
-        check_version(flavor, &version).map_err(fail)?;
+        check_version(flavor, &version).map_err(|m| fail(m, None))?;
         session(&mut conn, mode)
             .await
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(e.to_string(), Some(e)))?;
         let lower: i64 = sqlx::query_scalar("SELECT CAST(@@lower_case_table_names AS SIGNED)")
             .fetch_one(&mut conn)
             .await
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| fail(e.to_string(), Some(e)))?;
         Ok(MySqlDb {
             conn,
             shown,

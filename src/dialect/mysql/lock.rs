@@ -23,6 +23,7 @@ impl MySqlDb {
             .map_err(|e| DbError::Open {
                 target: self.shown.clone(),
                 message: message(&e),
+                source: Some(e),
             })?;
         let name = lock::name(self.options.get_database().unwrap_or(""), version_table);
         self.lock = Some(

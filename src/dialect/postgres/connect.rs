@@ -44,22 +44,18 @@ impl PgDb {
     /// read-only. Errors name the redacted URL.
     pub async fn open(target: &ServerTarget, mode: OpenMode) -> Result<PgDb, DbError> {
         let shown = target.display();
-        let fail = |what: &str, e: &sqlx::Error| DbError::Open {
+        let fail = |what: &str, e: sqlx::Error| DbError::Open {
             target: shown.clone(),
-            message: format!("{}; {what}", db_message(e).replace(&target.url, &shown)),
+            message: format!("{}; {what}", db_message(&e).replace(&target.url, &shown)),
+            source: Some(e),
         };
         let options = PgConnectOptions::from_str(&target.url)
-            .map_err(|e| {
-                fail(
-                    "write it as postgres://user:password@host:port/database",
-                    &e,
-                )
-            })?
+            .map_err(|e| fail("write it as postgres://user:password@host:port/database", e))?
             .application_name("outflow");
         let conn = PgConnection::connect_with(&options).await.map_err(|e| {
             fail(
                 "check that the server runs and accepts this user, password and database",
-                &e,
+                e,
             )
         })?;
         let mut db = PgDb {
@@ -80,18 +76,18 @@ impl PgDb {
             .bind(path)
             .execute(&mut db.conn)
             .await
-            .map_err(|e| fail("check the `schema:` setting", &e))?;
+            .map_err(|e| fail("check the `schema:` setting", e))?;
         // String literals double their quotes and nothing else: pinned, whatever a role or
         // database sets, so that a backslash in a comment or label stays inside its quotes.
         sqlx::query("SET standard_conforming_strings = on")
             .execute(&mut db.conn)
             .await
-            .map_err(|e| fail("check the server's settings", &e))?;
+            .map_err(|e| fail("check the server's settings", e))?;
         if mode == OpenMode::ReadOnly {
             sqlx::query("SET default_transaction_read_only = on")
                 .execute(&mut db.conn)
                 .await
-                .map_err(|e| fail("check the server's settings", &e))?;
+                .map_err(|e| fail("check the server's settings", e))?;
         }
         Ok(db)
     }
@@ -210,6 +206,7 @@ pub(super) async fn exec(conn: &mut PgConnection, sql: &str) -> Result<(), DbErr
         .map_err(|e| DbError::Statement {
             sql: sql.to_string(),
             message: db_message(&e),
+            source: Some(e),
         })
 }
 

@@ -22,6 +22,7 @@ impl PgDb {
             .map_err(|e| DbError::Open {
                 target: self.shown.clone(),
                 message: db_message(&e),
+                source: Some(e),
             })?;
         let database: String = sqlx::query_scalar("SELECT current_database()::text")
             .fetch_one(&mut conn)

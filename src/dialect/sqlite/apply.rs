@@ -58,7 +58,7 @@ impl SqliteDb {
         }
         self.locked = false;
         self.ready.clear();
-        DbError::Query(format!(
+        DbError::failure(format!(
             "{error}; SQLite rolled the whole migration back, so no revision of this command was applied"
         ))
     }

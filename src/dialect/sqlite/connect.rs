@@ -36,17 +36,19 @@ impl SqliteDb {
     /// Opens the file. [`OpenMode::ReadOnly`] never creates or writes the file.
     pub async fn open(path: &Path, mode: OpenMode) -> Result<SqliteDb, DbError> {
         let shown = path.display().to_string();
-        let fail = |message: String| DbError::Open {
+        let fail = |message: String, source: Option<sqlx::Error>| DbError::Open {
             target: shown.clone(),
             message,
+            source,
         };
         if path.is_dir() {
             return Err(fail(
                 "it is a directory; point `path:` at a database file".into(),
+                None,
             ));
         }
         let mut options = SqliteConnectOptions::from_str("sqlite://")
-            .map_err(|e| fail(e.to_string()))?
+            .map_err(|e| fail(e.to_string(), Some(e)))?
             .filename(path)
             .read_only(mode == OpenMode::ReadOnly)
             .create_if_missing(mode == OpenMode::ReadWrite);
@@ -64,7 +66,7 @@ impl SqliteDb {
         }
         let conn = SqliteConnection::connect_with(&options)
             .await
-            .map_err(|e| fail(db_message(&e)))?;
+            .map_err(|e| fail(db_message(&e), Some(e)))?;
         let mut db = SqliteDb {
             conn,
             path: path.to_path_buf(),
@@ -74,7 +76,10 @@ impl SqliteDb {
         // Reading the schema catches files that are not databases before anything else runs.
         db.scalar("SELECT count(*) FROM sqlite_master")
             .await
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(|e| {
+                let message = e.to_string();
+                fail(message, e.into_sqlx())
+            })?;
         Ok(db)
     }
 
@@ -166,6 +171,7 @@ pub(super) async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), D
         .map_err(|e| DbError::Statement {
             sql: sql.to_string(),
             message: db_message(&e),
+            source: Some(e),
         })
 }
 

@@ -24,7 +24,7 @@ impl SqliteDb {
             match sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await {
                 Ok(_) => Ok(true),
                 Err(e) if is_busy(&e) => Ok(false),
-                Err(e) => Err(DbError::Query(db_message(&e))),
+                Err(e) => Err(DbError::failure(db_message(&e))),
             }
         })
         .await;

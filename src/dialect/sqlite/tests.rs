@@ -248,7 +248,10 @@ async fn a_failing_step_leaves_nothing_behind() {
         version_table: "v",
         log: &[],
     };
-    let err = db.run_step(&step).await.unwrap_err().to_string();
+    let failure = db.run_step(&step).await.unwrap_err();
+    // SQLITE_CONSTRAINT_NOTNULL, kept from the driver's error.
+    assert_eq!(failure.sqlstate().as_deref(), Some("1299"));
+    let err = failure.to_string();
     assert!(err.starts_with("NOT NULL constraint failed: t.a"), "{err}");
     assert_eq!(std::fs::read(dir.path().join("t.db")).unwrap(), bytes);
     assert_eq!(db.version_rows("v").await.unwrap(), None);

@@ -34,11 +34,16 @@ pub(super) async fn grant(
     let role = Q.ident(user);
     let granted = async |conn: &mut PgConnection, sql: String| {
         exec(conn, &sql).await.map_err(|e| match e {
-            DbError::Statement { sql, message } => DbError::Statement {
+            DbError::Statement {
+                sql,
+                message,
+                source,
+            } => DbError::Statement {
                 sql,
                 message: format!(
                     "{message}; `user: {user}:...` in config.yml names the role the pipeline runs as: create it (CREATE ROLE ... LOGIN PASSWORD ...) or remove `user:`"
                 ),
+                source,
             },
             other => other,
         })

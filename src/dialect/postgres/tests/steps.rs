@@ -44,9 +44,12 @@ async fn a_failing_step_leaves_nothing_behind() {
         log: &[],
     };
     let err = db.run_step(&step).await.unwrap_err();
-    let DbError::Statement { sql, message } = &err else {
+    let DbError::Statement { sql, message, .. } = &err else {
         panic!("not a statement error: {err}");
     };
+    // The driver's error is kept: its SQLSTATE says what happened (not_null_violation).
+    assert_eq!(err.sqlstate().as_deref(), Some("23502"));
+    assert!(std::error::Error::source(&err).is_some());
     assert!(message.contains("contains null values"), "{message}");
     assert!(sql.contains("SET NOT NULL"), "{sql}");
     assert_eq!(db.introspect(&["v"]).await.unwrap(), before);
