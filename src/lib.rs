@@ -1,11 +1,14 @@
 //! Outflow: a data-pipeline framework whose database layer turns Rust model structs into
 //! Alembic-style revisions.
 //!
-//! Layers, each using only the ones before it in this list:
+//! Layers, each using only the ones before it in this list (checked by `tests/layers.rs`):
 //! [`schema`] (dialect-free values) -> [`ops`] (operations with a reverse) -> [`diff`]
-//! (schema x schema -> operations) -> [`dialect`] (introspect, normalise, render, run) ->
-//! [`revision`] (files, graph, code generation) -> [`runner`] (version table, transactions) ->
-//! [`autogen`] (models vs database) -> [`cli`]. See `ARCHITECTURE.md`.
+//! (schema x schema -> operations) -> [`revision`] (files, graph, code generation) ->
+//! [`model`] (models, the catalog of plugins' models and revisions) -> [`dialect`]
+//! (introspect, normalise, render, run; one folder per database behind one contract) ->
+//! [`config`] -> [`store`] (rows at run time) -> [`runner`] (the plan, the lock, the version
+//! table) -> [`autogen`] (models vs database) -> [`pipeline`](mod@pipeline) (plugins, commands, runs) ->
+//! [`cli`]. See `ARCHITECTURE.md`.
 //!
 //! A pipeline binary is a few lines:
 //!

@@ -1,6 +1,9 @@
 //! Autogenerate: compare the models with the live database and write revisions (`db
 //! make_migrations`), or only report the differences (`db check`).
 //!
+//! Layer: above `runner` and everything below it; it returns what it wrote ([`Generated`])
+//! and prints nothing.
+//!
 //! Each plugin is compared on the tables it owns (see [`ownership`]); each plugin with changes
 //! gets its own revision on its own branch, labelled with the plugin's name. The database must
 //! be at its heads, and the revision files on disk must be the ones in the build.

@@ -1,6 +1,9 @@
 //! The command line: a thin clap layer over the library, reachable from any pipeline's `main`
 //! with `outflow::pipeline!().plugin(..).run()`.
 //!
+//! Layer: the top. It may use every module, and only it prints (results on stdout, errors
+//! on stderr).
+//!
 //! Exit codes: 0 ok, 1 differences found (`db check`, `db diff`), 2 usage or input error,
 //! 3 database error. Errors are one line on stderr, starting with `error:`.
 
@@ -51,6 +54,15 @@ pub enum Command {
 
 /// The built-in commands, which a plugin's command may not shadow.
 const BUILT_IN: [&str; 3] = ["db", "list_runs", "help"];
+
+/// The command line of a pipeline whose sources are the calling crate's (its `schema/` folder
+/// is written there): `outflow::pipeline!().plugin(...).run()`.
+#[macro_export]
+macro_rules! pipeline {
+    () => {
+        $crate::cli::App::new($crate::Pipeline::new(env!("CARGO_MANIFEST_DIR")))
+    };
+}
 
 /// A pipeline's command line: what `outflow::pipeline!()` makes, `.plugin(...)` fills and
 /// `.run()` runs.

@@ -1,5 +1,8 @@
 //! `config.yml`: where each database label lives, in Outflow's shape.
 //!
+//! Layer: above `dialect` (for [`Target`](crate::dialect::Target)) and `model`; it opens no
+//! database.
+//!
 //! ```yaml
 //! databases:
 //!   default:

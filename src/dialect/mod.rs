@@ -1,6 +1,11 @@
 //! Dialects: introspection, normal forms, rendering of operations and the connection the
 //! runner drives, one module per database. Dialects know operations and schemas, never the
 //! revision graph.
+//!
+//! Layer: above `model`, `diff`, `ops` and `schema`, the only modules it may use; it knows no
+//! revision graph, no config file and no plugin. The folders `sqlite/`, `postgres/` and
+//! `mysql/` implement the contract (`contract.rs`) with the same files each; nothing outside
+//! `dialect/` names one of them.
 
 pub mod applied;
 mod books;

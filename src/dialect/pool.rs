@@ -1,7 +1,7 @@
 //! The pipeline's connections at run time: a pool of the run-time role (`user:`) per database,
 //! statements of model rows run with their values bound, whatever the dialect. The store
 //! builds the statements ([`crate::store`]); each dialect folder opens its pool
-//! (`connect.rs`), spells its parameters ([`super::contract::Dialect::parameter`]) and binds
+//! (`connect.rs`), spells its parameters (the contract's `Dialect::parameter`) and binds
 //! values as its driver takes them (`types.rs`).
 
 use sqlx::mysql::MySqlRow;

@@ -1,5 +1,7 @@
 //! The differ: two schemas in, the operations that turn one into the other out.
 //!
+//! Layer: above `ops` and `schema`, the only modules it may use.
+//!
 //! It is a pure function over values and knows no SQL: the dialect only answers "are these the
 //! same?" through [`Compare`]. The operations come in an order every server accepts, with
 //! everything that destroys data last, so that on a server without transactional DDL

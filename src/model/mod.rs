@@ -2,6 +2,8 @@
 //! models and revisions that the database layer (autogenerate, the runner) works from.
 //! Nothing here runs or prints; plugins with their commands are the pipeline's
 //! ([`crate::pipeline::Plugin`]).
+//!
+//! Layer: above `revision` and `schema`, the only modules it may use.
 
 mod catalog;
 pub mod value;

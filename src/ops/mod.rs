@@ -1,5 +1,9 @@
 //! Operations: schema changes as values.
 //!
+//! Layer: above `schema`, which alone it may use. Version-table changes
+//! ([`VersionChange`]) are values here too, so that the graph plans them and the dialects run
+//! them without knowing each other.
+//!
 //! The differ produces [`Operation`]s, revision files record them through [`Operations`], the
 //! dialects render them to SQL, and [`Operation::apply`] replays them on an in-memory
 //! [`Schema`](crate::schema::Schema). Every operation has a [`reverse`](Operation::reverse);

@@ -1,5 +1,8 @@
 //! A pipeline: the plugins a binary is made of, their commands and tasks, running a command
-//! and recording its run. The command line that drives it is the CLI's ([`crate::cli::App`]).
+//! and recording its run. The command line that drives it is the CLI's (`outflow::pipeline!()`).
+//!
+//! Layer: above `store`, `config`, `model`, `revision` and `schema`; it never calls the CLI
+//! and prints nothing but what a task prints.
 
 mod context;
 pub(crate) mod execute;
@@ -19,7 +22,7 @@ use crate::model::Catalog;
 
 /// The plugins of a pipeline binary and where its sources are: the [`Catalog`] of their models
 /// and revisions, and their commands. `outflow::pipeline!()` makes one inside the command line
-/// that runs it ([`crate::cli::App`]).
+/// that runs it (the CLI's `App`).
 ///
 /// ```
 /// use outflow::{Pipeline, Plugin};
@@ -35,18 +38,9 @@ pub struct Pipeline {
     commands: Vec<(String, Command)>,
 }
 
-/// The command line of a pipeline whose sources are the calling crate's (its `schema/` folder
-/// is written there): `outflow::pipeline!().plugin(...).run()`.
-#[macro_export]
-macro_rules! pipeline {
-    () => {
-        $crate::cli::App::new($crate::Pipeline::new(env!("CARGO_MANIFEST_DIR")))
-    };
-}
-
 impl Pipeline {
     /// A pipeline with only the framework's own plugin; `source_dir` is the crate's folder
-    /// (use [`pipeline!`](crate::pipeline) to get it right).
+    /// (use [`pipeline!`](macro@crate::pipeline) to get it right).
     pub fn new(source_dir: impl Into<std::path::PathBuf>) -> Pipeline {
         Pipeline {
             catalog: Catalog::new(source_dir),

@@ -1,4 +1,8 @@
 //! Revisions: metadata, the pure revision graph, embedding and code generation.
+//!
+//! Layer: above `ops` and `schema`, the only modules it may use: the graph and the code
+//! generator know no SQL, no database and no plugin (plugins give their revision sets to
+//! [`load::Revisions::load`]).
 
 pub mod codegen;
 pub mod disk;

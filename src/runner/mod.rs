@@ -1,5 +1,8 @@
 //! The runner: applies and reverts revisions on a database.
 //!
+//! Layer: above `config`, `dialect`, `revision`, `model`, `ops` and `schema`; it knows no
+//! pipeline and no command line, and prints nothing (it logs through `tracing`).
+//!
 //! The version table holds one row per applied head, as Alembic's does. Every revision runs in
 //! its own transaction together with its version-table change, so a failed revision leaves
 //! nothing behind. Targets are resolved before the database is opened for writing: a bad
@@ -17,7 +20,7 @@ use crate::dialect::{
 };
 use crate::model::Catalog;
 use crate::ops::VersionChange;
-use crate::revision::graph::{Direction, GraphError, PlanStep};
+use crate::revision::graph::{GraphError, PlanStep};
 use crate::revision::load::Revisions;
 
 pub use checksum::{EditedRevision, Verification, checksum};
@@ -207,7 +210,7 @@ impl Migrator {
                         self.label
                     );
                 }
-                self.apply(db, plan, existed).await
+                self.apply(db, self.plan(plan), existed).await
             })
             .await;
         if result.is_err() && !existed {
@@ -349,40 +352,27 @@ impl Migrator {
     async fn apply(
         &self,
         db: &mut Database,
-        plan: Vec<PlanStep>,
+        plan: Plan,
         existed: bool,
     ) -> Result<Vec<String>, RunError> {
-        let mut done = Vec::with_capacity(plan.len());
-        for step in plan {
-            let revision = self.revisions.get(&step.revision);
-            let (direction, ops, logged) = match step.direction {
-                Direction::Up => ("upgrade", revision.upgrade_ops(), LogEvent::Upgrade),
-                Direction::Down => ("downgrade", revision.downgrade_ops(), LogEvent::Downgrade),
-            };
-            info!(
-                "Running {direction} {}, {}",
-                self.arrow(&step),
-                revision.message()
-            );
-            let log = [self.entry(&step.revision, logged)];
-            let run = Step {
-                ops: &ops,
-                version: &step.version,
-                version_table: VERSION_TABLE,
-                log: &log,
-            };
+        let mut done = Vec::with_capacity(plan.steps.len());
+        for step in plan.steps {
+            info!("{}", step.title());
             let started = Instant::now();
-            if let Err(source) = db.run_step(&run).await {
+            if let Err(source) = db.run_step(&step.step()).await {
                 if existed {
                     let error = source.to_string();
-                    if let Err(e) = db.log_failure(&log[0], started.elapsed(), &error).await {
+                    if let Err(e) = db
+                        .log_failure(&step.log[0], started.elapsed(), &error)
+                        .await
+                    {
                         warn!("The failure could not be recorded in the applied log: {e}");
                     }
                 }
                 return Err(RunError::Revision(Box::new(RevisionFailed {
-                    direction,
-                    id: step.revision.clone(),
-                    message: revision.message(),
+                    direction: step.word(),
+                    id: step.revision,
+                    message: step.message,
                     source,
                 })));
             }
@@ -390,24 +380,13 @@ impl Migrator {
         }
         Ok(done)
     }
-
-    /// `a -> b` as Alembic prints a step (parents joined by `, `; empty side for base).
-    fn arrow(&self, step: &PlanStep) -> String {
-        let parents = self
-            .revisions
-            .get(&step.revision)
-            .embedded
-            .down_revision
-            .join(", ");
-        match step.direction {
-            Direction::Up => format!("{parents} -> {}", step.revision),
-            Direction::Down => format!("{} -> {parents}", step.revision),
-        }
-    }
 }
 
 mod checksum;
 mod offline;
+mod plan;
+
+pub use plan::{Plan, PlannedStep};
 
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,7 @@
 use super::{Migrator, RunError};
 use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
 use crate::dialect::{DbError, DialectName, PlanError, VERSION_TABLE};
-use crate::ops::Operation;
-use crate::revision::graph::{Direction, GraphError, PlanStep};
+use crate::revision::graph::{GraphError, PlanStep};
 use crate::schema::Schema;
 
 impl Migrator {
@@ -33,35 +32,8 @@ impl Migrator {
         dialect: DialectName,
     ) -> Result<String, RunError> {
         let schema_name = self.target().schema().to_string();
-        let ops: Vec<Vec<Operation>> = plan
-            .iter()
-            .map(|step| {
-                let revision = self.revisions.get(&step.revision);
-                match step.direction {
-                    Direction::Up => revision.upgrade_ops(),
-                    Direction::Down => revision.downgrade_ops(),
-                }
-            })
-            .collect();
-        let steps: Vec<ScriptStep<'_>> = plan
-            .iter()
-            .zip(&ops)
-            .map(|(step, ops)| {
-                let word = match step.direction {
-                    Direction::Up => "upgrade",
-                    Direction::Down => "downgrade",
-                };
-                ScriptStep {
-                    title: format!(
-                        "Running {word} {}, {}",
-                        self.arrow(step),
-                        self.revisions.get(&step.revision).message()
-                    ),
-                    ops,
-                    version: &step.version,
-                }
-            })
-            .collect();
+        let plan = self.plan(plan);
+        let steps: Vec<ScriptStep<'_>> = plan.steps.iter().map(|s| s.script_step()).collect();
         let options = ScriptOptions {
             dialect,
             schema: &schema_name,

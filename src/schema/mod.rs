@@ -1,5 +1,7 @@
 //! The dialect-free schema model: what a database holds, as plain values.
 //!
+//! Layer: the bottom. It may use no other module of the crate.
+//!
 //! A [`Schema`] is a set of [`Table`]s; a table has columns, a primary key, unique constraints,
 //! indexes, foreign keys, checks and a comment. Models (`#[derive(Model)]`), introspection of a
 //! live database, YAML schema descriptions and the replay of revisions all produce these same

@@ -1,6 +1,9 @@
 //! A pipeline's databases at run time: model rows read, written and updated through sqlx with
 //! the model's row mapping, on SQLite, PostgreSQL and MySQL alike.
 //!
+//! Layer: above `config`, `dialect`, `model` and `schema`; the pools and how each database
+//! binds values are the dialects' ([`crate::dialect::pool`]).
+//!
 //! Tasks are plain functions, so the calls block (on the command's runtime); [`Db::block_on`]
 //! and the pool accessors are there for any other sqlx query.
 //!
