@@ -298,3 +298,36 @@ async fn a_step_on_a_database_elsewhere_is_rolled_back() {
     );
     assert_eq!(snapshot(&mut conn).await, before);
 }
+
+/// A step of thousands of tables still checks itself: SQLite refuses an expression deeper
+/// than 1,000, so the guard is cut in pieces.
+#[tokio::test]
+async fn a_step_of_many_tables_keeps_its_check_within_sqlite_limits() {
+    let mut conn = SqliteConnection::connect("sqlite::memory:").await.unwrap();
+    let ops: Vec<Operation> = (0..1500)
+        .map(|i| {
+            Operation::CreateTable(
+                table(format!("t{i}"))
+                    .column(column("id", Type::Integer))
+                    .index(format!("ix_t{i}_id"), ["id"]),
+            )
+        })
+        .collect();
+    let step = ScriptStep {
+        title: "Many".into(),
+        ops: &ops,
+        version: &[],
+    };
+    let sql = render(
+        options(DialectName::Sqlite, Purpose::Diff),
+        Baseline::Schema(Schema::new()),
+        &[step],
+    )
+    .unwrap();
+    assert_eq!(run_as_sqlite3(&mut conn, &sql).await, Vec::<String>::new());
+    let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(tables, 1500);
+}

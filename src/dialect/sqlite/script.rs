@@ -117,36 +117,45 @@ fn write_step(
         .filter(|t| planner.state.contains(t))
         .collect();
     conditions.extend(checked.iter().map(|t| exists("table", t)));
+    let keys: Vec<String> = checked
+        .iter()
+        .map(|t| {
+            format!(
+                "NOT EXISTS (SELECT 1 FROM pragma_foreign_key_check({}))",
+                literal(t)
+            )
+        })
+        .collect();
+    write_guard(w, &conditions, &keys);
+    w.sql(&format!("DROP TABLE temp.{guard}"));
+    w.sql(&format!("DROP TABLE temp.{facts}"));
+    w.sql("COMMIT");
+    Ok(())
+}
+
+/// Conditions per guard statement: SQLite refuses an expression deeper than 1,000, and a
+/// revision can touch thousands of tables.
+const CONDITIONS_PER_GUARD: usize = 50;
+
+/// The guard: `INSERT OR ROLLBACK`s that roll the step back unless every condition holds, the
+/// foreign-key checks after the others. When one rolls back, those after it run outside any
+/// transaction and change nothing (their temporary table went with the step).
+fn write_guard(w: &mut Writer, conditions: &[String], keys: &[String]) {
+    let guard = Q.ident(GUARD);
     w.comment(GUARD_COMMENT);
     w.sql(&format!(
         "CREATE TEMP TABLE {guard} (\"ok\" INTEGER NOT NULL CONSTRAINT {} CHECK (\"ok\" = 1))",
         Q.ident(GUARD_MESSAGE)
     ));
-    w.sql(&format!(
-        "INSERT OR ROLLBACK INTO temp.{guard} (\"ok\") SELECT\n    {}",
-        conditions.join("\n    AND ")
-    ));
-    if !checked.is_empty() {
-        // Apart: when a table is missing the check above rolled back, and this one, which
-        // would fail on it, runs outside any transaction and changes nothing.
-        let keys: Vec<String> = checked
-            .iter()
-            .map(|t| {
-                format!(
-                    "NOT EXISTS (SELECT 1 FROM pragma_foreign_key_check({}))",
-                    literal(t)
-                )
-            })
-            .collect();
+    for chunk in conditions
+        .chunks(CONDITIONS_PER_GUARD)
+        .chain(keys.chunks(CONDITIONS_PER_GUARD))
+    {
         w.sql(&format!(
             "INSERT OR ROLLBACK INTO temp.{guard} (\"ok\") SELECT\n    {}",
-            keys.join("\n    AND ")
+            chunk.join("\n    AND ")
         ));
     }
-    w.sql(&format!("DROP TABLE temp.{guard}"));
-    w.sql(&format!("DROP TABLE temp.{facts}"));
-    w.sql("COMMIT");
-    Ok(())
 }
 
 /// A version-table change that does nothing outside the step's transaction: the records'
