@@ -95,6 +95,7 @@ fn codegen(c: &mut Criterion) {
                 create_date: date,
                 upgrade: black_box(&ops),
                 downgrade: &down,
+                notes: &[],
             })
         })
     });

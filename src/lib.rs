@@ -43,6 +43,7 @@ pub mod cli;
 pub mod config;
 pub mod dialect;
 pub mod diff;
+pub mod lint;
 pub mod model;
 pub mod ops;
 pub mod pipeline;

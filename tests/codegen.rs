@@ -29,6 +29,7 @@ fn a_generated_file_records_the_operations_it_was_generated_from() {
         create_date: date,
         upgrade: up.as_slice(),
         downgrade: down.as_slice(),
+        notes: &[],
     });
     assert_eq!(
         again, text,

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Bottom first: a module may use the ones before it.
-const LAYERS: [&str; 12] = [
-    "schema", "ops", "diff", "revision", "model", "dialect", "config", "store", "runner",
+const LAYERS: [&str; 13] = [
+    "schema", "ops", "diff", "lint", "revision", "model", "dialect", "config", "store", "runner",
     "autogen", "pipeline", "cli",
 ];
 

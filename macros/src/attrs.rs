@@ -28,6 +28,8 @@ pub(crate) struct ColumnAttrs {
     pub on_update: Option<Given<Action>>,
     pub check: Option<Given<LitStr>>,
     pub comment: Option<Given<LitStr>>,
+    pub renamed_from: Option<Given<LitStr>>,
+    pub backfill: Option<Given<LitStr>>,
     pub sql_type: Option<Given<SqlType>>,
     pub raw_type: Option<Given<LitStr>>,
     /// The field's type (or `Option` of it) implements `DbEnum`, which gives the column type.
@@ -55,7 +57,8 @@ pub(crate) enum Action {
 }
 
 const COLUMN_KEYS: &str = "primary_key, autoincrement, unique, index, default, length, name, \
-     foreign_key, on_delete, on_update, check, comment, sql_type, raw_type, db_enum";
+     foreign_key, on_delete, on_update, check, comment, renamed_from, backfill, sql_type, raw_type, \
+     db_enum";
 
 const ACTIONS: &str = "cascade, restrict, set null, set default, no action";
 
@@ -136,6 +139,14 @@ fn column_key(out: &mut ColumnAttrs, meta: &ParseNestedMeta) -> Result<()> {
         "comment" => {
             let lit = string(meta, "comment = \"what the column holds\"")?;
             set(&mut out.comment, meta, lit)
+        }
+        "renamed_from" => {
+            let lit = non_empty_string(meta, "renamed_from = \"old_column_name\"")?;
+            set(&mut out.renamed_from, meta, lit)
+        }
+        "backfill" => {
+            let lit = non_empty_string(meta, "backfill = \"0\"")?;
+            set(&mut out.backfill, meta, lit)
         }
         other => Err(Error::new_spanned(
             &meta.path,

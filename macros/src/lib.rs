@@ -36,10 +36,14 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `foreign_key = "table.column"`, with `on_delete`/`on_update` = `"cascade"`, `"restrict"`,
 ///   `"set null"`, `"set default"` or `"no action"`;
 /// - `db_enum`: the type implements `outflow::DbEnum`, whose `column_type()` is the column type
-///   (not with `sql_type`, `raw_type`, `length` or `autoincrement`).
+///   (not with `sql_type`, `raw_type`, `length` or `autoincrement`);
+/// - `renamed_from = "old"`: the column was called `old`; autogenerate renames it (keeping its
+///   values) while a database still has the old name;
+/// - `backfill = "<sql expr>"`: the value existing rows get when the column becomes NOT NULL.
 ///
 /// Struct attributes, `#[model(...)]`, repeatable: `table = "..."`, `database = "label"`
-/// (default `"default"`), `comment = "..."`, and the repeatable `unique(field, ...)`,
+/// (default `"default"`), `comment = "..."`, `renamed_from = "old_table"` (the table was called
+/// that; autogenerate renames it), and the repeatable `unique(field, ...)`,
 /// `index(field, ...)`, `unique_index(field, ...)` and `check(name = "...", expr = "...")`.
 ///
 /// Constraint and index names come from `outflow::schema::naming` at run time. `fn table()`

@@ -410,6 +410,10 @@ fn table_body(fields: &[ModelField], model: &ModelAttrs, lists: &[ResolvedList])
         let comment = &comment.value;
         chain.extend(quote!(.comment(#comment)));
     }
+    if let Some(old) = &model.renamed_from {
+        let old = &old.value;
+        chain.extend(quote!(.renamed_from(#old)));
+    }
     quote! {
         let table: &'static str = <Self as ::outflow::Model>::TABLE;
         #chain
@@ -462,6 +466,14 @@ fn column_builder(f: &ModelField) -> TokenStream {
     if let Some(comment) = &f.attrs.comment {
         let comment = &comment.value;
         column.extend(quote!(.comment(#comment)));
+    }
+    if let Some(old) = &f.attrs.renamed_from {
+        let old = &old.value;
+        column.extend(quote!(.renamed_from(#old)));
+    }
+    if let Some(backfill) = &f.attrs.backfill {
+        let expr = &backfill.value;
+        column.extend(quote!(.backfill(#expr)));
     }
     column
 }

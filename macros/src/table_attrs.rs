@@ -12,6 +12,7 @@ pub(crate) struct ModelAttrs {
     pub table: Option<Given<LitStr>>,
     pub database: Option<Given<LitStr>>,
     pub comment: Option<Given<LitStr>>,
+    pub renamed_from: Option<Given<LitStr>>,
     /// `unique(...)`, `index(...)` and `unique_index(...)` in declaration order.
     pub key_lists: Vec<KeyList>,
     /// `check(name = "...", expr = "...")` in declaration order.
@@ -42,7 +43,7 @@ pub(crate) struct TableCheck {
     pub expr: LitStr,
 }
 
-const MODEL_KEYS: &str = "table, database, comment, primary_key(...), unique(...), index(...), unique_index(...), \
+const MODEL_KEYS: &str = "table, database, comment, renamed_from, primary_key(...), unique(...), index(...), unique_index(...), \
      check(name = \"...\", expr = \"...\")";
 
 /// Reads every `#[model(...)]` of the struct.
@@ -72,6 +73,10 @@ fn model_key(out: &mut ModelAttrs, meta: &ParseNestedMeta) -> Result<()> {
         "comment" => {
             let lit = string(meta, "comment = \"what the table holds\"")?;
             set(&mut out.comment, meta, lit)
+        }
+        "renamed_from" => {
+            let lit = non_empty_string(meta, "renamed_from = \"old_table_name\"")?;
+            set(&mut out.renamed_from, meta, lit)
         }
         "primary_key" => key_list(out, meta, ListKind::PrimaryKey),
         "unique" => key_list(out, meta, ListKind::Unique),

@@ -15,6 +15,7 @@ impl Autogen<'_> {
         &self,
         request: &Request,
         ops: &[Operation],
+        before: &Schema,
     ) -> Result<Written, AutogenError> {
         if request.message.trim().is_empty() {
             return Err(AutogenError::BlankMessage);
@@ -43,6 +44,6 @@ impl Autogen<'_> {
         };
         let placement = self.placement(plugin, request, ops, &snapshot, &BTreeMap::new())?;
         let id = write::new_id(self, request.rev_id.as_deref());
-        write::revision(self, plugin, &id, &request.message, &placement, ops)?.write()
+        write::revision(self, plugin, &id, &request.message, &placement, ops, before)?.write()
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use super::place::Placement;
 use super::{Autogen, AutogenError, Written, write};
+use crate::schema::Schema;
 
 /// What `db merge` is asked for.
 #[derive(Debug, Clone, Default)]
@@ -70,7 +71,16 @@ impl Autogen<'_> {
             ..Placement::default()
         };
         let id = write::new_id(self, request.rev_id.as_deref());
-        write::revision(self, plugin, &id, &request.message, &placement, &[])?.write()
+        write::revision(
+            self,
+            plugin,
+            &id,
+            &request.message,
+            &placement,
+            &[],
+            &Schema::new(),
+        )?
+        .write()
     }
 
     fn merge_plugin(

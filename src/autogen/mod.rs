@@ -396,7 +396,15 @@ impl<'a> Autogen<'a> {
             self.check_renders(plugin, &ops, &snapshot)?;
             let placement = self.placement(plugin, request, &ops, &snapshot, &new_heads)?;
             let id = write::new_id(self, request.rev_id.as_deref());
-            let file = write::revision(self, plugin, &id, &request.message, &placement, &ops)?;
+            let file = write::revision(
+                self,
+                plugin,
+                &id,
+                &request.message,
+                &placement,
+                &ops,
+                &snapshot.live,
+            )?;
             new_heads.insert(plugin.name().to_string(), id);
             prepared.push(file);
         }

@@ -197,7 +197,9 @@ async fn destructive_changes_are_reported_when_written() {
         ["drops table 'old_shelf' and every row in it"]
     );
     let text = std::fs::read_to_string(&written[0].path).unwrap();
-    assert!(text.contains("    // DESTRUCTIVE: drops table 'old_shelf' and every row in it.\n    op.drop_table(\"old_shelf\");"));
+    assert!(text.contains("    // DESTRUCTIVE: drops table 'old_shelf' and every row in it.\n"));
+    assert!(text.contains("    // lint: drop-table"), "{text}");
+    assert!(text.contains("    op.drop_table(\"old_shelf\");"));
     assert!(text.contains("pub const DOWN_REVISION: &[&str] = &[\"aaaa00000001\"];"));
     assert!(text.contains("pub const BRANCH_LABELS: &[&str] = &[];"));
 }

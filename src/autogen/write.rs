@@ -6,10 +6,14 @@ use tracing::warn;
 
 use super::place::Placement;
 use super::{Autogen, AutogenError};
+use crate::diff::rename_hints;
+use crate::lint;
 use crate::model::{Catalog, PluginModels};
+use crate::ops::DialectName;
 use crate::ops::{Operation, reverse_all};
 use crate::revision::codegen::{self, NewRevision};
 use crate::revision::graph::RevisionGraph;
+use crate::schema::Schema;
 
 /// A revision file written by `make_migrations`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +26,11 @@ pub struct Written {
     pub path: PathBuf,
     /// Why some operations can lose data (one line each).
     pub destructive: Vec<String>,
+    /// Drops and adds that may be renames the models did not say (see
+    /// [`crate::diff::RenameHint`]), written in the file too.
+    pub hints: Vec<String>,
+    /// The linter's findings in the file, as its `// lint:` comments give them.
+    pub findings: Vec<String>,
 }
 
 /// Checks a `--rev-id` the way the version table and the graph need it.
@@ -91,6 +100,7 @@ pub(super) fn revision(
     message: &str,
     placement: &Placement,
     ops: &[Operation],
+    before: &Schema,
 ) -> Result<Prepared, AutogenError> {
     let set = plugin
         .revision_set()
@@ -99,6 +109,8 @@ pub(super) fn revision(
         })?;
     let downgrade =
         reverse_all(ops).expect("operations from the differ always record what they destroy");
+    let dialect = autogen.migrator.target().dialect();
+    let review = Review::of(ops, before, dialect);
     let text = codegen::render(&NewRevision {
         id,
         message: message.trim(),
@@ -108,6 +120,7 @@ pub(super) fn revision(
         create_date: chrono::Utc::now().naive_utc(),
         upgrade: ops,
         downgrade: &downgrade,
+        notes: &review.notes,
     });
     let path = Path::new(set.dir)
         .join(autogen.label())
@@ -119,8 +132,45 @@ pub(super) fn revision(
             id: id.to_string(),
             path,
             destructive: ops.iter().filter_map(Operation::destruction).collect(),
+            hints: review.hints,
+            findings: review.findings,
         },
     })
+}
+
+/// What a reviewer reads above the operations of a new revision: the linter's findings on
+/// the target's dialect and the rename hints, each at the operation it concerns.
+struct Review {
+    notes: Vec<Vec<String>>,
+    hints: Vec<String>,
+    findings: Vec<String>,
+}
+
+impl Review {
+    fn of(ops: &[Operation], before: &Schema, dialect: DialectName) -> Review {
+        let mut notes = vec![Vec::new(); ops.len()];
+        let mut findings = Vec::new();
+        for f in lint::lint(ops, before, Some(dialect)) {
+            notes[f.op].push(format!(
+                "lint: {} (silence it with `// lint: allow {}: <why>`)",
+                f.line(),
+                f.rule.id
+            ));
+            findings.push(f.line());
+        }
+        let mut hints = Vec::new();
+        for hint in rename_hints(ops, crate::dialect::compare_for(dialect)) {
+            if let Some(at) = ops.iter().position(|op| hint.drops(op)) {
+                notes[at].insert(0, format!("HINT: {hint}"));
+            }
+            hints.push(hint.to_string());
+        }
+        Review {
+            notes,
+            hints,
+            findings,
+        }
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), AutogenError> {

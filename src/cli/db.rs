@@ -12,6 +12,7 @@ use crate::runner::Migrator;
 
 mod diff;
 mod history;
+mod lint;
 mod show;
 
 /// The database label option every command shares.
@@ -189,6 +190,9 @@ pub enum DbCommand {
     },
     /// Compare two schemas (databases or YAML descriptions); exit 1 when they differ
     Diff(diff::DiffArgs),
+    /// Report what the revisions not yet applied risk (dropped data, locks, failures on rows
+    /// that exist), one line per finding; exit 1 on an error
+    Lint(lint::LintArgs),
 }
 
 /// Arguments of `db make_migrations`.
@@ -355,6 +359,7 @@ pub async fn run(
         DbCommand::History(args) => history::history(&migrator(&args.label)?, &args, verbose).await,
         DbCommand::Show { revision, label } => history::show(&migrator(&label)?, &revision).await,
         DbCommand::Branches { label } => history::branches(&migrator(&label)?),
+        DbCommand::Lint(args) => lint::run(args, config, pipeline.catalog()).await,
         DbCommand::Check { label } => {
             let report = Autogen::new(pipeline.catalog(), config, &label.db_label)?
                 .check()
@@ -420,7 +425,14 @@ fn print_check(report: &CheckReport) -> u8 {
     }
 }
 
-/// The line a written revision gets, as Alembic prints it.
+/// The line a written revision gets, as Alembic prints it, then what its reviewer must look
+/// at: rename hints and the linter's findings (also in the file).
 pub(super) fn print_generated(written: &crate::autogen::Written) {
     println!("Generating {} ... done", written.path.display());
+    for hint in &written.hints {
+        println!("  HINT: {hint}");
+    }
+    for finding in &written.findings {
+        println!("  lint: {finding}");
+    }
 }

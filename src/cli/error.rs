@@ -75,7 +75,8 @@ fn run_code(e: &RunError) -> u8 {
         RunError::Config(_)
         | RunError::Graph(_)
         | RunError::Edited(_)
-        | RunError::NotApplied(_) => 2,
+        | RunError::NotApplied(_)
+        | RunError::Unrunnable(_) => 2,
         RunError::Db(_) | RunError::Revision(_) => 3,
     }
 }

@@ -11,6 +11,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
 
 use super::PlanError;
+use crate::ops::Backfill;
 use crate::ops::{Constraint, Operation};
 use crate::schema::{Column, Table, Type};
 
@@ -107,6 +108,15 @@ pub(crate) fn is_single_expression(dialect: &dyn Dialect, text: &str) -> bool {
 /// expression: every dialect pastes those into its statements, and one holding `;` or a
 /// comment would run or hide SQL nobody reviewed as such. Raw SQL (`op.execute`) is what it
 /// says and is not checked.
+/// The backfill expression of a column change (the placeholder never reaches a planner: the
+/// step is refused before, by [`check_pasted_text`]).
+pub(crate) fn backfill(changes: &crate::ops::Alter) -> Option<&str> {
+    match &changes.backfill {
+        Some(Backfill::Expr(expr)) => Some(expr),
+        _ => None,
+    }
+}
+
 pub(crate) fn check_pasted_text(ops: &[Operation]) -> Result<(), PlanError> {
     for op in ops {
         let mut texts: Vec<(String, &str)> = Vec::new();
@@ -114,10 +124,27 @@ pub(crate) fn check_pasted_text(ops: &[Operation]) -> Result<(), PlanError> {
             Operation::CreateTable(t) => table_texts(t, &mut texts),
             Operation::AddColumn { column, .. } => column_texts(column, &mut texts),
             Operation::AlterColumn {
-                column, changes, ..
+                table,
+                column,
+                changes,
+                ..
             } => {
                 if let Some(Some(d)) = &changes.default {
                     texts.push((format!("the default of column '{column}'"), d));
+                }
+                match &changes.backfill {
+                    Some(Backfill::Expr(e)) => {
+                        texts.push((format!("the backfill of column '{column}'"), e))
+                    }
+                    Some(Backfill::ToWrite) => {
+                        return Err(PlanError::Impossible {
+                            operation: op.to_string(),
+                            reason: format!(
+                                "the backfill of '{table}.{column}' is still to write: the rows that hold NULL need a value before the column becomes NOT NULL; replace `.backfill_to_write()` in the revision with `.backfill(\"<SQL expression>\")`, or give the field #[column(backfill = \"...\")] and generate the revision again"
+                            ),
+                        });
+                    }
+                    None => {}
                 }
                 if let Some(Type::Raw(r)) = &changes.ty {
                     texts.push((format!("the type of column '{column}'"), r));

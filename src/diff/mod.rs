@@ -7,7 +7,9 @@
 //! everything that destroys data last, so that on a server without transactional DDL
 //! (MySQL) a revision or script that fails stops before it has lost anything:
 //!
-//! 0. enum types created or relabelled (columns of a new type need it first);
+//! 0. the renames the models ask for (`renamed_from`), before anything else: the rest compares
+//!    the renamed schema (see [`rename`]);
+//!    then enum types created or relabelled (columns of a new type need it first);
 //! 1. foreign keys removed from surviving tables (so their targets can go), and the foreign
 //!    keys of dropped tables that point at a surviving table that changes (its key or
 //!    column may change or go before the dropped table does);
@@ -27,9 +29,11 @@
 mod compare;
 mod enums;
 mod order;
+pub mod rename;
 mod table;
 
 pub use compare::{Compare, Exact};
+pub use rename::{RenameHint, rename_hints};
 
 use std::collections::BTreeMap;
 
@@ -49,6 +53,30 @@ use crate::schema::{Schema, Table};
 /// assert_eq!(ops[0].to_string(), "create table 't' (1 columns)");
 /// ```
 pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operation> {
+    let (mut ops, renamed) = rename::renames(current, desired);
+    ops.extend(
+        changes(&renamed, desired, cmp)
+            .into_iter()
+            .map(without_hints),
+    );
+    ops
+}
+
+/// The operations as a database runs them: the models' hints (`renamed_from`, `backfill`)
+/// are not part of a table or column created.
+fn without_hints(op: Operation) -> Operation {
+    match op {
+        Operation::CreateTable(t) => Operation::CreateTable(t.without_hints()),
+        Operation::AddColumn { table, column } => Operation::AddColumn {
+            table,
+            column: column.without_hints(),
+        },
+        other => other,
+    }
+}
+
+/// The operations that turn `current` into `desired` once the renames are made.
+fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operation> {
     let created: Vec<&Table> = desired
         .tables()
         .filter(|t| !current.contains(&t.name))

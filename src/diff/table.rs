@@ -43,10 +43,7 @@ pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare)
     compare_constraints(current, desired, cmp, &mut out);
     for column in &desired.columns {
         match current.column_named(&column.name) {
-            None => out.columns.push(Operation::AddColumn {
-                table: name.clone(),
-                column: column.clone(),
-            }),
+            None => out.columns.extend(add_column(name, column)),
             Some(old) => {
                 if let Some(op) = alter_column(current, old, desired, column, cmp) {
                     out.columns.push(op);
@@ -83,6 +80,43 @@ pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare)
     out
 }
 
+/// Adding `column` to a table that exists, and so may have rows. A NOT NULL column the
+/// database cannot fill (no default, not numbered) is added nullable, its rows backfilled,
+/// then made NOT NULL: a revision that cannot fail on existing rows, or that says, in the
+/// backfill left to write, what it needs.
+fn add_column(table: &str, column: &Column) -> Vec<Operation> {
+    let fills_itself = column.nullable || column.default.is_some() || column.autoincrement;
+    if fills_itself {
+        return vec![Operation::AddColumn {
+            table: table.to_string(),
+            column: column.clone(),
+        }];
+    }
+    let mut nullable = column.clone();
+    nullable.nullable = true;
+    vec![
+        Operation::AddColumn {
+            table: table.to_string(),
+            column: nullable,
+        },
+        Operation::AlterColumn {
+            table: table.to_string(),
+            column: column.name.clone(),
+            changes: backfilled(crate::ops::alter().set_not_null(), column),
+            previous: Some(crate::ops::alter().set_nullable()),
+        },
+    ]
+}
+
+/// `changes` with the backfill a column that becomes NOT NULL needs: the model's `backfill`,
+/// else its default (rows that hold NULL get what new rows get), else one still to write.
+fn backfilled(changes: Alter, column: &Column) -> Alter {
+    match (&column.backfill, &column.default) {
+        (Some(expr), _) | (None, Some(expr)) => changes.backfill(expr.clone()),
+        (None, None) => changes.backfill_to_write(),
+    }
+}
+
 fn alter_column(
     current_table: &Table,
     old: &Column,
@@ -107,6 +141,9 @@ fn alter_column(
     }
     if cmp.autoincrement(current_table, old) == cmp.autoincrement(desired_table, new) {
         (changes.autoincrement, previous.autoincrement) = (None, None);
+    }
+    if changes.nullable == Some(false) {
+        changes = backfilled(changes, new);
     }
     (!changes.is_empty()).then(|| Operation::AlterColumn {
         table: desired_table.name.clone(),

@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::diff::{RenameHint, rename_hints};
 use crate::ops::reverse_all;
 use crate::schema::{Action, Type, column, foreign_key, naming, table};
 
@@ -395,5 +396,195 @@ fn a_name_taken_again_in_another_case_is_dropped_first() {
             "add column 'USERS.name' text",
             "add column 'USERS.kept' text",
         ]
+    );
+}
+
+fn person() -> Table {
+    table("person")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("old_name", Type::Text).not_null())
+        .column(column("n", Type::Integer))
+        .primary_key("pk_person", ["id"])
+        .unique("uq_person_old_name", ["old_name"])
+        .index("ix_person_old_name_n", ["old_name", "n"])
+}
+
+/// A model's `renamed_from` renames: the values stay, and the constraints and indexes,
+/// matched by definition, follow the column without being dropped and made again.
+#[test]
+fn a_column_renamed_from_is_renamed_and_its_keys_follow() {
+    let mut renamed = person();
+    renamed.columns[1] = column("new_name", Type::Text)
+        .not_null()
+        .renamed_from("old_name");
+    renamed.uniques[0].columns = vec!["new_name".into()];
+    renamed.uniques[0].name = "uq_person_new_name".into();
+    renamed.indexes[0].columns = vec!["new_name".into(), "n".into()];
+    let current = Schema::from_tables([person()]);
+    let desired = Schema::from_tables([renamed.clone()]);
+    let ops = diff(&current, &desired, &Exact);
+    assert_eq!(
+        describe(&ops),
+        ["rename column 'person.old_name' to 'new_name'"]
+    );
+    assert!(rename_hints(&ops, &Exact).is_empty());
+    // Once renamed, the hint asks for nothing.
+    let mut after = current.clone();
+    ops[0].apply(&mut after).unwrap();
+    assert!(diff(&after, &desired, &Exact).is_empty());
+    // The downgrade gives the old name back.
+    let mut back = after.clone();
+    reverse_all(&ops).unwrap()[0].apply(&mut back).unwrap();
+    assert_eq!(back, current);
+}
+
+/// A renamed column whose type changes too: renamed first, then altered.
+#[test]
+fn a_renamed_column_can_change_too() {
+    let mut renamed = person();
+    renamed.columns[2] = column("count", Type::BigInt).renamed_from("n");
+    renamed.indexes[0].columns = vec!["old_name".into(), "count".into()];
+    let ops = diff(
+        &Schema::from_tables([person()]),
+        &Schema::from_tables([renamed]),
+        &Exact,
+    );
+    assert_eq!(
+        describe(&ops),
+        [
+            "rename column 'person.n' to 'count'",
+            "alter column 'person.count': type bigint (was integer)",
+        ]
+    );
+}
+
+/// A table renamed from: one rename, its rows kept; foreign keys to it follow.
+#[test]
+fn a_table_renamed_from_is_renamed_and_foreign_keys_follow() {
+    let people = table("people")
+        .column(column("id", Type::Integer).not_null())
+        .column(column("name", Type::Text))
+        .primary_key("pk_people", ["id"]);
+    let pet = |owner: &str| {
+        table("pet")
+            .column(column("id", Type::Integer).not_null())
+            .column(column("owner", Type::Integer))
+            .primary_key("pk_pet", ["id"])
+            .foreign_key(foreign_key("fk_pet_owner_people", ["owner"], owner, ["id"]))
+    };
+    let mut person = people.clone().renamed_from("people");
+    person.name = "person".into();
+    person.primary_key.as_mut().unwrap().name = "pk_person".into();
+    let current = Schema::from_tables([people, pet("people")]);
+    let desired = Schema::from_tables([person, pet("person")]);
+    let ops = diff(&current, &desired, &Exact);
+    assert_eq!(describe(&ops), ["rename table 'people' to 'person'"]);
+}
+
+/// Without the hint a drop and an add of the same type may be a rename the differ cannot
+/// know: it says so, naming the attribute; of another type it says nothing.
+#[test]
+fn a_drop_and_an_add_of_one_type_get_a_rename_hint() {
+    let mut renamed = person();
+    renamed.columns[1] = column("new_name", Type::Text).not_null().default("''");
+    renamed.uniques.clear();
+    renamed.indexes.clear();
+    let ops = diff(
+        &Schema::from_tables([person()]),
+        &Schema::from_tables([renamed.clone()]),
+        &Exact,
+    );
+    let hints = rename_hints(&ops, &Exact);
+    assert_eq!(
+        hints,
+        [RenameHint::Column {
+            table: "person".into(),
+            old: "old_name".into(),
+            new: "new_name".into()
+        }]
+    );
+    assert!(
+        hints[0]
+            .to_string()
+            .contains("#[column(renamed_from = \"old_name\")]")
+    );
+    let drop = ops.iter().position(|op| hints[0].drops(op)).unwrap();
+    assert_eq!(ops[drop].to_string(), "drop column 'person.old_name'");
+    renamed.columns[1].ty = Type::Integer;
+    let ops = diff(
+        &Schema::from_tables([person()]),
+        &Schema::from_tables([renamed]),
+        &Exact,
+    );
+    assert!(rename_hints(&ops, &Exact).is_empty());
+    // A table dropped and one created with the same columns.
+    let mut moved = person();
+    moved.name = "people".into();
+    let ops = diff(
+        &Schema::from_tables([person()]),
+        &Schema::from_tables([moved]),
+        &Exact,
+    );
+    assert_eq!(
+        rename_hints(&ops, &Exact),
+        [RenameHint::Table {
+            old: "person".into(),
+            new: "people".into()
+        }]
+    );
+}
+
+/// A NOT NULL column added to a table that exists (and may have rows) is added nullable,
+/// backfilled, then made NOT NULL; the model's backfill, its default, or one left to write.
+#[test]
+fn a_not_null_column_on_an_existing_table_is_backfilled() {
+    let with = |c: crate::schema::Column| {
+        let mut t = person();
+        t.columns.push(c);
+        Schema::from_tables([t])
+    };
+    let current = Schema::from_tables([person()]);
+    let ops = diff(
+        &current,
+        &with(column("m", Type::Integer).not_null()),
+        &Exact,
+    );
+    assert_eq!(
+        describe(&ops),
+        [
+            "add column 'person.m' integer",
+            "alter column 'person.m': NOT NULL, backfill still to write",
+        ]
+    );
+    let ops = diff(
+        &current,
+        &with(column("m", Type::Integer).not_null().backfill("n * 2")),
+        &Exact,
+    );
+    assert_eq!(
+        ops[1].to_string(),
+        "alter column 'person.m': NOT NULL, NULLs backfilled with n * 2"
+    );
+    let Operation::AddColumn { column: added, .. } = &ops[0] else {
+        panic!("{ops:?}")
+    };
+    assert_eq!(added.backfill, None, "hints stay out of the operations");
+    // A default fills the rows itself: one operation.
+    let ops = diff(
+        &current,
+        &with(column("m", Type::Integer).not_null().default("0")),
+        &Exact,
+    );
+    assert_eq!(
+        describe(&ops),
+        ["add column 'person.m' integer NOT NULL DEFAULT 0"]
+    );
+    // A column that becomes NOT NULL is backfilled with its backfill, else its default.
+    let mut strict = person();
+    strict.columns[2] = column("n", Type::Integer).not_null().default("7");
+    let ops = diff(&current, &Schema::from_tables([strict]), &Exact);
+    assert_eq!(
+        describe(&ops),
+        ["alter column 'person.n': NOT NULL, default 7 (was none), NULLs backfilled with 7"]
     );
 }

@@ -23,6 +23,17 @@ pub struct Alter {
     pub comment: Option<Option<String>>,
     /// New autoincrement flag.
     pub autoincrement: Option<bool>,
+    /// How the rows that hold NULL get a value first, when the column becomes NOT NULL.
+    pub backfill: Option<Backfill>,
+}
+
+/// The value existing rows get before their column becomes NOT NULL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backfill {
+    /// An SQL expression, evaluated for each row (`0`, `'unknown'`, `lower(email)`).
+    Expr(String),
+    /// Still to be written by the revision's author: the revision refuses to run until it is.
+    ToWrite,
 }
 
 /// Starts an empty [`Alter`].
@@ -79,12 +90,26 @@ impl Alter {
         self
     }
 
+    /// Gives the rows that hold NULL the value of `expr` before the column becomes NOT NULL.
+    pub fn backfill(mut self, expr: impl Into<String>) -> Alter {
+        self.backfill = Some(Backfill::Expr(expr.into()));
+        self
+    }
+
+    /// Marks the backfill as still to be written: generated when the model gives no
+    /// `backfill` and no default, so that the revision says what it needs and refuses to run
+    /// until its author writes it.
+    pub fn backfill_to_write(mut self) -> Alter {
+        self.backfill = Some(Backfill::ToWrite);
+        self
+    }
+
     /// Whether nothing changes.
     pub fn is_empty(&self) -> bool {
         *self == Alter::default()
     }
 
-    /// Applies the changes to a column definition.
+    /// Applies the changes to a column definition (a backfill changes rows, not the schema).
     pub fn apply_to(&self, column: &mut Column) {
         if let Some(ty) = &self.ty {
             column.ty = ty.clone();

@@ -168,6 +168,11 @@ fn alter_summary(
             "autoincrement off".into()
         });
     }
+    match &changes.backfill {
+        Some(super::Backfill::Expr(e)) => parts.push(format!("NULLs backfilled with {e}")),
+        Some(super::Backfill::ToWrite) => parts.push("backfill still to write".into()),
+        None => {}
+    }
     f.write_str(&parts.join(", "))
 }
 

@@ -18,7 +18,7 @@ pub mod version;
 
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
 
-pub use alter::{Alter, alter};
+pub use alter::{Alter, Backfill, alter};
 pub use apply::ApplyError;
 pub use recorder::Operations;
 pub use version::VersionChange;

@@ -26,6 +26,9 @@ use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Operations {
     ops: Vec<Operation>,
+    /// The line of the revision file that recorded each operation (the call site), for the
+    /// linter's findings and its `// lint: allow` comments.
+    lines: Vec<u32>,
 }
 
 impl Operations {
@@ -44,6 +47,11 @@ impl Operations {
         self.ops
     }
 
+    /// The line of the calling file that recorded each operation, in order.
+    pub fn lines(&self) -> &[u32] {
+        &self.lines
+    }
+
     /// Number of operations.
     pub fn len(&self) -> usize {
         self.ops.len()
@@ -55,16 +63,20 @@ impl Operations {
     }
 
     /// Records any operation value.
+    #[track_caller]
     pub fn push(&mut self, op: Operation) {
         self.ops.push(op);
+        self.lines.push(std::panic::Location::caller().line());
     }
 
     /// Creates a table with its constraints and indexes.
+    #[track_caller]
     pub fn create_table(&mut self, table: Table) {
         self.push(Operation::CreateTable(table));
     }
 
     /// Drops a table.
+    #[track_caller]
     pub fn drop_table(&mut self, table: &str) {
         self.push(Operation::DropTable {
             table: table.into(),
@@ -73,6 +85,7 @@ impl Operations {
     }
 
     /// Renames a table.
+    #[track_caller]
     pub fn rename_table(&mut self, from: &str, to: &str) {
         self.push(Operation::RenameTable {
             from: from.into(),
@@ -81,6 +94,7 @@ impl Operations {
     }
 
     /// Adds a column.
+    #[track_caller]
     pub fn add_column(&mut self, table: &str, column: Column) {
         self.push(Operation::AddColumn {
             table: table.into(),
@@ -89,6 +103,7 @@ impl Operations {
     }
 
     /// Drops a column.
+    #[track_caller]
     pub fn drop_column(&mut self, table: &str, column: &str) {
         self.push(Operation::DropColumn {
             table: table.into(),
@@ -98,6 +113,7 @@ impl Operations {
     }
 
     /// Changes a column's attributes; see [`alter`](super::alter).
+    #[track_caller]
     pub fn alter_column(&mut self, table: &str, column: &str, changes: Alter) {
         self.push(Operation::AlterColumn {
             table: table.into(),
@@ -108,6 +124,7 @@ impl Operations {
     }
 
     /// Renames a column.
+    #[track_caller]
     pub fn rename_column(&mut self, table: &str, from: &str, to: &str) {
         self.push(Operation::RenameColumn {
             table: table.into(),
@@ -117,6 +134,7 @@ impl Operations {
     }
 
     /// Creates an index; see [`index`](crate::schema::index).
+    #[track_caller]
     pub fn create_index(&mut self, table: &str, index: Index) {
         self.push(Operation::CreateIndex {
             table: table.into(),
@@ -125,6 +143,7 @@ impl Operations {
     }
 
     /// Drops an index.
+    #[track_caller]
     pub fn drop_index(&mut self, table: &str, name: &str) {
         self.push(Operation::DropIndex {
             table: table.into(),
@@ -160,11 +179,13 @@ impl Operations {
     }
 
     /// Adds a foreign key to an existing table; see [`foreign_key`](crate::schema::foreign_key).
+    #[track_caller]
     pub fn create_foreign_key(&mut self, table: &str, foreign_key: ForeignKey) {
         self.add_constraint(table, Constraint::ForeignKey(foreign_key));
     }
 
     /// Adds a check constraint to an existing table.
+    #[track_caller]
     pub fn create_check(&mut self, table: &str, name: &str, expr: &str) {
         self.add_constraint(
             table,
@@ -183,6 +204,7 @@ impl Operations {
     }
 
     /// Drops a constraint (primary key, unique, foreign key or check) by name.
+    #[track_caller]
     pub fn drop_constraint(&mut self, table: &str, name: &str) {
         self.push(Operation::DropConstraint {
             table: table.into(),
@@ -192,6 +214,7 @@ impl Operations {
     }
 
     /// Sets (`Some`) or removes (`None`) a table's comment.
+    #[track_caller]
     pub fn set_table_comment(&mut self, table: &str, comment: Option<&str>) {
         self.push(Operation::SetTableComment {
             table: table.into(),
@@ -215,6 +238,7 @@ impl Operations {
     }
 
     /// Drops an enum type.
+    #[track_caller]
     pub fn drop_enum(&mut self, name: &str) {
         self.push(Operation::DropEnum {
             name: name.into(),
@@ -240,6 +264,7 @@ impl Operations {
 
     /// Runs SQL as written, on every dialect. Prefer the schema operations: raw SQL is opaque
     /// to `--sql` replay and has no automatic reverse.
+    #[track_caller]
     pub fn execute(&mut self, sql: &str) {
         self.push(Operation::Execute {
             sql: sql.into(),
@@ -248,6 +273,7 @@ impl Operations {
     }
 
     /// Runs SQL as written, only when the database is of `dialect`.
+    #[track_caller]
     pub fn execute_on(&mut self, dialect: DialectName, sql: &str) {
         self.push(Operation::Execute {
             sql: sql.into(),

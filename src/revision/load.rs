@@ -31,6 +31,13 @@ impl LoadedRevision {
         op.into_vec()
     }
 
+    /// What `upgrade` records, with the line of the file each operation comes from.
+    pub fn upgrade_recorded(&self) -> Operations {
+        let mut op = Operations::new();
+        (self.embedded.upgrade)(&mut op);
+        op
+    }
+
     /// The operations `downgrade` records.
     pub fn downgrade_ops(&self) -> Vec<Operation> {
         let mut op = Operations::new();

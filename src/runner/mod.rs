@@ -44,6 +44,15 @@ pub enum RunError {
     /// An applied revision was edited since it was applied.
     #[error(transparent)]
     Edited(Box<EditedRevision>),
+    /// A revision of the plan cannot run as written (a backfill still to write, pasted SQL that
+    /// is not one expression): refused before anything ran.
+    #[error(
+        "revision {id} ({message}) cannot run as written, nothing was applied: {reason}",
+        id = .0.id,
+        message = .0.message,
+        reason = .0.source
+    )]
+    Unrunnable(Box<RevisionFailed>),
     /// `--update-checksums` named a revision that is not applied.
     #[error(
         "revision {0} is not applied: `db stamp --update-checksums` accepts the source of applied revisions only (see `db current`)"
@@ -194,6 +203,7 @@ impl Migrator {
         let (current, log) = self.read_state().await?;
         let plan = plan_for(&current)?;
         self.refuse_edited(&current, &log)?;
+        self.refuse_unrunnable(&plan)?;
         if plan.is_empty() {
             info!("Nothing to do: database '{}' is already there", self.label);
             return Ok(Vec::new());
@@ -218,6 +228,22 @@ impl Migrator {
             self.target.remove_if_empty().await;
         }
         result
+    }
+
+    /// Refuses, before anything runs, a plan with a step no database can run (a backfill still
+    /// to write, pasted SQL that is not one expression), naming the revision.
+    fn refuse_unrunnable(&self, plan: &[PlanStep]) -> Result<(), RunError> {
+        for step in self.plan(plan.to_vec()).steps {
+            if let Err(source) = crate::dialect::expr::check_pasted_text(&step.ops) {
+                return Err(RunError::Unrunnable(Box::new(RevisionFailed {
+                    direction: step.word(),
+                    id: step.revision,
+                    message: step.message,
+                    source: source.into(),
+                })));
+            }
+        }
+        Ok(())
     }
 
     fn refuse_edited(&self, current: &[String], log: &[LogRow]) -> Result<(), RunError> {
@@ -383,9 +409,11 @@ impl Migrator {
 }
 
 mod checksum;
+mod lint;
 mod offline;
 mod plan;
 
+pub use lint::Reported;
 pub use plan::{Plan, PlannedStep};
 
 #[cfg(test)]

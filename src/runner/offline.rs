@@ -47,7 +47,7 @@ impl Migrator {
     }
 
     /// The schema the applied `rows` (and all their ancestors) build, from their operations.
-    fn replay(&self, rows: &[String]) -> Result<Schema, RunError> {
+    pub(super) fn replay(&self, rows: &[String]) -> Result<Schema, RunError> {
         let graph = &self.revisions.graph;
         let mut applied: std::collections::BTreeSet<&str> =
             rows.iter().map(String::as_str).collect();
@@ -74,7 +74,7 @@ impl Migrator {
 }
 
 /// `a:b` into its sides; without `:` an upgrade starts at base, a downgrade is refused.
-fn split(range: &str, downgrade: bool) -> Result<(&str, &str), RunError> {
+pub(super) fn split(range: &str, downgrade: bool) -> Result<(&str, &str), RunError> {
     match range.split_once(':') {
         Some((a, b)) if !b.is_empty() => Ok((if a.is_empty() { "base" } else { a }, b)),
         _ if downgrade => Err(RunError::from(GraphError::InvalidTarget {

@@ -42,6 +42,10 @@ pub struct Table {
     /// Table comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The name the table had before (a model's hint: autogenerate renames the old table
+    /// instead of dropping it and creating this one). No database state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// A column.
@@ -65,6 +69,14 @@ pub struct Column {
     /// Column comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// The name the column had before (a model's hint: autogenerate renames the old column
+    /// instead of dropping it and adding this one). No database state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// The SQL expression that gives existing rows a value when the column becomes NOT NULL
+    /// (a model's hint for autogenerate's backfill step). No database state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfill: Option<String>,
 }
 
 fn yes() -> bool {
@@ -197,6 +209,7 @@ pub fn table(name: impl Into<String>) -> Table {
         foreign_keys: Vec::new(),
         checks: Vec::new(),
         comment: None,
+        renamed_from: None,
     }
 }
 
@@ -209,6 +222,8 @@ pub fn column(name: impl Into<String>, ty: Type) -> Column {
         default: None,
         autoincrement: false,
         comment: None,
+        renamed_from: None,
+        backfill: None,
     }
 }
 
@@ -338,6 +353,23 @@ impl Table {
         self
     }
 
+    /// Says the table was called `old` before: autogenerate renames it, keeping its rows.
+    pub fn renamed_from(mut self, old: impl Into<String>) -> Table {
+        self.renamed_from = Some(old.into());
+        self
+    }
+
+    /// The table as a database holds it: without the model's hints, its columns' included.
+    pub fn without_hints(mut self) -> Table {
+        self.renamed_from = None;
+        self.columns = self
+            .columns
+            .into_iter()
+            .map(Column::without_hints)
+            .collect();
+        self
+    }
+
     /// The column called `name`.
     pub fn column_named(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
@@ -389,6 +421,26 @@ impl Column {
     /// Sets the column comment.
     pub fn comment(mut self, comment: impl Into<String>) -> Column {
         self.comment = Some(comment.into());
+        self
+    }
+
+    /// Says the column was called `old` before: autogenerate renames it, keeping its data.
+    pub fn renamed_from(mut self, old: impl Into<String>) -> Column {
+        self.renamed_from = Some(old.into());
+        self
+    }
+
+    /// The SQL expression giving existing rows a value when the column becomes NOT NULL
+    /// (`0`, `'unknown'`, `lower(email)`).
+    pub fn backfill(mut self, expr: impl Into<String>) -> Column {
+        self.backfill = Some(expr.into());
+        self
+    }
+
+    /// The column as a database holds it: without the model's hints.
+    pub fn without_hints(mut self) -> Column {
+        self.renamed_from = None;
+        self.backfill = None;
         self
     }
 }

@@ -108,6 +108,18 @@ pub enum SchemaError {
         /// The other.
         second: String,
     },
+    /// A `renamed_from` that cannot be a rename.
+    #[error("{what} '{name}' says it was renamed from '{old}', {reason}")]
+    BadRename {
+        /// `table` or `column 't.c'`'s kind and place.
+        what: &'static str,
+        /// The new name (`t` or `t.c`).
+        name: String,
+        /// The old name.
+        old: String,
+        /// Why not, and what to do.
+        reason: &'static str,
+    },
     /// A type's parameters are out of range.
     #[error(
         "table '{table}': column '{column}' has type {ty}, whose size is out of range: {reason}"
@@ -129,6 +141,28 @@ pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
     let mut enums: BTreeMap<&str, (&Vec<String>, String)> = BTreeMap::new();
     for table in schema.tables() {
         table.validate()?;
+        if let Some(old) = &table.renamed_from {
+            let bad = |reason| SchemaError::BadRename {
+                what: "table",
+                name: table.name.clone(),
+                old: old.clone(),
+                reason,
+            };
+            if old == &table.name {
+                return Err(bad("its own name; remove renamed_from"));
+            }
+            if schema.contains(old) {
+                return Err(bad(
+                    "but a model still declares a table of that name; rename one of them",
+                ));
+            }
+            if schema
+                .tables()
+                .any(|t| t.name != table.name && t.renamed_from.as_deref() == Some(old))
+            {
+                return Err(bad("like another table; a table is renamed to one name"));
+            }
+        }
         for c in &table.columns {
             // A nameless enum (MySQL keeps no type name) is its column's own.
             let Type::Enum { name, values } = &c.ty else {
@@ -187,9 +221,41 @@ impl Table {
             }
             check_type_size(t, &c.name, &c.ty)?;
         }
+        self.validate_renames()?;
         self.validate_object_names()?;
         self.validate_key_columns()?;
         self.validate_primary_key()
+    }
+
+    fn validate_renames(&self) -> Result<(), SchemaError> {
+        for c in &self.columns {
+            let Some(old) = &c.renamed_from else {
+                continue;
+            };
+            let bad = |reason| SchemaError::BadRename {
+                what: "column",
+                name: format!("{}.{}", self.name, c.name),
+                old: old.clone(),
+                reason,
+            };
+            if old == &c.name {
+                return Err(bad("its own name; remove renamed_from"));
+            }
+            if self.column_named(old).is_some() {
+                return Err(bad(
+                    "but the table still has a column of that name; rename one of them",
+                ));
+            }
+            let twice = self
+                .columns
+                .iter()
+                .filter(|o| o.renamed_from.as_deref() == Some(old))
+                .count();
+            if twice > 1 {
+                return Err(bad("like another column; a column is renamed to one name"));
+            }
+        }
+        Ok(())
     }
 
     fn validate_object_names(&self) -> Result<(), SchemaError> {

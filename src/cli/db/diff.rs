@@ -145,8 +145,11 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
             depends_on: Vec::new(),
         };
         super::print_generated(
-            &Autogen::new(pipeline.catalog(), config, &args.label.db_label)?
-                .write_diff(&request, &ops)?,
+            &Autogen::new(pipeline.catalog(), config, &args.label.db_label)?.write_diff(
+                &request,
+                &ops,
+                current.schema(),
+            )?,
         );
         return Ok(0);
     }

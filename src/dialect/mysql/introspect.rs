@@ -241,6 +241,8 @@ fn read_columns(
             nullable: text_of(row, "is_nullable")? == "YES",
             autoincrement: lower_extra.contains("auto_increment"),
             comment: non_empty(text_of(row, "comment")?),
+            renamed_from: None,
+            backfill: None,
         };
         let collation: Option<String> = get(row, "collation")?;
         let extras = ColumnExtras {

@@ -184,6 +184,18 @@ impl Planner {
         let mut out = self.flush_waiting(op, &name)?;
         let before = self.table(op, &name)?.clone();
         out.extend(self.suspend_for_type_change(op, &before));
+        if let Operation::AlterColumn {
+            column, changes, ..
+        } = op
+            && let Some(fill) = crate::dialect::expr::backfill(changes)
+        {
+            let c = Q.ident(column);
+            out.push(format!(
+                "UPDATE {} SET {c} = ({}) WHERE {c} IS NULL",
+                Q.ident(&name),
+                text::to_mysql(fill)
+            ));
+        }
         if let Operation::AddColumn { column, .. } = op
             && column.autoincrement
         {

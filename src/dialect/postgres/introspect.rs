@@ -342,6 +342,8 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         default: default.filter(|_| !serial && !generated),
         autoincrement: identity || serial,
         comment: get(row, "comment")?,
+        renamed_from: None,
+        backfill: None,
     };
     let oid: i64 = get(row, "table_oid")?;
     let Some((table, extras)) = reader.table(oid) else {

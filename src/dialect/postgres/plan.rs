@@ -19,8 +19,8 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::introspect::{Introspected, TableExtras};
 use super::render::{Current, Ddl};
-use crate::dialect::PlanError;
 use crate::dialect::sql::{Quote, literal};
+use crate::dialect::{PlanError, expr};
 use crate::ops::{Constraint, DialectName, Operation};
 use crate::schema::{Check, Column, Schema, Table, Type, naming};
 
@@ -204,7 +204,18 @@ impl<'a> Planner<'a> {
                         .and_then(|e| e.serial.get(column)),
                     previous_ty: previous.as_ref().and_then(|p| p.ty.as_ref()),
                 };
-                self.ddl.alter_column(table, column, changes, &current)?
+                let mut out: Vec<String> = expr::backfill(changes)
+                    .map(|expr| {
+                        let c = Q.ident(column);
+                        format!(
+                            "UPDATE {} SET {c} = ({expr}) WHERE {c} IS NULL",
+                            self.ddl.name(table)
+                        )
+                    })
+                    .into_iter()
+                    .collect();
+                out.extend(self.ddl.alter_column(table, column, changes, &current)?);
+                out
             }
             Operation::AlterEnum {
                 name,

@@ -180,6 +180,8 @@ async fn read_columns(
             default,
             autoincrement: false,
             comment: None,
+            renamed_from: None,
+            backfill: None,
         });
     }
     Ok(())

@@ -35,6 +35,9 @@ struct Pending {
     original: Table,
     /// New column name -> the column of the original table it is copied from.
     sources: BTreeMap<String, String>,
+    /// New column name -> the expression that fills it where the copy gives NULL (a backfill
+    /// before NOT NULL).
+    fills: BTreeMap<String, String>,
 }
 
 /// Plans one revision's statements (see the module documentation).
@@ -132,8 +135,14 @@ impl Planner {
                 .iter()
                 .map(|c| (c.name.clone(), c.name.clone()))
                 .collect();
-            self.pending
-                .insert(table.clone(), Pending { original, sources });
+            self.pending.insert(
+                table.clone(),
+                Pending {
+                    original,
+                    sources,
+                    fills: BTreeMap::new(),
+                },
+            );
             return self.push_to_pending(&table, op);
         }
         if let Operation::CreateTable(t) = op {
@@ -192,9 +201,20 @@ impl Planner {
                 if let Some(source) = pending.sources.remove(from) {
                     pending.sources.insert(to.clone(), source);
                 }
+                if let Some(fill) = pending.fills.remove(from) {
+                    pending.fills.insert(to.clone(), fill);
+                }
             }
             Operation::DropColumn { column, .. } => {
                 pending.sources.remove(column);
+                pending.fills.remove(column);
+            }
+            Operation::AlterColumn {
+                column, changes, ..
+            } => {
+                if let Some(fill) = expr::backfill(changes) {
+                    pending.fills.insert(column.clone(), fill.to_string());
+                }
             }
             _ => {}
         }
@@ -334,9 +354,19 @@ fn rebuild(
     let (mut into, mut from): (Vec<String>, Vec<String>) = target
         .columns
         .iter()
-        .filter_map(|c| pending.sources.get(&c.name).map(|src| (&c.name, src)))
-        .filter(|(_, src)| pending.original.column_named(src).is_some())
-        .map(|(to, from)| (Q.ident(to), Q.ident(from)))
+        .filter_map(|c| {
+            let source = pending
+                .sources
+                .get(&c.name)
+                .filter(|src| pending.original.column_named(src).is_some());
+            let value = match (source, pending.fills.get(&c.name)) {
+                (Some(src), Some(fill)) => format!("coalesce({}, ({fill}))", Q.ident(src)),
+                (Some(src), None) => Q.ident(src),
+                (None, Some(fill)) => format!("({fill})"),
+                (None, None) => return None,
+            };
+            Some((Q.ident(&c.name), value))
+        })
         .unzip();
     if into.is_empty() {
         if extras

@@ -179,6 +179,11 @@ fn alter(a: &Alter) -> Expr {
     if let Some(on) = a.autoincrement {
         methods.push(("set_autoincrement", vec![atom(on.to_string())]));
     }
+    match &a.backfill {
+        Some(crate::ops::Backfill::Expr(e)) => methods.push(("backfill", vec![string(e)])),
+        Some(crate::ops::Backfill::ToWrite) => methods.push(("backfill_to_write", vec![])),
+        None => {}
+    }
     chain(call("alter", vec![]), methods)
 }
 

@@ -30,6 +30,10 @@ pub struct NewRevision<'a> {
     pub upgrade: &'a [Operation],
     /// Operations of `downgrade`.
     pub downgrade: &'a [Operation],
+    /// Comment lines written above each operation of `upgrade` (by index; fewer entries than
+    /// operations is fine): the linter's findings, rename hints. Each line becomes `// line`,
+    /// wrapped at 100 columns.
+    pub notes: &'a [Vec<String>],
 }
 
 /// A fresh revision id: the last 12 hex digits of a UUID v4, as Alembic makes them.
@@ -108,9 +112,9 @@ pub fn render(rev: &NewRevision<'_>) -> String {
     out.push_str(&list_constant("BRANCH_LABELS", rev.branch_labels));
     out.push_str(&list_constant("DEPENDS_ON", rev.depends_on));
     out.push('\n');
-    function(&mut out, "upgrade", rev.upgrade, true);
+    function(&mut out, "upgrade", rev.upgrade, rev.notes);
     out.push('\n');
-    function(&mut out, "downgrade", rev.downgrade, false);
+    function(&mut out, "downgrade", rev.downgrade, &[]);
     out
 }
 
@@ -150,14 +154,17 @@ fn list_constant(name: &str, items: &[String]) -> String {
 /// in parts of this size it takes seconds. Revisions written by people stay in one function.
 const OPS_PER_FUNCTION: usize = 50;
 
-fn function(out: &mut String, name: &str, ops: &[Operation], flag_destruction: bool) {
+/// Writes `pub fn name(op: &mut Operations)`; `notes` (the upgrade's) go above their
+/// operations, with the `// DESTRUCTIVE:` line of each operation that loses data.
+fn function(out: &mut String, name: &str, ops: &[Operation], notes: &[Vec<String>]) {
+    let flag_destruction = name == "upgrade";
     if ops.is_empty() {
         out.push_str(&format!("pub fn {name}(_op: &mut Operations) {{}}\n"));
         return;
     }
     if ops.len() <= OPS_PER_FUNCTION {
         out.push_str(&format!("pub fn {name}(op: &mut Operations) {{\n"));
-        statements(out, ops, flag_destruction);
+        statements(out, ops, notes, flag_destruction);
         out.push_str("}\n");
         return;
     }
@@ -172,24 +179,58 @@ fn function(out: &mut String, name: &str, ops: &[Operation], flag_destruction: b
             "\nfn {name}_part_{}(op: &mut Operations) {{\n",
             i + 1
         ));
-        statements(out, part, flag_destruction);
+        let from = (i * OPS_PER_FUNCTION).min(notes.len());
+        let to = (from + part.len()).min(notes.len());
+        statements(out, part, &notes[from..to], flag_destruction);
         out.push_str("}\n");
     }
 }
 
-fn statements(out: &mut String, ops: &[Operation], flag_destruction: bool) {
-    for op in ops {
+fn statements(out: &mut String, ops: &[Operation], notes: &[Vec<String>], flag_destruction: bool) {
+    for (i, op) in ops.iter().enumerate() {
         if flag_destruction && let Some(why) = op.destruction() {
-            // Names may hold line breaks; a comment must stay on its line.
-            let why: String = why
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            out.push_str(&format!("    // DESTRUCTIVE: {why}.\n"));
+            out.push_str(&format!("    // DESTRUCTIVE: {}.\n", one_line(&why)));
+        }
+        for note in notes.get(i).into_iter().flatten() {
+            comment(out, &one_line(note));
         }
         out.push_str(&layout::statement(&exprs::operation(op), 4));
         out.push('\n');
     }
+}
+
+/// Names may hold line breaks; a comment must stay on its line.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// `// text` in the function's body, wrapped at 100 columns (continuation lines indented).
+fn comment(out: &mut String, text: &str) {
+    const WIDTH: usize = 100 - "    // ".len();
+    let mut line = String::new();
+    let mut first = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let indent = if first { 0 } else { 2 };
+        if !line.is_empty() && indent + line.chars().count() + 1 + word.chars().count() > WIDTH {
+            push_comment(out, &line, first);
+            first = false;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        push_comment(out, &line, first);
+    }
+}
+
+fn push_comment(out: &mut String, line: &str, first: bool) {
+    let indent = if first { "" } else { "  " };
+    out.push_str(&format!("    // {indent}{line}\n"));
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ fn the_tutorial_revision_has_the_guide_shape() {
         create_date: date(),
         upgrade: &upgrade,
         downgrade: &downgrade,
+        notes: &[],
     });
     insta::assert_snapshot!(text);
     assert_rustfmt_clean(&text);
@@ -233,6 +234,7 @@ fn every_operation_renders_rustfmt_clean_and_matches_the_compiled_fixture() {
         create_date: date(),
         upgrade: &ops,
         downgrade: &[],
+        notes: &[],
     });
     assert_rustfmt_clean(&text);
     if std::env::var_os("OUTFLOW_BLESS").is_some() {
@@ -257,6 +259,7 @@ fn long_lists_of_parents_break_as_rustfmt_does() {
         create_date: date(),
         upgrade: &[],
         downgrade: &[],
+        notes: &[],
     });
     assert!(
         text.contains("pub const DOWN_REVISION: &[&str] = &[\n    \"000000000000\",\n"),
@@ -307,6 +310,7 @@ fn destructive_operations_carry_a_comment_that_stays_a_comment() {
         create_date: date(),
         upgrade: &ops,
         downgrade: &[],
+        notes: &[],
     });
     assert!(
         text.contains("    // DESTRUCTIVE: drops table 'evil fn x() {}' and every row in it.\n"),
@@ -334,6 +338,7 @@ fn large_revisions_are_split_into_parts_of_fifty_operations() {
         create_date: date(),
         upgrade: &ops,
         downgrade: &ops[..3],
+        notes: &[],
     });
     assert!(text.contains(
         "pub fn upgrade(op: &mut Operations) {\n    upgrade_part_1(op);\n    upgrade_part_2(op);\n    upgrade_part_3(op);\n}\n"
