@@ -5,7 +5,7 @@
 //! before and after are the same schema must give no operation at all.
 
 use outflow::diff::diff;
-use outflow::ops::{Operation, reverse_all};
+use outflow::ops::{Backfill, Operation, reverse_all};
 use outflow::schema::{Schema, Table, Type};
 
 use crate::common::Dialect;
@@ -67,7 +67,8 @@ async fn checks(a: &Live, b: &Live, same: bool, rows: bool) -> Result<(), String
         .try_schema()
         .await
         .map_err(|e| format!("introspection of after: {e}"))?;
-    let up = diff(&before, &after, compare);
+    let mut up = diff(&before, &after, compare);
+    review_backfills(&mut up);
     if same && !up.is_empty() {
         return Err(format!(
             "false positive on identical schemas: {}",
@@ -121,6 +122,20 @@ async fn checks(a: &Live, b: &Live, same: bool, rows: bool) -> Result<(), String
         ));
     }
     Ok(())
+}
+
+/// Plays the reviewer of a generated revision, who must write each backfill left to write
+/// before it runs. The harness knows no value the rows should get, so it writes `NULL`: on
+/// empty tables the tightening holds; with rows it fails, and the case counts as passing on
+/// empty tables only, as a new NOT NULL column without a default always has.
+fn review_backfills(ops: &mut [Operation]) {
+    for op in ops {
+        if let Operation::AlterColumn { changes, .. } = op
+            && changes.backfill == Some(Backfill::ToWrite)
+        {
+            changes.backfill = Some(Backfill::Expr("NULL".into()));
+        }
+    }
 }
 
 /// Whether a failure is one of applying the change (which rows may cause), not of the result.
