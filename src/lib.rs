@@ -75,7 +75,8 @@ pub use tracing;
 pub mod migration {
     /// `use outflow::migration::prelude::*;` at the top of every revision file.
     pub mod prelude {
-        pub use crate::ops::{DialectName, Operations, alter};
+        pub use crate::ops::{DataError, DataResult, DialectName, Operations, Row, Rows, alter};
+        pub use crate::schema::value::Value;
         pub use crate::schema::{Action, Type, column, foreign_key, index, table};
     }
 }

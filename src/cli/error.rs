@@ -76,7 +76,9 @@ fn run_code(e: &RunError) -> u8 {
         | RunError::Graph(_)
         | RunError::Edited(_)
         | RunError::NotApplied(_)
-        | RunError::Unrunnable(_) => 2,
+        | RunError::Unrunnable(_)
+        | RunError::Irreversible(_)
+        | RunError::NotScriptable(_) => 2,
         RunError::Db(_) | RunError::Revision(_) => 3,
     }
 }

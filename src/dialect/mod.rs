@@ -10,12 +10,14 @@
 pub mod applied;
 mod books;
 pub(crate) mod contract;
+pub(crate) mod data;
 mod database;
 pub(crate) mod expr;
 pub mod lock;
 pub mod mysql;
 pub mod pool;
 pub mod postgres;
+pub(crate) mod rows;
 pub mod script;
 pub mod sql;
 pub mod sqlite;
@@ -71,6 +73,14 @@ pub enum DbError {
     /// The dialect cannot make the change.
     #[error(transparent)]
     Plan(Box<PlanError>),
+    /// A revision's data step (Rust code) failed.
+    #[error("data step '{name}' failed: {message}")]
+    DataStep {
+        /// The step's name, as the revision gives it.
+        name: String,
+        /// What went wrong: the step's error, or the first request that failed.
+        message: String,
+    },
     /// A foreign key no longer holds after the change.
     #[error(
         "foreign key check failed: a row of '{child}'{} references a missing row of '{parent}'; \

@@ -231,12 +231,20 @@ pub(super) fn check(op: &Operation, cx: &Context<'_>) -> Found {
         ),
         Operation::Execute { dialect, .. }
             if dialect.is_none_or(|d| d == Mysql)
-                && cx.index == first_execute(cx.ops)
+                && cx.index == first_data_change(cx.ops)
                 && cx.ops.iter().any(is_ddl) =>
         {
             say(
                 "ddl-with-data-changes",
                 "this revision mixes DDL and raw SQL: MySQL commits each DDL statement by itself, so a failure half-way leaves the data changed and the schema half changed; put data changes in a revision of their own".into(),
+            )
+        }
+        Operation::RunRust(step)
+            if cx.index == first_data_change(cx.ops) && cx.ops.iter().any(is_ddl) =>
+        {
+            say(
+                "ddl-with-data-changes",
+                format!("this revision mixes DDL and the Rust data step '{}': MySQL commits each DDL statement by itself, so a failure half-way leaves the data changed and the schema half changed; put data changes in a revision of their own", step.name),
             )
         }
         _ => {}
@@ -363,14 +371,16 @@ fn covered(t: &Table, columns: &[String]) -> bool {
         || t.indexes.iter().any(|i| starts(&i.columns))
 }
 
-fn is_ddl(op: &Operation) -> bool {
-    !matches!(op, Operation::Execute { .. })
+fn is_data_change(op: &Operation) -> bool {
+    matches!(op, Operation::Execute { .. } | Operation::RunRust(_))
 }
 
-fn first_execute(ops: &[Operation]) -> usize {
-    ops.iter()
-        .position(|op| matches!(op, Operation::Execute { .. }))
-        .unwrap_or(usize::MAX)
+fn is_ddl(op: &Operation) -> bool {
+    !is_data_change(op)
+}
+
+fn first_data_change(ops: &[Operation]) -> usize {
+    ops.iter().position(is_data_change).unwrap_or(usize::MAX)
 }
 
 fn quoted(values: &[&String]) -> String {

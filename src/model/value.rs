@@ -1,84 +1,8 @@
-//! Values a query binds, whatever the database: what a model field writes, and what a filter
-//! compares with.
-
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+//! The values models bind: [`Value`] and [`ToValue`] are the schema's
+//! ([`crate::schema::value`]); a `#[derive(DbEnum)]` enum binds its label.
 
 use super::DbEnum;
-
-/// One value bound to a query.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// SQL NULL.
-    Null,
-    /// A boolean.
-    Bool(bool),
-    /// Any integer.
-    Int(i64),
-    /// Any float.
-    Float(f64),
-    /// Text (also an enum's label).
-    Text(String),
-    /// Bytes.
-    Bytes(Vec<u8>),
-    /// A JSON document.
-    Json(serde_json::Value),
-    /// A UUID (text on SQLite and MySQL, which have no UUID type).
-    Uuid(uuid::Uuid),
-    /// A date.
-    Date(NaiveDate),
-    /// A time of day.
-    Time(NaiveTime),
-    /// A timestamp without time zone.
-    Timestamp(NaiveDateTime),
-    /// An instant.
-    TimestampTz(DateTime<Utc>),
-}
-
-/// A Rust value a query can bind: every type a model field maps to.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be bound to an Outflow query",
-    note = "model fields of this type cannot be written by `Db::insert`; implement `outflow::store::ToValue` for it"
-)]
-pub trait ToValue {
-    /// The value to bind.
-    fn to_value(&self) -> Value;
-}
-
-macro_rules! to_value {
-    ($variant:ident: $($ty:ty => $conv:expr),* $(,)?) => {
-        $(impl ToValue for $ty {
-            fn to_value(&self) -> Value {
-                let convert: fn(&$ty) -> _ = $conv;
-                Value::$variant(convert(self))
-            }
-        })*
-    };
-}
-
-to_value!(Int: i8 => |v| i64::from(*v), i16 => |v| i64::from(*v), i32 => |v| i64::from(*v),
-    i64 => |v| *v, u8 => |v| i64::from(*v), u16 => |v| i64::from(*v), u32 => |v| i64::from(*v));
-to_value!(Float: f32 => |v| f64::from(*v), f64 => |v| *v);
-to_value!(Bool: bool => |v| *v);
-to_value!(Text: String => |v| v.clone(), str => |v| v.to_string());
-to_value!(Bytes: Vec<u8> => |v| v.clone());
-to_value!(Json: serde_json::Value => |v| v.clone());
-to_value!(Uuid: uuid::Uuid => |v| *v);
-to_value!(Date: NaiveDate => |v| *v);
-to_value!(Time: NaiveTime => |v| *v);
-to_value!(Timestamp: NaiveDateTime => |v| *v);
-to_value!(TimestampTz: DateTime<Utc> => |v| *v);
-
-impl<T: ToValue> ToValue for Option<T> {
-    fn to_value(&self) -> Value {
-        self.as_ref().map_or(Value::Null, ToValue::to_value)
-    }
-}
-
-impl<T: ToValue + ?Sized> ToValue for &T {
-    fn to_value(&self) -> Value {
-        (**self).to_value()
-    }
-}
+pub use crate::schema::value::{ToValue, Value, value};
 
 /// The label of a `#[column(db_enum)]` field, plain or `Option`: what `#[derive(Model)]`
 /// writes for such a field.
@@ -96,24 +20,5 @@ impl<E: DbEnum> EnumValue for E {
 impl<E: DbEnum> EnumValue for Option<E> {
     fn enum_value(&self) -> Value {
         self.as_ref().map_or(Value::Null, EnumValue::enum_value)
-    }
-}
-
-/// `value.to_value()`, for filters: `db.select::<Run>().filter("state", &"running")`.
-pub fn value(of: impl ToValue) -> Value {
-    of.to_value()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rust_values_bind_as_their_kind() {
-        assert_eq!(7i32.to_value(), Value::Int(7));
-        assert_eq!(Some(2u16).to_value(), Value::Int(2));
-        assert_eq!(None::<String>.to_value(), Value::Null);
-        assert_eq!("a".to_value(), Value::Text("a".into()));
-        assert_eq!(1.5f32.to_value(), Value::Float(1.5));
     }
 }

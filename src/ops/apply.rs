@@ -133,7 +133,7 @@ impl Operation {
                 }
             }
             // Enum types live in the columns that use them; raw SQL is unknown until it runs.
-            Execute { .. } | CreateEnum { .. } | DropEnum { .. } => {}
+            Execute { .. } | RunRust(_) | CreateEnum { .. } | DropEnum { .. } => {}
         }
         Ok(())
     }

@@ -100,6 +100,7 @@ impl fmt::Display for Operation {
                     None => write!(f, "execute SQL: {first}"),
                 }
             }
+            RunRust(step) => write!(f, "run Rust data step '{}'", step.name),
         }
     }
 }

@@ -12,6 +12,7 @@
 
 mod alter;
 mod apply;
+pub mod data;
 mod describe;
 mod recorder;
 pub mod version;
@@ -20,6 +21,7 @@ use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique}
 
 pub use alter::{Alter, Backfill, alter};
 pub use apply::ApplyError;
+pub use data::{DataError, DataResult, DataStep, Row, Rows};
 pub use recorder::Operations;
 pub use version::VersionChange;
 
@@ -229,6 +231,8 @@ pub enum Operation {
         /// Only on this dialect; `None` means every dialect.
         dialect: Option<DialectName>,
     },
+    /// Run Rust code on the rows, on the migration's connection (see [`data`]).
+    RunRust(DataStep),
 }
 
 /// An operation whose reverse cannot be computed.
@@ -357,10 +361,15 @@ impl Operation {
                     "raw SQL has no known reverse; write the downgrade by hand",
                 ));
             }
+            RunRust(_) => {
+                return Err(missing(
+                    "Rust code has no known reverse; write the downgrade by hand",
+                ));
+            }
         })
     }
 
-    /// The table the operation changes (`None` for raw SQL).
+    /// The table the operation changes (`None` for raw SQL and Rust code).
     pub fn table(&self) -> Option<&str> {
         use Operation::*;
         match self {
@@ -376,7 +385,11 @@ impl Operation {
             | AddConstraint { table, .. }
             | DropConstraint { table, .. }
             | SetTableComment { table, .. } => Some(table),
-            Execute { .. } | CreateEnum { .. } | DropEnum { .. } | AlterEnum { .. } => None,
+            Execute { .. }
+            | RunRust(_)
+            | CreateEnum { .. }
+            | DropEnum { .. }
+            | AlterEnum { .. } => None,
         }
     }
 

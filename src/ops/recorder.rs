@@ -1,5 +1,8 @@
 //! [`Operations`]: what a revision's `upgrade` and `downgrade` functions record into.
 
+use std::sync::Arc;
+
+use super::data::{DataResult, DataStep, Rows};
 use super::{Alter, Constraint, DialectName, Operation};
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
 
@@ -29,6 +32,8 @@ pub struct Operations {
     /// The line of the revision file that recorded each operation (the call site), for the
     /// linter's findings and its `// lint: allow` comments.
     lines: Vec<u32>,
+    /// Why this function cannot be run, when it says so ([`Operations::irreversible`]).
+    irreversible: Option<String>,
 }
 
 impl Operations {
@@ -249,6 +254,7 @@ impl Operations {
     /// Sets an enum type's labels. On PostgreSQL the type changes and its columns with it; on
     /// MySQL and SQLite the labels live in the columns, so a revision also alters each column
     /// (generated revisions do).
+    #[track_caller]
     pub fn alter_enum<I>(&mut self, name: &str, values: I)
     where
         I: IntoIterator,
@@ -279,5 +285,63 @@ impl Operations {
             sql: sql.into(),
             dialect: Some(dialect),
         });
+    }
+
+    /// Runs Rust code on the rows at this point of the migration: on the migration's
+    /// connection, inside its transaction, after the operations recorded before it ran. The
+    /// body reads and writes through [`Rows`] (tables as the database has them then, not as
+    /// today's models say); an error from it fails the revision and undoes it where the
+    /// database can. `--sql` cannot print Rust code, so it refuses a revision that has one.
+    ///
+    /// ```
+    /// use outflow::migration::prelude::*;
+    ///
+    /// fn upgrade(op: &mut Operations) {
+    ///     op.run_rust("lower-case every e-mail", |rows| {
+    ///         for user in rows.select("account", ["id", "email"]).all()? {
+    ///             let email = user.text("email")?.unwrap_or_default().to_lowercase();
+    ///             rows.update("account")
+    ///                 .set("email", email)
+    ///                 .filter("id", user.get("id")?)
+    ///                 .run()?;
+    ///         }
+    ///         Ok(())
+    ///     });
+    /// }
+    /// # let mut op = Operations::new();
+    /// # upgrade(&mut op);
+    /// ```
+    #[track_caller]
+    pub fn run_rust<F>(&mut self, name: &str, body: F)
+    where
+        F: Fn(&mut Rows<'_>) -> DataResult + Send + Sync + 'static,
+    {
+        self.push(Operation::RunRust(DataStep {
+            name: name.into(),
+            body: Arc::new(body),
+        }));
+    }
+
+    /// Says that this function cannot be run, and why: in a `downgrade`, `db downgrade` past
+    /// the revision refuses before anything runs, naming the revision and this reason (a data
+    /// change that cannot be undone, say). Operations recorded with it are not run.
+    ///
+    /// ```
+    /// use outflow::migration::prelude::*;
+    ///
+    /// fn downgrade(op: &mut Operations) {
+    ///     op.irreversible("the old free-text addresses were split into columns; they cannot be joined back exactly");
+    /// }
+    /// # let mut op = Operations::new();
+    /// # downgrade(&mut op);
+    /// # assert!(op.irreversible_reason().is_some());
+    /// ```
+    pub fn irreversible(&mut self, reason: &str) {
+        self.irreversible = Some(reason.into());
+    }
+
+    /// The reason given to [`Operations::irreversible`], if any.
+    pub fn irreversible_reason(&self) -> Option<&str> {
+        self.irreversible.as_deref()
     }
 }

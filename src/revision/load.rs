@@ -40,9 +40,14 @@ impl LoadedRevision {
 
     /// The operations `downgrade` records.
     pub fn downgrade_ops(&self) -> Vec<Operation> {
+        self.downgrade_recorded().into_vec()
+    }
+
+    /// What `downgrade` records, with its lines and whether it says it cannot run.
+    pub fn downgrade_recorded(&self) -> Operations {
         let mut op = Operations::new();
         (self.embedded.downgrade)(&mut op);
-        op.into_vec()
+        op
     }
 }
 

@@ -20,7 +20,7 @@ use crate::dialect::{
 };
 use crate::model::Catalog;
 use crate::ops::VersionChange;
-use crate::revision::graph::{GraphError, PlanStep};
+use crate::revision::graph::{Direction, GraphError, PlanStep};
 use crate::revision::load::Revisions;
 
 pub use checksum::{EditedRevision, Verification, checksum};
@@ -53,11 +53,43 @@ pub enum RunError {
         reason = .0.source
     )]
     Unrunnable(Box<RevisionFailed>),
+    /// A revision's function says it cannot run (`op.irreversible(..)`): refused before
+    /// anything ran.
+    #[error(
+        "revision {id} ({message}) cannot be {done}: {reason}; nothing was applied: restore a backup taken before it was applied, or, if the schema is already as wanted, set the version with `db stamp`",
+        id = .0.id,
+        message = .0.message,
+        done = .0.done,
+        reason = .0.reason
+    )]
+    Irreversible(Box<Refused>),
+    /// `--sql` over a revision that runs Rust code, which a script cannot hold.
+    #[error(
+        "revision {id} ({message}) cannot be written as SQL: {reason}; run `db {word}` against the database instead, or print the SQL of the revisions before it",
+        id = .0.id,
+        message = .0.message,
+        word = .0.done,
+        reason = .0.reason
+    )]
+    NotScriptable(Box<Refused>),
     /// `--update-checksums` named a revision that is not applied.
     #[error(
         "revision {0} is not applied: `db stamp --update-checksums` accepts the source of applied revisions only (see `db current`)"
     )]
     NotApplied(String),
+}
+
+/// A revision refused before anything ran, and why.
+#[derive(Debug)]
+pub struct Refused {
+    /// The revision.
+    pub id: String,
+    /// Its message.
+    pub message: String,
+    /// `upgraded`/`downgraded`, or the command's verb (`upgrade`, `downgrade`).
+    pub done: &'static str,
+    /// Why.
+    pub reason: String,
 }
 
 /// A revision that failed to apply or revert.
@@ -203,7 +235,7 @@ impl Migrator {
         let (current, log) = self.read_state().await?;
         let plan = plan_for(&current)?;
         self.refuse_edited(&current, &log)?;
-        self.refuse_unrunnable(&plan)?;
+        refuse_unrunnable(&self.plan(plan.clone()))?;
         if plan.is_empty() {
             info!("Nothing to do: database '{}' is already there", self.label);
             return Ok(Vec::new());
@@ -228,22 +260,6 @@ impl Migrator {
             self.target.remove_if_empty().await;
         }
         result
-    }
-
-    /// Refuses, before anything runs, a plan with a step no database can run (a backfill still
-    /// to write, pasted SQL that is not one expression), naming the revision.
-    fn refuse_unrunnable(&self, plan: &[PlanStep]) -> Result<(), RunError> {
-        for step in self.plan(plan.to_vec()).steps {
-            if let Err(source) = crate::dialect::expr::check_pasted_text(&step.ops) {
-                return Err(RunError::Unrunnable(Box::new(RevisionFailed {
-                    direction: step.word(),
-                    id: step.revision,
-                    message: step.message,
-                    source: source.into(),
-                })));
-            }
-        }
-        Ok(())
     }
 
     fn refuse_edited(&self, current: &[String], log: &[LogRow]) -> Result<(), RunError> {
@@ -415,6 +431,33 @@ mod plan;
 
 pub use lint::Reported;
 pub use plan::{Plan, PlannedStep};
+
+/// Refuses, before anything runs, a plan with a step no database can run (a backfill still
+/// to write, pasted SQL that is not one expression), naming the revision.
+fn refuse_unrunnable(plan: &Plan) -> Result<(), RunError> {
+    for step in plan.steps.iter().cloned() {
+        if let Some(reason) = &step.irreversible {
+            return Err(RunError::Irreversible(Box::new(Refused {
+                done: match step.direction {
+                    Direction::Up => "upgraded",
+                    Direction::Down => "downgraded",
+                },
+                reason: reason.clone(),
+                id: step.revision,
+                message: step.message,
+            })));
+        }
+        if let Err(source) = crate::dialect::expr::check_pasted_text(&step.ops) {
+            return Err(RunError::Unrunnable(Box::new(RevisionFailed {
+                direction: step.word(),
+                id: step.revision,
+                message: step.message,
+                source: source.into(),
+            })));
+        }
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,19 @@ impl Migrator {
     ) -> Result<String, RunError> {
         let schema_name = self.target().schema().to_string();
         let plan = self.plan(plan);
+        super::refuse_unrunnable(&plan)?;
+        if let Some((step, name)) = plan
+            .steps
+            .iter()
+            .find_map(|s| s.data_step().map(|n| (s, n)))
+        {
+            return Err(RunError::NotScriptable(Box::new(super::Refused {
+                id: step.revision.clone(),
+                message: step.message.clone(),
+                done: step.word(),
+                reason: format!("its {} runs the Rust data step '{name}'", step.word()),
+            })));
+        }
         let steps: Vec<ScriptStep<'_>> = plan.steps.iter().map(|s| s.script_step()).collect();
         let options = ScriptOptions {
             dialect,

@@ -40,6 +40,9 @@ pub struct PlannedStep {
     pub version: Vec<VersionChange>,
     /// What the applied log records when the step succeeds.
     pub log: Vec<LogEntry>,
+    /// Why the function cannot run, when it says so (`op.irreversible(..)`): the step is
+    /// refused before anything runs.
+    pub irreversible: Option<String>,
 }
 
 impl PlannedStep {
@@ -66,6 +69,14 @@ impl PlannedStep {
         }
     }
 
+    /// The first data step (Rust code) of the step, which no SQL script can hold.
+    pub fn data_step(&self) -> Option<&str> {
+        self.ops.iter().find_map(|op| match op {
+            Operation::RunRust(data) => Some(data.name.as_str()),
+            _ => None,
+        })
+    }
+
     /// The step as a script writes it.
     pub fn script_step(&self) -> ScriptStep<'_> {
         ScriptStep {
@@ -84,11 +95,14 @@ impl Migrator {
             .into_iter()
             .map(|step| {
                 let revision = self.revisions.get(&step.revision);
-                let (ops, event) = match step.direction {
-                    Direction::Up => (revision.upgrade_ops(), LogEvent::Upgrade),
-                    Direction::Down => (revision.downgrade_ops(), LogEvent::Downgrade),
+                let (recorded, event) = match step.direction {
+                    Direction::Up => (revision.upgrade_recorded(), LogEvent::Upgrade),
+                    Direction::Down => (revision.downgrade_recorded(), LogEvent::Downgrade),
                 };
+                let irreversible = recorded.irreversible_reason().map(str::to_string);
+                let ops = recorded.into_vec();
                 PlannedStep {
+                    irreversible,
                     arrow: self.arrow(&step),
                     message: revision.message(),
                     log: vec![self.entry(&step.revision, event)],

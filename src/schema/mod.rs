@@ -13,6 +13,7 @@
 pub mod naming;
 mod table;
 mod validate;
+pub mod value;
 
 use std::collections::BTreeMap;
 

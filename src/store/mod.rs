@@ -28,7 +28,6 @@
 //! ```
 
 mod open;
-mod sql;
 
 use std::future::Future;
 use std::marker::PhantomData;
@@ -42,8 +41,8 @@ pub use open::Databases;
 
 use crate::dialect::DialectName;
 use crate::dialect::pool::{Pool, PoolError, Rows};
+use crate::dialect::rows::{Query, Statement, Syntax, UnknownColumn};
 use crate::model::Model;
-use sql::{Query, Statement, Syntax};
 
 /// What goes wrong with a database at run time.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +98,15 @@ pub enum StoreError {
     /// A dry run has no database.
     #[error("this is a dry run: no database is opened (check `ctx.dry_run()` first)")]
     DryRun,
+}
+
+impl From<UnknownColumn> for StoreError {
+    fn from(e: UnknownColumn) -> StoreError {
+        StoreError::UnknownColumn {
+            table: e.table,
+            column: e.column,
+        }
+    }
 }
 
 impl StoreError {

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use super::sql::Syntax;
 use super::{Db, StoreError};
 use crate::config::Config;
 use crate::dialect::pool::Pool;
+use crate::dialect::rows::Syntax;
 use crate::dialect::{Target, redact};
 
 /// The databases of `config.yml`, each opened on first use and shared after.

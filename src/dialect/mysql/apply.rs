@@ -26,13 +26,22 @@ use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::MySqlDb;
 use super::connect::books_of;
+use super::data::MySqlRows;
 use super::plan::Planner;
 use crate::dialect::books;
+use crate::dialect::data;
 use crate::dialect::{DbError, Step, VersionChange, applied};
 use crate::ops::Operation;
 use crate::ops::version::heads_after;
 
 use super::render::Q;
+
+/// One thing a step runs on MySQL: a statement, or the data step its operation holds.
+#[derive(Debug, Clone)]
+enum Planned {
+    Sql(String),
+    Rust,
+}
 
 /// At most this many statements are named in a message.
 const LISTED: usize = 20;
@@ -206,21 +215,39 @@ async fn run_statements(
     db: &mut MySqlDb,
     step: &Step<'_>,
     progress: &str,
-    mut planned: Vec<(usize, String)>,
+    mut planned: Vec<(usize, Planned)>,
     record: &mut Record,
 ) -> Result<(), DbError> {
     let skip = [step.version_table];
     let mut i = 0;
     while i < planned.len() {
-        let (op, sql) = planned[i].clone();
-        if let Err(e) = execute(&mut db.conn, &sql).await {
-            return Err(stopped(&mut db.conn, progress, record, &sql, e).await);
-        }
+        let (op, item) = planned[i].clone();
+        let ran = match (item, &step.ops[op]) {
+            (Planned::Rust, Operation::RunRust(data)) => {
+                let shown = format!("Rust data step '{}'", data.name);
+                if let Err(e) = run_data_step(db, step.version_table, data).await {
+                    let failure = Failure::Rust(e);
+                    return Err(stopped(&mut db.conn, progress, record, &shown, failure).await);
+                }
+                shown
+            }
+            (Planned::Sql(sql), _) => {
+                if let Err(e) = execute(&mut db.conn, &sql).await {
+                    let failure = Failure::Sql(e);
+                    return Err(stopped(&mut db.conn, progress, record, &sql, failure).await);
+                }
+                first_line(&sql)
+            }
+            (Planned::Rust, other) => unreachable!("a data step marker at {other}"),
+        };
         record.done += 1;
-        record.ran.push(first_line(&sql));
+        record.ran.push(ran);
         completed(&mut db.conn, progress, record).await?;
         i += 1;
-        let raw = matches!(step.ops[op], Operation::Execute { .. });
+        let raw = matches!(
+            step.ops[op],
+            Operation::Execute { .. } | Operation::RunRust(_)
+        );
         let last_of_op = planned.get(i).is_none_or(|(next, _)| *next != op);
         if raw && last_of_op && op + 1 < step.ops.len() {
             planned.truncate(i);
@@ -238,27 +265,39 @@ async fn plan(
     ops: &[Operation],
     first: usize,
     skip: &[&str],
-) -> Result<Vec<(usize, String)>, DbError> {
+) -> Result<Vec<(usize, Planned)>, DbError> {
     let current = db.read(skip).await?;
     let mut planner = Planner::new(db.flavor.into(), current);
     let mut out = Vec::new();
-    // Statements up to the last raw SQL so far: what follows it is planned again once it ran.
+    // Statements up to the last raw SQL or data step so far: what follows it is planned again
+    // once it ran.
     let mut upto_raw = None;
     for (i, op) in ops.iter().enumerate() {
         match planner.push(op) {
-            Ok(statements) => out.extend(statements.into_iter().map(|sql| (first + i, sql))),
+            Ok(statements) => out.extend(
+                statements
+                    .into_iter()
+                    .map(|sql| (first + i, Planned::Sql(sql))),
+            ),
             Err(_) if upto_raw.is_some() => {
                 out.truncate(upto_raw.unwrap_or(0));
                 return Ok(out);
             }
             Err(e) => return Err(e.into()),
         }
-        if matches!(op, Operation::Execute { .. }) && !out.is_empty() {
+        if let Operation::RunRust(_) = op {
+            out.push((first + i, Planned::Rust));
+        }
+        let raw = matches!(op, Operation::Execute { .. } | Operation::RunRust(_));
+        if raw && !out.is_empty() {
             upto_raw = Some(out.len());
         }
     }
     match planner.finish() {
-        Ok(last) => out.extend(last.into_iter().map(|sql| (first + ops.len() - 1, sql))),
+        Ok(last) => out.extend(
+            last.into_iter()
+                .map(|sql| (first + ops.len() - 1, Planned::Sql(sql))),
+        ),
         Err(_) if upto_raw.is_some() => out.truncate(upto_raw.unwrap_or(0)),
         Err(e) => return Err(e.into()),
     }
@@ -297,22 +336,57 @@ fn message(e: &sqlx::Error) -> String {
     }
 }
 
+/// What failed: a statement, or a data step (its transaction already rolled back).
+enum Failure {
+    Sql(sqlx::Error),
+    Rust(DbError),
+}
+
+/// Runs a data step in a transaction of its own, over the tables as they are now.
+async fn run_data_step(
+    db: &mut MySqlDb,
+    version_table: &str,
+    step: &crate::ops::DataStep,
+) -> Result<(), DbError> {
+    let tables = db.read(&[version_table]).await?.schema;
+    let mut tx = db.conn.begin().await.map_err(DbError::query)?;
+    let mut rows = MySqlRows {
+        conn: &mut tx,
+        tables,
+    };
+    match data::run(&mut rows, step).await {
+        Ok(()) => tx.commit().await.map_err(DbError::query),
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
 /// Records the failure and builds the error to return.
 async fn stopped(
     conn: &mut MySqlConnection,
     progress: &str,
     record: &mut Record,
     sql: &str,
-    e: sqlx::Error,
+    failure: Failure,
 ) -> DbError {
-    let reason = message(&e);
+    let (reason, source) = match failure {
+        Failure::Sql(e) => (message(&e), Some(e)),
+        // The data step's own transaction was rolled back: it changed nothing.
+        Failure::Rust(e) if record.done == 0 => {
+            let _ = clear(conn, progress).await;
+            return e;
+        }
+        Failure::Rust(e) => (e.to_string(), None),
+    };
     if record.done == 0 {
         // Nothing ran: the step failed as a whole and the next one may run.
         let _ = clear(conn, progress).await;
         return DbError::Statement {
             sql: sql.to_string(),
             message: reason,
-            source: Some(e),
+            source,
         };
     }
     record.failed = Some(format!("{reason} (while running: {})", first_line(sql)));
@@ -330,7 +404,7 @@ async fn stopped(
     DbError::Statement {
         sql: sql.to_string(),
         message: text,
-        source: Some(e),
+        source,
     }
 }
 

@@ -27,6 +27,7 @@
 
 mod apply;
 mod connect;
+mod data;
 mod introspect;
 mod lock;
 mod normal;

@@ -83,6 +83,8 @@ impl Planner {
     /// autoincrement column waiting for its key).
     pub(crate) fn push(&mut self, op: &Operation) -> Result<Vec<String>, PlanError> {
         let out = match op {
+            // The runner runs the step itself, once the statements before it ran.
+            Operation::RunRust(_) => return Ok(self.restore_foreign_keys()),
             Operation::Execute { sql, dialect } => {
                 if dialect.is_some_and(|d| d != DialectName::Mysql) {
                     return Ok(Vec::new());

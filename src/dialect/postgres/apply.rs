@@ -10,12 +10,13 @@ use sqlx::{Connection, PgConnection};
 
 use super::connect::books_of;
 use super::connect::exec;
+use super::data::PgRows;
 use super::introspect;
 use super::plan::{Known, Planner};
 use super::{PgDb, Q};
 use crate::dialect::applied::{self, LogRow, NewRow};
-use crate::dialect::books;
 use crate::dialect::{DbError, Step};
+use crate::dialect::{books, data};
 use crate::ops::Operation;
 
 impl PgDb {
@@ -107,6 +108,16 @@ async fn run_in(
         }
         for sql in planner.push(op)? {
             exec(conn, &sql).await?;
+        }
+        if let Operation::RunRust(data) = op {
+            let version_table = step.version_table;
+            let mut rows = PgRows {
+                conn,
+                schema,
+                version_table,
+                queries,
+            };
+            data::run(&mut rows, data).await?;
         }
     }
     for change in step.version {

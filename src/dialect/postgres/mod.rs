@@ -15,6 +15,7 @@
 
 mod apply;
 mod connect;
+mod data;
 mod introspect;
 mod lock;
 mod normal;

@@ -170,6 +170,13 @@ impl<'a> Planner<'a> {
     /// The statements for `op`, to run in the transaction.
     pub fn push(&mut self, op: &Operation) -> Result<Vec<String>, PlanError> {
         let out = match op {
+            Operation::RunRust(_) => {
+                // The step may change rows only, but what it reads must be read again.
+                if self.live {
+                    self.known = None;
+                }
+                return Ok(Vec::new());
+            }
             Operation::Execute { sql, dialect } => {
                 if !runs_here(*dialect) {
                     return Ok(Vec::new());
@@ -335,7 +342,7 @@ impl<'a> Planner<'a> {
             }
             CreateEnum { name, values } => vec![d.create_enum(name, values)],
             DropEnum { name, .. } => vec![format!("DROP TYPE {}", d.name(name))],
-            AlterColumn { .. } | AlterEnum { .. } | Execute { .. } => {
+            AlterColumn { .. } | AlterEnum { .. } | Execute { .. } | RunRust(_) => {
                 unreachable!("planned by push")
             }
         })

@@ -11,11 +11,13 @@ use sqlx::sqlite::SqliteConnection;
 use sqlx::{Connection, Row};
 
 use super::connect::{books_of, exec, table_exists};
+use super::data::SqliteRows;
 use super::introspect;
 use super::{Planner, SqliteDb};
 use crate::dialect::applied::{self, LogRow, NewRow};
-use crate::dialect::books;
 use crate::dialect::{DbError, PlanError, Step};
+use crate::dialect::{books, data};
+use crate::ops::Operation;
 
 impl SqliteDb {
     /// Runs one step (a revision's operations, its version-table changes and its log rows)
@@ -126,6 +128,17 @@ async fn run_in(
         }
         for sql in planner.push(op)? {
             exec(conn, &sql).await?;
+        }
+        if let Operation::RunRust(data) = op {
+            let version_table = step.version_table;
+            data::run(
+                &mut SqliteRows {
+                    conn,
+                    version_table,
+                },
+                data,
+            )
+            .await?;
         }
     }
     for sql in planner.finish()? {

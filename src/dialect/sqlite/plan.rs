@@ -98,6 +98,12 @@ impl Planner {
         {
             self.touched.push(table.to_string());
         }
+        if let Operation::RunRust(_) = op {
+            // The rows it reads must be the ones the statements before it leave.
+            let out = self.finish()?;
+            self.known = Schema::new();
+            return Ok(out);
+        }
         if let Operation::Execute { sql, dialect } = op {
             if dialect.is_some_and(|d| d != DialectName::Sqlite) {
                 return Ok(Vec::new());
@@ -318,6 +324,7 @@ fn direct(op: &Operation) -> Vec<String> {
         | AddConstraint { .. }
         | DropConstraint { .. }
         | Execute { .. }
+        | RunRust(_)
         | CreateEnum { .. }
         | DropEnum { .. }
         | AlterEnum { .. } => unreachable!("rebuilt or handled before"),

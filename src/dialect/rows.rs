@@ -1,11 +1,20 @@
-//! The statements [`Db`](super::Db) runs, built from a model's table description: identifiers
-//! quoted by the dialect, values always bound, never pasted.
+//! Statements of rows built from a table's description: what the store runs for models and a
+//! migration's data step runs for tables as they are at that revision. Identifiers quoted by
+//! the dialect, values always bound, never pasted.
 
-use crate::dialect::DialectName;
-use crate::dialect::contract::{Dialect, dialect_of};
+use super::DialectName;
+use super::contract::{Dialect, dialect_of};
 use crate::schema::{Table, Type};
 
-use super::StoreError;
+/// A column name the table does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("table '{table}' has no column '{column}'")]
+pub struct UnknownColumn {
+    /// The table.
+    pub table: String,
+    /// The column.
+    pub column: String,
+}
 
 /// How one dialect spells what the statements need.
 #[derive(Debug, Clone)]
@@ -53,11 +62,11 @@ impl Syntax {
         self.dialect().parameter(n, ty, self.schema.as_deref())
     }
 
-    fn column_type<'t>(&self, table: &'t Table, column: &str) -> Result<&'t Type, StoreError> {
+    fn column_type<'t>(&self, table: &'t Table, column: &str) -> Result<&'t Type, UnknownColumn> {
         table
             .column_named(column)
             .map(|c| &c.ty)
-            .ok_or_else(|| StoreError::UnknownColumn {
+            .ok_or_else(|| UnknownColumn {
                 table: table.name.clone(),
                 column: column.to_string(),
             })
@@ -69,8 +78,28 @@ impl Syntax {
         table: &Table,
         columns: &[&str],
         query: &Query,
-    ) -> Result<Statement, StoreError> {
-        let list: Vec<String> = columns.iter().map(|c| self.ident(c)).collect();
+    ) -> Result<Statement, UnknownColumn> {
+        self.select_read_as(table, columns, query, |_| None)
+    }
+
+    /// A select whose columns of some types are read through a cast (`CAST("amount" AS
+    /// TEXT)`): `cast` names the type a column of type `ty` is read as, for the types the
+    /// driver cannot decode as they are. Unknown columns are refused.
+    pub fn select_read_as(
+        &self,
+        table: &Table,
+        columns: &[&str],
+        query: &Query,
+        cast: impl Fn(&Type) -> Option<&'static str>,
+    ) -> Result<Statement, UnknownColumn> {
+        let mut list = Vec::new();
+        for column in columns {
+            let quoted = self.ident(column);
+            list.push(match cast(self.column_type(table, column)?) {
+                Some(read_as) => format!("CAST({quoted} AS {read_as})"),
+                None => quoted,
+            });
+        }
         let mut sql = format!("SELECT {} FROM {}", list.join(", "), self.table(table));
         let mut bound = Vec::new();
         self.push_where(&mut sql, &mut bound, table, &query.filters)?;
@@ -123,13 +152,49 @@ impl Syntax {
         }
     }
 
+    /// `INSERT INTO t (a, b) VALUES (?, ?)` of the columns named (`DEFAULT VALUES` for none).
+    pub fn insert_into(&self, table: &Table, columns: &[&str]) -> Result<Statement, UnknownColumn> {
+        let mut names = Vec::new();
+        let mut places = Vec::new();
+        let mut bound = Vec::new();
+        for column in columns {
+            let ty = self.column_type(table, column)?.clone();
+            names.push(self.ident(column));
+            places.push(self.placeholder(bound.len() + 1, &ty));
+            bound.push(ty);
+        }
+        let sql = if names.is_empty() {
+            format!("INSERT INTO {} DEFAULT VALUES", self.table(table))
+        } else {
+            format!(
+                "INSERT INTO {} ({}) VALUES ({})",
+                self.table(table),
+                names.join(", "),
+                places.join(", ")
+            )
+        };
+        Ok(Statement { sql, bound })
+    }
+
+    /// `DELETE FROM t [WHERE ...]`.
+    pub fn delete(
+        &self,
+        table: &Table,
+        filters: &[(String, bool)],
+    ) -> Result<Statement, UnknownColumn> {
+        let mut sql = format!("DELETE FROM {}", self.table(table));
+        let mut bound = Vec::new();
+        self.push_where(&mut sql, &mut bound, table, filters)?;
+        Ok(Statement { sql, bound })
+    }
+
     /// `UPDATE t SET a = ?, ... WHERE ...`.
     pub fn update(
         &self,
         table: &Table,
         set: &[&str],
         filters: &[(String, bool)],
-    ) -> Result<Statement, StoreError> {
+    ) -> Result<Statement, UnknownColumn> {
         let mut bound = Vec::new();
         let mut assignments = Vec::new();
         for column in set {
@@ -154,7 +219,7 @@ impl Syntax {
         bound: &mut Vec<Type>,
         table: &Table,
         filters: &[(String, bool)],
-    ) -> Result<(), StoreError> {
+    ) -> Result<(), UnknownColumn> {
         let mut conditions = Vec::new();
         for (column, is_null) in filters {
             let ty = self.column_type(table, column)?.clone();
@@ -235,6 +300,42 @@ mod tests {
     }
 
     #[test]
+    fn data_step_statements_name_their_columns_and_cast_what_the_driver_cannot_read() {
+        let pg = syntax(DialectName::Postgres);
+        let insert = pg.insert_into(&run(), &["state", "name"]).unwrap();
+        assert_eq!(
+            insert.sql,
+            r#"INSERT INTO "run" ("state", "name") VALUES (CAST($1 AS "public"."state"), $2)"#
+        );
+        assert_eq!(
+            pg.insert_into(&run(), &[]).unwrap().sql,
+            r#"INSERT INTO "run" DEFAULT VALUES"#
+        );
+        let delete = pg
+            .delete(&run(), &[("id".into(), false), ("name".into(), true)])
+            .unwrap();
+        assert_eq!(
+            delete.sql,
+            r#"DELETE FROM "run" WHERE "id" = $1 AND "name" IS NULL"#
+        );
+        assert_eq!(delete.bound, vec![Type::Integer]);
+        let enum_as_text = |ty: &Type| matches!(ty, Type::Enum { .. }).then_some("TEXT");
+        let select = pg
+            .select_read_as(&run(), &["id", "state"], &Query::default(), enum_as_text)
+            .unwrap();
+        assert_eq!(
+            select.sql,
+            r#"SELECT "id", CAST("state" AS TEXT) FROM "run""#
+        );
+        let unknown = pg.insert_into(&run(), &["nope"]).unwrap_err();
+        assert_eq!(unknown.to_string(), "table 'run' has no column 'nope'");
+        let unknown = pg
+            .select_read_as(&run(), &["nope"], &Query::default(), enum_as_text)
+            .unwrap_err();
+        assert_eq!(unknown.column, "nope");
+    }
+
+    #[test]
     fn updates_name_their_columns_and_refuse_unknown_ones() {
         let filters = vec![("id".to_string(), false)];
         let up = syntax(DialectName::Sqlite)
@@ -244,9 +345,6 @@ mod tests {
         let err = syntax(DialectName::Sqlite)
             .update(&run(), &["nope"], &filters)
             .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "table 'run' has no column 'nope'; use a column of the model"
-        );
+        assert_eq!(err.to_string(), "table 'run' has no column 'nope'");
     }
 }
