@@ -131,7 +131,7 @@ impl Database {
     /// Runs one step (a revision and its version-table change) as atomically as the dialect
     /// allows.
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
-        super::expr::check_pasted_text(step.ops)?;
+        super::expr::check_pasted_text(step.ops, false)?;
         each!(self, db => Driver::run_step(db, step).await)
     }
 

@@ -104,12 +104,9 @@ pub(crate) fn is_single_expression(dialect: &dyn Dialect, text: &str) -> bool {
     depth == 0 && !text.trim().is_empty()
 }
 
-/// Refuses an operation holding a default, a check or a raw type that is not a single SQL
-/// expression: every dialect pastes those into its statements, and one holding `;` or a
-/// comment would run or hide SQL nobody reviewed as such. Raw SQL (`op.execute`) is what it
-/// says and is not checked.
 /// The backfill expression of a column change (the placeholder never reaches a planner: the
-/// step is refused before, by [`check_pasted_text`]).
+/// step is refused before, by [`check_pasted_text`], or a `db diff` script writes it as `NULL`
+/// with a note, [`placeholder_filled`]).
 pub(crate) fn backfill(changes: &crate::ops::Alter) -> Option<&str> {
     match &changes.backfill {
         Some(Backfill::Expr(expr)) => Some(expr),
@@ -117,7 +114,40 @@ pub(crate) fn backfill(changes: &crate::ops::Alter) -> Option<&str> {
     }
 }
 
-pub(crate) fn check_pasted_text(ops: &[Operation]) -> Result<(), PlanError> {
+/// A backfill still to write, as a `db diff` script writes it: `NULL`, which leaves the rows
+/// without a value so that the NOT NULL that follows fails and the step rolls back, with the
+/// note the script carries above it. `None` for any other operation.
+pub(crate) fn placeholder_filled(op: &Operation) -> Option<(Operation, String)> {
+    let Operation::AlterColumn {
+        table,
+        column,
+        changes,
+        ..
+    } = op
+    else {
+        return None;
+    };
+    if changes.backfill != Some(Backfill::ToWrite) {
+        return None;
+    }
+    let mut filled = op.clone();
+    if let Operation::AlterColumn { changes, .. } = &mut filled {
+        changes.backfill = Some(Backfill::Expr("NULL".into()));
+    }
+    let note = format!(
+        "TO WRITE: the rows of '{table}' need a value for '{column}' before it becomes NOT NULL; \
+         replace the backfill (NULL) in the statement that fills '{column}' below with it. As \
+         written, the script stops there on a table with rows, before anything is dropped."
+    );
+    Some((filled, note))
+}
+
+/// Refuses an operation holding a default, a check or a raw type that is not a single SQL
+/// expression: every dialect pastes those into its statements, and one holding `;` or a
+/// comment would run or hide SQL nobody reviewed as such. Raw SQL (`op.execute`) is what it
+/// says and is not checked. A backfill still to write is refused too, unless `placeholders`
+/// (a `db diff` script, which writes it as [`placeholder_filled`] says).
+pub(crate) fn check_pasted_text(ops: &[Operation], placeholders: bool) -> Result<(), PlanError> {
     for op in ops {
         let mut texts: Vec<(String, &str)> = Vec::new();
         match op {
@@ -136,6 +166,7 @@ pub(crate) fn check_pasted_text(ops: &[Operation]) -> Result<(), PlanError> {
                     Some(Backfill::Expr(e)) => {
                         texts.push((format!("the backfill of column '{column}'"), e))
                     }
+                    Some(Backfill::ToWrite) if placeholders => {}
                     Some(Backfill::ToWrite) => {
                         return Err(PlanError::Impossible {
                             operation: op.to_string(),
@@ -231,7 +262,7 @@ mod tests {
         let ok = table("t")
             .column(column("a", Type::Integer).default("(1 + 2)"))
             .check("ck", "a > 0 AND a <> ';'");
-        assert!(check_pasted_text(&[Operation::CreateTable(ok)]).is_ok());
+        assert!(check_pasted_text(&[Operation::CreateTable(ok)], false).is_ok());
         for bad in [
             "1; DROP TABLE t",
             "1 -- hides the rest",
@@ -240,7 +271,7 @@ mod tests {
             "'a'')",
         ] {
             let t = table("t").column(column("a", Type::Integer).default(bad));
-            let err = check_pasted_text(&[Operation::CreateTable(t)]).unwrap_err();
+            let err = check_pasted_text(&[Operation::CreateTable(t)], false).unwrap_err();
             assert!(
                 err.to_string().contains("the default of column 'a'"),
                 "{bad}: {err}"

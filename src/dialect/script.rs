@@ -113,11 +113,17 @@ pub fn render(
     baseline: Baseline,
     steps: &[ScriptStep<'_>],
 ) -> Result<String, PlanError> {
+    let placeholders = matches!(options.purpose, Purpose::Diff);
     for step in steps {
-        super::expr::check_pasted_text(step.ops)?;
+        super::expr::check_pasted_text(step.ops, placeholders)?;
     }
     let mut w = Writer::default();
     dialect_of(options.dialect).write_script(&mut w, options, baseline, steps)?;
+    if steps.is_empty() {
+        // Still a script a client runs; the comment says why it holds no step.
+        w.blank();
+        w.comment("Nothing to run: no revision lies in this range.");
+    }
     Ok(w.0)
 }
 
@@ -170,15 +176,25 @@ pub(crate) fn write_ops(
             return;
         }
         for why in warnings.drain(..) {
-            w.comment(&format!("WARNING: {why}."));
+            w.comment(&why);
         }
         for sql in statements {
             w.sql(&sql);
         }
     };
     for op in ops {
-        warnings.extend(op.destruction());
-        let statements = planner.push(op)?;
+        warnings.extend(
+            op.destruction()
+                .into_iter()
+                .map(|why| format!("WARNING: {why}.")),
+        );
+        let statements = match super::expr::placeholder_filled(op) {
+            Some((filled, note)) => {
+                warnings.push(note);
+                planner.push(&filled)?
+            }
+            None => planner.push(op)?,
+        };
         write(w, &mut warnings, statements);
     }
     let statements = planner.finish()?;

@@ -447,7 +447,7 @@ fn refuse_unrunnable(plan: &Plan) -> Result<(), RunError> {
                 message: step.message,
             })));
         }
-        if let Err(source) = crate::dialect::expr::check_pasted_text(&step.ops) {
+        if let Err(source) = crate::dialect::expr::check_pasted_text(&step.ops, false) {
             return Err(RunError::Unrunnable(Box::new(RevisionFailed {
                 direction: step.word(),
                 id: step.revision,

@@ -9,7 +9,7 @@ use crate::cli::CliError;
 use crate::config::Config;
 use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
 use crate::dialect::{Database, DialectName, OpenMode, Target, VERSION_TABLE, compare_for};
-use crate::diff::{Exact, diff};
+use crate::diff::{Exact, diff, rename_hints};
 use crate::pipeline::Pipeline;
 use crate::schema::Schema;
 
@@ -153,7 +153,19 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
         );
         return Ok(0);
     }
+    // A drop and an add that look like a rename: said before the script (a rename keeps the
+    // values, the script as it is drops them), and on stderr.
+    let hints = rename_hints(&ops, compare_for(dialect.unwrap_or(DialectName::Sqlite)));
+    for hint in &hints {
+        eprintln!("HINT: {hint}");
+    }
     if args.sql {
+        for hint in &hints {
+            println!(
+                "-- HINT: {}",
+                hint.to_string().replace(char::is_control, " ")
+            );
+        }
         let schema = [&from, &to]
             .iter()
             .find_map(|s| match s {
