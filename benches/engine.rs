@@ -96,6 +96,8 @@ fn codegen(c: &mut Criterion) {
                 upgrade: black_box(&ops),
                 downgrade: &down,
                 notes: &[],
+                header: &[],
+                irreversible: None,
             })
         })
     });

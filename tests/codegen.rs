@@ -30,6 +30,8 @@ fn a_generated_file_records_the_operations_it_was_generated_from() {
         upgrade: up.as_slice(),
         downgrade: down.as_slice(),
         notes: &[],
+        header: &[],
+        irreversible: None,
     });
     assert_eq!(
         again, text,

@@ -13,6 +13,7 @@ mod from_diff;
 mod merge;
 mod ownership;
 mod place;
+mod squash;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,6 +23,7 @@ use tracing::info;
 
 pub use merge::MergeRequest;
 pub use ownership::{Ownership, OwnershipConflict};
+pub use squash::{SquashError, SquashRequest};
 pub use write::Written;
 
 use crate::config::Config;
@@ -107,6 +109,19 @@ pub enum AutogenError {
         id: String,
         /// Why.
         reason: &'static str,
+    },
+    /// `db squash` refused the run.
+    #[error(transparent)]
+    Squash(#[from] squash::SquashError),
+    /// A replaced revision file could not be deleted.
+    #[error(
+        "cannot delete {path}: {message}; delete it by hand (the squash that replaces it is written)"
+    )]
+    Remove {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        message: String,
     },
     /// `--message` is blank.
     #[error("the message is empty; say what the revision does with --message")]

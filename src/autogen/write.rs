@@ -102,34 +102,70 @@ pub(super) fn revision(
     ops: &[Operation],
     before: &Schema,
 ) -> Result<Prepared, AutogenError> {
+    let downgrade =
+        reverse_all(ops).expect("operations from the differ always record what they destroy");
+    let contents = Contents {
+        id,
+        message,
+        placement,
+        upgrade: ops,
+        downgrade: &downgrade,
+        irreversible: None,
+        header: &[],
+    };
+    prepare(autogen, plugin, contents, before)
+}
+
+/// What a revision file holds beyond its plugin.
+pub(super) struct Contents<'a> {
+    pub id: &'a str,
+    pub message: &'a str,
+    pub placement: &'a Placement,
+    pub upgrade: &'a [Operation],
+    pub downgrade: &'a [Operation],
+    /// Why the downgrade cannot run, when one of a squash's revisions says so.
+    pub irreversible: Option<&'a str>,
+    /// More header lines (a squash's `Replaces:`).
+    pub header: &'a [String],
+}
+
+/// The file of `contents` in `plugin`'s folder, rendered with the reviewer's notes on the
+/// operations (`before` is the schema they apply to).
+pub(super) fn prepare(
+    autogen: &Autogen<'_>,
+    plugin: &PluginModels,
+    contents: Contents<'_>,
+    before: &Schema,
+) -> Result<Prepared, AutogenError> {
     let set = plugin
         .revision_set()
         .ok_or_else(|| AutogenError::NoRevisionFolder {
             plugin: plugin.name().to_string(),
         })?;
-    let downgrade =
-        reverse_all(ops).expect("operations from the differ always record what they destroy");
+    let ops = contents.upgrade;
     let dialect = autogen.migrator.target().dialect();
     let review = Review::of(ops, before, dialect);
     let text = codegen::render(&NewRevision {
-        id,
-        message: message.trim(),
-        down_revisions: &placement.down_revisions,
-        branch_labels: &placement.branch_labels,
-        depends_on: &placement.depends_on,
+        id: contents.id,
+        message: contents.message.trim(),
+        down_revisions: &contents.placement.down_revisions,
+        branch_labels: &contents.placement.branch_labels,
+        depends_on: &contents.placement.depends_on,
         create_date: chrono::Utc::now().naive_utc(),
         upgrade: ops,
-        downgrade: &downgrade,
+        downgrade: contents.downgrade,
         notes: &review.notes,
+        header: contents.header,
+        irreversible: contents.irreversible,
     });
     let path = Path::new(set.dir)
         .join(autogen.label())
-        .join(codegen::file_name(id, message));
+        .join(codegen::file_name(contents.id, contents.message));
     Ok(Prepared {
         text,
         written: Written {
             plugin: plugin.name().to_string(),
-            id: id.to_string(),
+            id: contents.id.to_string(),
             path,
             destructive: ops.iter().filter_map(Operation::destruction).collect(),
             hints: review.hints,

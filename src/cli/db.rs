@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 
 use super::CliError;
-use crate::autogen::{Autogen, CheckReport, MergeRequest, Request};
+use crate::autogen::{Autogen, CheckReport, MergeRequest, Request, SquashRequest};
 use crate::config::Config;
 use crate::dialect::{Database, DialectName, LockWait, OpenMode};
 use crate::model::DEFAULT_DATABASE;
@@ -74,6 +74,23 @@ pub enum DbCommand {
     /// Compare the models with the database and write a revision for each plugin with changes
     #[command(name = "make_migrations", visible_alias = "make-migrations")]
     MakeMigrations(MakeMigrationsArgs),
+    /// Replace a linear run of revisions by one revision holding their operations
+    ///
+    /// The squash keeps the last revision's id, so databases at the end of the run or past it
+    /// need nothing; the replaced files are deleted. Refused for a run with a branch point, a
+    /// merge, a data step, or a database inside it.
+    ///
+    /// Example: `db squash 1a2b:9f8e -m "Initial schema"`
+    Squash {
+        /// The run: `<first revision>:<last revision>`
+        #[arg(value_name = "FROM:TO")]
+        range: String,
+        /// What the squashed revision holds [default: one naming the run]
+        #[arg(long, short)]
+        message: Option<String>,
+        #[command(flatten)]
+        label: Label,
+    },
     /// Write a revision that merges several heads (`heads` for all of them)
     Merge {
         /// Revisions to merge, or `heads`
@@ -261,6 +278,19 @@ pub async fn run(
             if let Some(path) = &generated.schema_file {
                 println!("Wrote {}", path.display());
             }
+            Ok(0)
+        }
+        DbCommand::Squash {
+            range,
+            message,
+            label,
+        } => {
+            let request = SquashRequest { range, message };
+            let written = Autogen::new(pipeline.catalog(), config, &label.db_label)?
+                .squash(&request)
+                .await?;
+            print_generated(&written);
+            println!("Rebuild the pipeline: the replaced revision files were deleted");
             Ok(0)
         }
         DbCommand::Merge {

@@ -105,6 +105,9 @@ pub struct Revision {
     pub depends_on: Vec<String>,
     /// Where the revision comes from (its file name), for error messages.
     pub origin: Option<String>,
+    /// The revisions this one replaces (a squash, `Replaces:` in its header): their ids no
+    /// longer exist, and name this one in messages.
+    pub replaces: Vec<String>,
 }
 
 /// Which way a [`PlanStep`] moves.
@@ -142,6 +145,8 @@ pub struct RevisionGraph {
     topo: Vec<usize>,
     /// Revisions that are nobody's parent and nobody's dependency.
     real_heads: Vec<usize>,
+    /// Each id a squash replaced, and the squash.
+    replaced: BTreeMap<String, usize>,
 }
 
 /// A revision and its resolved edges.

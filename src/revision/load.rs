@@ -24,6 +24,26 @@ impl LoadedRevision {
         message_of(self.embedded.source)
     }
 
+    /// The ids this revision replaces, when it is a squash (`//! Replaces: a, b` in its
+    /// header).
+    pub fn replaces(&self) -> Vec<String> {
+        header_value(self.embedded.source, "Replaces:")
+            .map(|ids| {
+                ids.split(',')
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The checksum the revision's file had before a squash rewrote it (`//! Replaced
+    /// checksum:`): databases that applied that file have applied this revision.
+    pub fn replaced_checksum(&self) -> Option<String> {
+        header_value(self.embedded.source, "Replaced checksum:").map(str::to_string)
+    }
+
     /// The operations `upgrade` records.
     pub fn upgrade_ops(&self) -> Vec<Operation> {
         let mut op = Operations::new();
@@ -49,6 +69,15 @@ impl LoadedRevision {
         (self.embedded.downgrade)(&mut op);
         op
     }
+}
+
+/// The value of a `//! Key: value` line of the header (the `//!` lines at the top).
+fn header_value<'s>(source: &'s str, key: &str) -> Option<&'s str> {
+    source
+        .lines()
+        .map_while(|l| l.strip_prefix("//!"))
+        .find_map(|l| l.trim().strip_prefix(key))
+        .map(str::trim)
 }
 
 /// The first line of a revision file's `//!` header.
@@ -96,6 +125,7 @@ impl Revisions {
             branch_labels: strings(r.embedded.branch_labels),
             depends_on: strings(r.embedded.depends_on),
             origin: Some(r.path.display().to_string()),
+            replaces: r.replaces(),
         }))?;
         let by_id = loaded
             .into_iter()

@@ -59,6 +59,12 @@ impl Migrator {
             .map_err(|e| RunError::Db(DbError::from(e)))
     }
 
+    /// The schema the revisions `rows` (and all their ancestors) build, replayed in memory
+    /// from their operations; no database is read.
+    pub fn replayed(&self, rows: &[String]) -> Result<Schema, RunError> {
+        self.replay(rows)
+    }
+
     /// The schema the applied `rows` (and all their ancestors) build, from their operations.
     pub(super) fn replay(&self, rows: &[String]) -> Result<Schema, RunError> {
         let graph = &self.revisions.graph;

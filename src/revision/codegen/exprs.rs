@@ -33,7 +33,7 @@ fn chain(receiver: Expr, methods: Vec<(&str, Vec<Expr>)>) -> Expr {
     Expr::Chain(Box::new(receiver), methods)
 }
 
-fn op_call(method: &str, args: Vec<Expr>) -> Expr {
+pub(crate) fn op_call(method: &str, args: Vec<Expr>) -> Expr {
     chain(atom("op"), vec![(method, args)])
 }
 

@@ -34,6 +34,10 @@ pub struct NewRevision<'a> {
     /// operations is fine): the linter's findings, rename hints. Each line becomes `// line`,
     /// wrapped at 100 columns.
     pub notes: &'a [Vec<String>],
+    /// More `Key: value` lines of the header, after the Create Date (a squash's `Replaces:`).
+    pub header: &'a [String],
+    /// Why `downgrade` cannot run, written as its first statement (`op.irreversible(..)`).
+    pub irreversible: Option<&'a str>,
 }
 
 /// A fresh revision id: the last 12 hex digits of a UUID v4, as Alembic makes them.
@@ -106,6 +110,9 @@ pub fn render(rev: &NewRevision<'_>) -> String {
             rev.create_date.format("%Y-%m-%d %H:%M:%S")
         ),
     );
+    for line in rev.header {
+        push_doc(&mut out, &one_line(line));
+    }
     out.push_str("\nuse outflow::migration::prelude::*;\n\n");
     out.push_str(&constant("REVISION", &format!("&str = {:?}", rev.id)));
     out.push_str(&list_constant("DOWN_REVISION", rev.down_revisions));
@@ -114,8 +121,22 @@ pub fn render(rev: &NewRevision<'_>) -> String {
     out.push('\n');
     function(&mut out, "upgrade", rev.upgrade, rev.notes);
     out.push('\n');
-    function(&mut out, "downgrade", rev.downgrade, &[]);
+    match rev.irreversible {
+        Some(reason) => irreversible(&mut out, reason, rev.downgrade),
+        None => function(&mut out, "downgrade", rev.downgrade, &[]),
+    }
     out
+}
+
+/// A `downgrade` that says first why it cannot run; its operations follow (what each replaced
+/// revision's downgrade records), never run while it says so.
+fn irreversible(out: &mut String, reason: &str, ops: &[Operation]) {
+    out.push_str("pub fn downgrade(op: &mut Operations) {\n");
+    let call = exprs::op_call("irreversible", vec![exprs::string(reason)]);
+    out.push_str(&layout::statement(&call, 4));
+    out.push('\n');
+    statements(out, ops, &[], false);
+    out.push_str("}\n");
 }
 
 fn push_doc(out: &mut String, line: &str) {

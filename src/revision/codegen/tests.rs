@@ -71,6 +71,8 @@ fn the_tutorial_revision_has_the_guide_shape() {
         upgrade: &upgrade,
         downgrade: &downgrade,
         notes: &[],
+        header: &[],
+        irreversible: None,
     });
     insta::assert_snapshot!(text);
     assert_rustfmt_clean(&text);
@@ -235,6 +237,8 @@ fn every_operation_renders_rustfmt_clean_and_matches_the_compiled_fixture() {
         upgrade: &ops,
         downgrade: &[],
         notes: &[],
+        header: &[],
+        irreversible: None,
     });
     assert_rustfmt_clean(&text);
     if std::env::var_os("OUTFLOW_BLESS").is_some() {
@@ -260,6 +264,8 @@ fn long_lists_of_parents_break_as_rustfmt_does() {
         upgrade: &[],
         downgrade: &[],
         notes: &[],
+        header: &[],
+        irreversible: None,
     });
     assert!(
         text.contains("pub const DOWN_REVISION: &[&str] = &[\n    \"000000000000\",\n"),
@@ -311,6 +317,8 @@ fn destructive_operations_carry_a_comment_that_stays_a_comment() {
         upgrade: &ops,
         downgrade: &[],
         notes: &[],
+        header: &[],
+        irreversible: None,
     });
     assert!(
         text.contains("    // DESTRUCTIVE: drops table 'evil fn x() {}' and every row in it.\n"),
@@ -339,6 +347,8 @@ fn large_revisions_are_split_into_parts_of_fifty_operations() {
         upgrade: &ops,
         downgrade: &ops[..3],
         notes: &[],
+        header: &[],
+        irreversible: None,
     });
     assert!(text.contains(
         "pub fn upgrade(op: &mut Operations) {\n    upgrade_part_1(op);\n    upgrade_part_2(op);\n    upgrade_part_3(op);\n}\n"
@@ -353,4 +363,30 @@ fn large_revisions_are_split_into_parts_of_fifty_operations() {
         )
     );
     assert_rustfmt_clean(&text);
+}
+
+#[test]
+fn a_squash_says_what_it_replaces_and_why_its_downgrade_cannot_run() {
+    let up = [Operation::Execute {
+        sql: "DELETE FROM person WHERE active = 0".into(),
+        dialect: None,
+    }];
+    let text = render(&NewRevision {
+        id: "0123456789ab",
+        message: "first ten",
+        down_revisions: &["aaaaaaaaaaaa".into()],
+        branch_labels: &["chain".into()],
+        depends_on: &[],
+        create_date: date(),
+        upgrade: &up,
+        downgrade: &[],
+        notes: &[],
+        header: &[
+            "Replaces: 111111111111, 222222222222".into(),
+            "Replaced checksum: 0f0f".into(),
+        ],
+        irreversible: Some("222222222222: the deleted people are gone"),
+    });
+    assert_rustfmt_clean(&text);
+    insta::assert_snapshot!(text);
 }

@@ -28,8 +28,10 @@ pub(super) fn build(mut revisions: Vec<Revision>) -> Result<RevisionGraph, Graph
         labels: BTreeMap::new(),
         topo: Vec::new(),
         real_heads: Vec::new(),
+        replaced: BTreeMap::new(),
     };
     graph.labels = collect_labels(&graph)?;
+    graph.replaced = collect_replaced(&graph)?;
     for index in 0..graph.len() {
         graph.link(index)?;
     }
@@ -50,6 +52,24 @@ impl Node {
             dependents: Vec::new(),
         }
     }
+}
+
+/// The ids squashes replaced; one still present as a revision is an error (its file was kept).
+fn collect_replaced(graph: &RevisionGraph) -> Result<BTreeMap<String, usize>, GraphError> {
+    let mut replaced = BTreeMap::new();
+    for (index, node) in graph.nodes.iter().enumerate() {
+        for old in &node.revision.replaces {
+            if let Some(kept) = graph.find(old) {
+                return Err(GraphError::ReplacedStillThere {
+                    id: old.clone(),
+                    squash: node.revision.id.clone(),
+                    origin: graph.nodes[kept].revision.origin.clone(),
+                });
+            }
+            replaced.insert(old.clone(), index);
+        }
+    }
+    Ok(replaced)
 }
 
 fn check_id(revision: &Revision) -> Result<(), GraphError> {
@@ -202,6 +222,18 @@ impl RevisionGraph {
     }
 
     /// The revisions whose id starts with `prefix`, sorted.
+    /// The squash that replaced `text` (an id, or a prefix of at least 4 characters of one).
+    pub(super) fn squash_of(&self, text: &str) -> Option<&str> {
+        if text.chars().count() < super::target::MIN_PREFIX {
+            return None;
+        }
+        self.replaced
+            .range(text.to_string()..)
+            .take_while(|(old, _)| old.starts_with(text))
+            .map(|(_, &i)| self.id(i))
+            .next()
+    }
+
     pub(super) fn prefixed(&self, prefix: &str) -> Vec<usize> {
         let start = self
             .nodes

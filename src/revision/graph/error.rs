@@ -168,6 +168,38 @@ pub enum GraphError {
         /// The files of the revisions in the cycle, where known.
         origins: Vec<String>,
     },
+    /// The version table names a revision a squash replaced: the database is in the middle of
+    /// the squashed run.
+    #[error(
+        "the version table names revision '{id}', which squash {squash} replaced: this database is in the middle of the squashed run; upgrade it to {squash} with a build from before the squash, then run this one again"
+    )]
+    SquashedCurrent {
+        /// The row.
+        id: String,
+        /// The squash.
+        squash: String,
+    },
+    /// A target names a revision a squash replaced.
+    #[error("revision '{target}' was squashed into {squash}: name {squash} instead")]
+    SquashedTarget {
+        /// The text.
+        target: String,
+        /// The squash.
+        squash: String,
+    },
+    /// A squash replaces a revision that is still there.
+    #[error(
+        "revision {squash} replaces {id}, which is still a revision{}: delete the file of the replaced revision (`db squash` does)",
+        origin.as_ref().map(|o| format!(" ({o})")).unwrap_or_default()
+    )]
+    ReplacedStillThere {
+        /// The replaced id.
+        id: String,
+        /// The squash.
+        squash: String,
+        /// The file still holding it.
+        origin: Option<String>,
+    },
     /// The version table names a revision the graph does not have.
     #[error("the version table names revision '{id}', which is not among the known revisions")]
     UnknownCurrent {

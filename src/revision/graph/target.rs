@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::{Direction, Edges, GraphError, RevisionGraph};
 
 /// Partial ids need this many characters, as in Alembic.
-const MIN_PREFIX: usize = 4;
+pub(super) const MIN_PREFIX: usize = 4;
 
 /// A parsed target expression. `branch` is the text before `@`: a label or a revision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,10 +141,13 @@ impl RevisionGraph {
     pub(super) fn current(&self, rows: &[String]) -> Result<Current, GraphError> {
         let mut indices = Vec::with_capacity(rows.len());
         for row in rows {
-            indices.push(
-                self.find(row)
-                    .ok_or_else(|| GraphError::UnknownCurrent { id: row.clone() })?,
-            );
+            indices.push(self.find(row).ok_or_else(|| match self.squash_of(row) {
+                Some(squash) => GraphError::SquashedCurrent {
+                    id: row.clone(),
+                    squash: squash.to_string(),
+                },
+                None => GraphError::UnknownCurrent { id: row.clone() },
+            })?);
         }
         indices.sort_unstable();
         indices.dedup();
@@ -260,8 +263,14 @@ impl Resolver<'_> {
         match candidates.as_slice() {
             [one] => Ok(*one),
             [] if !all.is_empty() => Err(not_on_branch(text)),
-            [] => Err(GraphError::UnknownRevision {
-                target: text.to_string(),
+            [] => Err(match graph.squash_of(text) {
+                Some(squash) => GraphError::SquashedTarget {
+                    target: text.to_string(),
+                    squash: squash.to_string(),
+                },
+                None => GraphError::UnknownRevision {
+                    target: text.to_string(),
+                },
             }),
             several => Err(GraphError::AmbiguousRevision {
                 target: text.to_string(),

@@ -10,6 +10,7 @@ mod plans;
 mod props;
 mod range;
 mod shape;
+mod squashed;
 mod stamp;
 mod targets;
 

@@ -149,6 +149,7 @@ fn random_revisions() -> impl Strategy<Value = Vec<Revision>> {
                 depends_on: dep.into_iter().collect(),
                 branch_labels,
                 origin: None,
+                replaces: Vec::new(),
             }
         };
         specs.iter().enumerate().map(revision).collect()
