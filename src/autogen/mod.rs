@@ -10,6 +10,7 @@
 
 pub mod adopt;
 mod from_diff;
+mod history;
 mod merge;
 mod ownership;
 mod place;
@@ -210,6 +211,9 @@ pub struct Request {
     pub splice: bool,
     /// `--depends-on`: revisions or branch labels the new revision depends on.
     pub depends_on: Vec<String>,
+    /// `--offline`: compare the models with the schema the revisions build, replayed in
+    /// memory, instead of the database (which is not opened).
+    pub offline: bool,
 }
 
 /// What `make_migrations` wrote.
@@ -298,13 +302,32 @@ impl<'a> Autogen<'a> {
         Ok((current != heads).then_some((current, heads)))
     }
 
-    async fn snapshot(&self) -> Result<Snapshot, AutogenError> {
+    /// The schema to compare the models with: the database's, or, `offline`, the one every
+    /// revision builds (what a database at its heads has).
+    async fn snapshot(&self, offline: bool) -> Result<Snapshot, AutogenError> {
         let target = self.migrator.target();
-        let live = if target.exists() {
+        let heads: Vec<String> = self
+            .migrator
+            .revisions()
+            .graph
+            .heads()
+            .iter()
+            .map(|h| h.to_string())
+            .collect();
+        // Online, the replay only completes what the database cannot hold: a history the
+        // replay cannot follow (raw SQL creating a table) does not stop autogenerate.
+        let replayed = self.migrator.replayed(&heads);
+        let live = if offline {
+            replayed?
+        } else if target.exists() {
             let mut db = Database::open(target, OpenMode::ReadOnly)
                 .await
                 .map_err(RunError::from)?;
-            db.introspect().await.map_err(RunError::from)?
+            let mut live = db.introspect().await.map_err(RunError::from)?;
+            if let Ok(replayed) = &replayed {
+                history::name_enums(&mut live, replayed);
+            }
+            live
         } else {
             Schema::new()
         };
@@ -393,10 +416,12 @@ impl<'a> Autogen<'a> {
             write::validate_id(id, &self.migrator.revisions().graph)?;
         }
         self.check_disk()?;
-        if let Some((current, heads)) = self.behind().await? {
+        if !request.offline
+            && let Some((current, heads)) = self.behind().await?
+        {
             return Err(self.not_at_heads(current, heads));
         }
-        let snapshot = self.snapshot().await?;
+        let snapshot = self.snapshot(request.offline).await?;
         let mut prepared = Vec::new();
         let mut new_heads: BTreeMap<String, String> = BTreeMap::new();
         for plugin in dependency_order(plugins, &snapshot, self.label()) {
@@ -434,14 +459,16 @@ impl<'a> Autogen<'a> {
         })
     }
 
-    /// What `make_migrations` would do, without writing anything.
-    pub async fn check(&self) -> Result<CheckReport, AutogenError> {
+    /// What `make_migrations` would do, without writing anything; `offline`, against the
+    /// schema the revisions build (no database is opened).
+    pub async fn check(&self, offline: bool) -> Result<CheckReport, AutogenError> {
         self.check_disk()?;
         let mut report = CheckReport::default();
-        if let Some(behind) = self.behind().await? {
+        let behind = if offline { None } else { self.behind().await? };
+        if let Some(behind) = behind {
             report.not_at_heads = Some(behind);
         } else {
-            let snapshot = self.snapshot().await?;
+            let snapshot = self.snapshot(offline).await?;
             for plugin in self.candidates() {
                 let ops = self.plugin_ops(plugin, &snapshot);
                 if !ops.is_empty() {

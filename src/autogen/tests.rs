@@ -138,7 +138,7 @@ async fn each_plugin_touches_only_its_own_tables() {
     f.upgrade(&pipeline).await;
     f.exec("CREATE TABLE stray (x INTEGER)").await;
     let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
-    let report = autogen.check().await.unwrap();
+    let report = autogen.check(false).await.unwrap();
     let pending: BTreeMap<&str, Vec<String>> = report
         .pending
         .iter()
@@ -268,7 +268,7 @@ async fn a_table_claimed_by_two_plugins_is_refused() {
         .plugin(Plugin::new("furniture").model::<Shelf>());
     let autogen = Autogen::new(pipeline.catalog(), &f.config, "default").unwrap();
     f.upgrade(&pipeline).await;
-    let err = autogen.check().await.unwrap_err().to_string();
+    let err = autogen.check(false).await.unwrap_err().to_string();
     assert_eq!(
         err,
         "table 'old_shelf' is declared by the models of plugin 'furniture' but was created by the revisions of plugin 'library'; move the model to 'library' or drop the table in a revision of 'library' first"

@@ -193,6 +193,10 @@ pub enum DbCommand {
     },
     /// Exit 1 and list what differs when the models, the database or schema/<label>.yml disagree
     Check {
+        /// Compare the models with the schema the revisions build, replayed in memory, instead
+        /// of the database (which is not opened): for CI without a database
+        #[arg(long)]
+        offline: bool,
         #[command(flatten)]
         label: Label,
     },
@@ -236,6 +240,10 @@ pub struct MakeMigrationsArgs {
     /// A revision or branch label the new revision depends on (repeatable)
     #[arg(long, value_name = "REVISION")]
     depends_on: Vec<String>,
+    /// Compare the models with the schema the revisions build, replayed in memory, instead of
+    /// the database (which is not opened); gives the revision a database at its heads would
+    #[arg(long)]
+    offline: bool,
     #[command(flatten)]
     label: Label,
 }
@@ -258,6 +266,7 @@ pub async fn run(
                 head: a.head,
                 splice: a.splice,
                 depends_on: a.depends_on,
+                offline: a.offline,
             };
             let generated = Autogen::new(pipeline.catalog(), config, &a.label.db_label)?
                 .make_migrations(&request)
@@ -390,9 +399,9 @@ pub async fn run(
         DbCommand::Show { revision, label } => history::show(&migrator(&label)?, &revision).await,
         DbCommand::Branches { label } => history::branches(&migrator(&label)?),
         DbCommand::Lint(args) => lint::run(args, config, pipeline.catalog()).await,
-        DbCommand::Check { label } => {
+        DbCommand::Check { offline, label } => {
             let report = Autogen::new(pipeline.catalog(), config, &label.db_label)?
-                .check()
+                .check(offline)
                 .await?;
             Ok(print_check(&report))
         }

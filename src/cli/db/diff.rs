@@ -143,6 +143,7 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
             head: None,
             splice: false,
             depends_on: Vec::new(),
+            offline: false,
         };
         super::print_generated(
             &Autogen::new(pipeline.catalog(), config, &args.label.db_label)?.write_diff(
