@@ -195,9 +195,12 @@ impl Review {
             findings.push(f.line());
         }
         let mut hints = Vec::new();
+        // Hints come first at their operation, in the order make_migrations prints them.
+        let mut placed = vec![0; ops.len()];
         for hint in rename_hints(ops, crate::dialect::compare_for(dialect)) {
             if let Some(at) = ops.iter().position(|op| hint.drops(op)) {
-                notes[at].insert(0, format!("HINT: {hint}"));
+                notes[at].insert(placed[at], format!("HINT: {hint}"));
+                placed[at] += 1;
             }
             hints.push(hint.to_string());
         }
