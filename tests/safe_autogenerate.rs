@@ -80,8 +80,28 @@ fn safe_autogenerate(dialect: Dialect) {
         "a refused upgrade changed the database"
     );
 
-    // The reviewer writes the value and says why the drop is fine.
+    // A silence must say why.
     let text = std::fs::read_to_string(&file).unwrap();
+    let bare = text.replace(
+        "    op.drop_column(\"human\", \"n\");",
+        "    // lint: allow drop-column\n    op.drop_column(\"human\", \"n\");",
+    );
+    std::fs::write(&file, bare).unwrap();
+    p.build();
+    let lint = p.run(&["db", "lint"]).expect(1);
+    assert!(
+        lint.stdout
+            .contains("allow-without-reason error: `// lint: allow drop-column` says no reason"),
+        "{}",
+        lint.stdout
+    );
+    assert!(
+        !lint.stdout.contains("drop-column error"),
+        "{}",
+        lint.stdout
+    );
+
+    // The reviewer writes the value and says why the drop is fine.
     let text = text.replace(".backfill_to_write()", ".backfill(\"7\")").replace(
         "    op.drop_column(\"human\", \"n\");",
         "    // lint: allow drop-column: n was never read\n    op.drop_column(\"human\", \"n\");",

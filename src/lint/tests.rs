@@ -156,6 +156,45 @@ fn every_rule_on_mysql() {
     insta::assert_snapshot!(report(&findings));
 }
 
+#[test]
+fn every_rule_on_sqlite() {
+    let findings = lint(&every_rule(), &before(), Some(DialectName::Sqlite));
+    let found: BTreeSet<&str> = findings.iter().map(|f| f.rule.id).collect();
+    let expected: BTreeSet<&str> = RULES
+        .iter()
+        .filter(|r| r.dialect.is_none())
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(
+        found, expected,
+        "every rule of all dialects, none of one server's"
+    );
+    insta::assert_snapshot!(report(&findings));
+}
+
+#[test]
+fn a_data_step_beside_ddl_is_found_on_mysql() {
+    let ops = vec![
+        Operation::AddColumn {
+            table: "person".into(),
+            column: crate::schema::column("full_name", crate::schema::Type::Text),
+        },
+        Operation::RunRust(crate::ops::DataStep {
+            name: "fill full names".into(),
+            body: std::sync::Arc::new(|_| Ok(())),
+        }),
+    ];
+    let findings = lint(&ops, &before(), Some(DialectName::Mysql));
+    let lines: Vec<String> = findings.iter().map(|f| f.line()).collect();
+    assert_eq!(
+        lines,
+        [
+            "ddl-with-data-changes (warning): this revision mixes DDL and the Rust data step 'fill full names': MySQL commits each DDL statement by itself, so a failure half-way leaves the data changed and the schema half changed; put data changes in a revision of their own"
+        ]
+    );
+    assert!(lint(&ops, &before(), Some(DialectName::Postgres)).is_empty());
+}
+
 /// What the revision creates has no rows yet: nothing to warn about.
 #[test]
 fn a_table_created_in_the_revision_is_left_alone() {
