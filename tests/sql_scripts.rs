@@ -79,6 +79,21 @@ CREATE TABLE child (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id) ON DE
         script.contains("-- Run it with:  sqlite3 -bail DATABASE < SCRIPT"),
         "{script}"
     );
+    // What the script loses or leaves to write is said before anything runs.
+    assert!(
+        script.starts_with(
+            "-- HINT: column 't.old_name' is dropped and 't.new_name' added with the same type;"
+        ),
+        "{script}"
+    );
+    for column in ["new_name", "m"] {
+        let note = format!("-- TO WRITE: the rows of 't' need a value for '{column}'");
+        assert!(script.contains(&note), "{note}:\n{script}");
+    }
+    assert!(
+        script.contains("-- WARNING: drops column 't.old_name' and its data."),
+        "{script}"
+    );
     let original = sqlite_state(&a);
     for flags in [&[][..], &["-bail"]] {
         let copy = dir.path().join("copy.db");
@@ -160,6 +175,25 @@ fn no_difference_is_an_empty_script() {
     assert_eq!(text(&out.stdout), "-- No differences: nothing to run.\n");
     assert_eq!(text(&out.stderr), "No differences\n");
     assert!(sqlite3(&a, &["-bail"], &text(&out.stdout)).status.success());
+}
+
+/// No difference on a server: a comment, which the server's client runs as nothing.
+#[test]
+fn no_difference_is_an_empty_script_on_the_servers() {
+    for dialect in [Dialect::Postgres, Dialect::Mysql] {
+        let Some(a) = ServerDatabase::create(dialect) else {
+            continue;
+        };
+        a.run_client("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER);");
+        let dir = tempfile::tempdir().unwrap();
+        let out = outflow(
+            dir.path(),
+            &["db", "diff", "--from", &a.url(), "--to", &a.url(), "--sql"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), "-- No differences: nothing to run.\n");
+        a.run_client(&text(&out.stdout));
+    }
 }
 
 /// Two databases on a server, `from` with rows.

@@ -342,6 +342,60 @@ fn type_of(value: &Value) -> Type {
     }
 }
 
+/// Runs a select of a data step on `conn`, each row's values decoded by `decode` as the
+/// columns' `types` say; a failure is the statement's, in the dialect's words (`message`).
+pub(crate) async fn fetch_rows<'c, DB, E>(
+    conn: E,
+    sql: &str,
+    args: DB::Arguments,
+    types: &[Type],
+    decode: fn(&DB::Row, usize, &Type) -> Result<Value, sqlx::Error>,
+    message: fn(&sqlx::Error) -> String,
+) -> Result<Vec<Vec<Value>>, DbError>
+where
+    DB: sqlx::Database,
+    E: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.to_string()), args)
+        .fetch_all(conn)
+        .await
+        .map_err(|e| statement_failed(sql, e, message))?;
+    rows.iter()
+        .map(|row| {
+            (0..types.len())
+                .map(|i| decode(row, i, &types[i]).map_err(|e| statement_failed(sql, e, message)))
+                .collect()
+        })
+        .collect()
+}
+
+/// Runs a statement of a data step on `conn`; the driver's result (its rows affected).
+pub(crate) async fn execute_rows<'c, DB, E>(
+    conn: E,
+    sql: &str,
+    args: DB::Arguments,
+    message: fn(&sqlx::Error) -> String,
+) -> Result<DB::QueryResult, DbError>
+where
+    DB: sqlx::Database,
+    E: sqlx::Executor<'c, Database = DB>,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+{
+    sqlx::query_with(sqlx::AssertSqlSafe(sql.to_string()), args)
+        .execute(conn)
+        .await
+        .map_err(|e| statement_failed(sql, e, message))
+}
+
+fn statement_failed(sql: &str, e: sqlx::Error, message: fn(&sqlx::Error) -> String) -> DbError {
+    DbError::Statement {
+        sql: sql.to_string(),
+        message: message(&e),
+        source: Some(e),
+    }
+}
+
 /// A value read as text, as its column's type reads it: JSON and UUIDs parsed; dates and
 /// times parsed when they have one of the usual spellings; anything else (numerics, enums,
 /// types the model does not know) kept as its text.

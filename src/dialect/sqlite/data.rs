@@ -3,11 +3,11 @@
 //! column's type (a boolean is an integer, JSON and UUIDs are text).
 
 use sqlx::sqlite::{SqliteConnection, SqliteRow};
-use sqlx::{AssertSqlSafe, Row, TypeInfo, ValueRef};
+use sqlx::{Row, TypeInfo, ValueRef};
 
 use super::connect::db_message;
 use super::{bind, introspect};
-use crate::dialect::data::{RowServer, from_text};
+use crate::dialect::data::{self, RowServer, from_text};
 use crate::dialect::{DbError, DialectName};
 use crate::schema::value::Value;
 use crate::schema::{Table, Type};
@@ -45,35 +45,14 @@ impl RowServer for SqliteRows<'_> {
     ) -> Result<Vec<Vec<Value>>, DbError> {
         let args = bind(values.iter().map(|(v, t)| (v.clone(), t)).collect())
             .map_err(|e| DbError::failure(e.to_string()))?;
-        let rows = sqlx::query_with(AssertSqlSafe(sql.to_string()), args)
-            .fetch_all(&mut *self.conn)
-            .await
-            .map_err(|e| failed(sql, e))?;
-        rows.iter()
-            .map(|row| {
-                (0..types.len())
-                    .map(|i| decode(row, i, &types[i]).map_err(|e| failed(sql, e)))
-                    .collect()
-            })
-            .collect()
+        data::fetch_rows(&mut *self.conn, sql, args, types, decode, db_message).await
     }
 
     async fn execute(&mut self, sql: &str, values: Vec<(Value, Type)>) -> Result<u64, DbError> {
         let args = bind(values.iter().map(|(v, t)| (v.clone(), t)).collect())
             .map_err(|e| DbError::failure(e.to_string()))?;
-        sqlx::query_with(AssertSqlSafe(sql.to_string()), args)
-            .execute(&mut *self.conn)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(|e| failed(sql, e))
-    }
-}
-
-fn failed(sql: &str, e: sqlx::Error) -> DbError {
-    DbError::Statement {
-        sql: sql.to_string(),
-        message: db_message(&e),
-        source: Some(e),
+        let done = data::execute_rows(&mut *self.conn, sql, args, db_message).await?;
+        Ok(done.rows_affected())
     }
 }
 
