@@ -156,11 +156,7 @@ impl<'a> Books<'a> {
     }
 
     fn failed(&self, sql: String, e: sqlx::Error) -> DbError {
-        DbError::Statement {
-            message: (self.spelling.message)(&e),
-            sql,
-            source: Some(e),
-        }
+        DbError::statement(&sql, e, self.spelling.message)
     }
 }
 

@@ -360,11 +360,11 @@ where
     let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql.to_string()), args)
         .fetch_all(conn)
         .await
-        .map_err(|e| statement_failed(sql, e, message))?;
+        .map_err(|e| DbError::statement(sql, e, message))?;
     rows.iter()
         .map(|row| {
             (0..types.len())
-                .map(|i| decode(row, i, &types[i]).map_err(|e| statement_failed(sql, e, message)))
+                .map(|i| decode(row, i, &types[i]).map_err(|e| DbError::statement(sql, e, message)))
                 .collect()
         })
         .collect()
@@ -385,15 +385,7 @@ where
     sqlx::query_with(sqlx::AssertSqlSafe(sql.to_string()), args)
         .execute(conn)
         .await
-        .map_err(|e| statement_failed(sql, e, message))
-}
-
-fn statement_failed(sql: &str, e: sqlx::Error, message: fn(&sqlx::Error) -> String) -> DbError {
-    DbError::Statement {
-        sql: sql.to_string(),
-        message: message(&e),
-        source: Some(e),
-    }
+        .map_err(|e| DbError::statement(sql, e, message))
 }
 
 /// A value read as text, as its column's type reads it: JSON and UUIDs parsed; dates and

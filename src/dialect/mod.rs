@@ -35,6 +35,14 @@ use crate::ops::{ApplyError, Operation};
 /// The table that records which revisions are applied (one row per applied head).
 pub const VERSION_TABLE: &str = "outflow_version";
 
+/// The database's own message, without sqlx's wrapping.
+pub(crate) fn driver_message(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Database(db) => db.message().to_string(),
+        other => other.to_string(),
+    }
+}
+
 /// A database failure, with the database's own message.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -175,6 +183,20 @@ impl DbError {
     pub(crate) fn query(e: sqlx::Error) -> DbError {
         DbError::Query {
             message: e.to_string(),
+            source: Some(e),
+        }
+    }
+
+    /// A statement that failed, with the database's message as the dialect words it
+    /// (`message`: [`driver_message`], or PostgreSQL's with its detail).
+    pub(crate) fn statement(
+        sql: &str,
+        e: sqlx::Error,
+        message: fn(&sqlx::Error) -> String,
+    ) -> DbError {
+        DbError::Statement {
+            sql: sql.to_string(),
+            message: message(&e),
             source: Some(e),
         }
     }

@@ -25,7 +25,7 @@ use sqlx::mysql::MySqlConnection;
 use sqlx::{AssertSqlSafe, Connection, Row};
 
 use super::MySqlDb;
-use super::connect::books_of;
+use super::connect::{books_of, message};
 use super::data::MySqlRows;
 use super::plan::Planner;
 use crate::dialect::books;
@@ -311,11 +311,7 @@ async fn ensure(db: &mut MySqlDb, ddl: &str, name: &str) -> Result<(), DbError> 
     }
     execute(&mut db.conn, ddl)
         .await
-        .map_err(|e| DbError::Statement {
-            sql: ddl.to_string(),
-            message: message(&e),
-            source: Some(e),
-        })?;
+        .map_err(|e| DbError::statement(ddl, e, message))?;
     db.ready.push(name.to_string());
     Ok(())
 }
@@ -326,14 +322,6 @@ async fn execute(conn: &mut MySqlConnection, sql: &str) -> Result<(), sqlx::Erro
         .execute(&mut *conn)
         .await
         .map(|_| ())
-}
-
-/// The server's own message, without sqlx's wrapping.
-fn message(e: &sqlx::Error) -> String {
-    match e {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
-    }
 }
 
 /// What failed: a statement, or a data step (its transaction already rolled back).

@@ -245,13 +245,7 @@ pub(super) async fn table_exists(conn: &mut MySqlConnection, name: &str) -> Resu
     Ok(found > 0)
 }
 
-/// The server's own message, without sqlx's wrapping.
-pub(super) fn message(e: &sqlx::Error) -> String {
-    match e {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
-    }
-}
+pub(super) use crate::dialect::driver_message as message;
 
 /// What the user should know about a failed connection.
 fn connect_message(e: &sqlx::Error, database: &str) -> String {

@@ -203,11 +203,7 @@ pub(super) async fn exec(conn: &mut PgConnection, sql: &str) -> Result<(), DbErr
         .execute(&mut *conn)
         .await
         .map(|_| ())
-        .map_err(|e| DbError::Statement {
-            sql: sql.to_string(),
-            message: db_message(&e),
-            source: Some(e),
-        })
+        .map_err(|e| DbError::statement(sql, e, db_message))
 }
 
 /// The server's message with its detail (`Key (a)=(1) is duplicated.`), on one line.

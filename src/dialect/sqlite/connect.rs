@@ -168,20 +168,10 @@ pub(super) async fn exec(conn: &mut SqliteConnection, sql: &str) -> Result<(), D
         .execute(&mut *conn)
         .await
         .map(|_| ())
-        .map_err(|e| DbError::Statement {
-            sql: sql.to_string(),
-            message: db_message(&e),
-            source: Some(e),
-        })
+        .map_err(|e| DbError::statement(sql, e, db_message))
 }
 
-/// The database's own message, without sqlx's wrapping.
-pub(super) fn db_message(e: &sqlx::Error) -> String {
-    match e {
-        sqlx::Error::Database(db) => db.message().to_string(),
-        other => other.to_string(),
-    }
-}
+pub(super) use crate::dialect::driver_message as db_message;
 
 /// How long a pipeline's SQLite writer waits for another process's write to finish: several
 /// pipelines run at once on one file.
