@@ -66,6 +66,17 @@ impl Live {
         }
     }
 
+    /// Empties the database: drops it and creates it again (SQLite: removes the file).
+    pub async fn reset(&self) {
+        match (&self.target, &self.server) {
+            (Target::Sqlite { path }, _) => {
+                let _ = std::fs::remove_file(path);
+            }
+            (_, Some(server)) => server.reset().await,
+            (_, None) => panic!("only a database of the test's own can be reset"),
+        }
+    }
+
     /// The dialect's normal form.
     pub fn compare(&self) -> &'static dyn Compare {
         compare_for(match self.dialect {

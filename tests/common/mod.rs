@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod account;
 pub mod live;
 pub mod samples;
 pub mod servers;

@@ -150,6 +150,17 @@ impl ServerDatabase {
         )
     }
 
+    /// Drops the database and creates it again, empty.
+    pub async fn reset(&self) {
+        let drop = match self.dialect {
+            Dialect::Postgres => format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            _ => format!("DROP DATABASE IF EXISTS {}", self.name),
+        };
+        execute(self.dialect, &self.admin_url, drop).await;
+        let create = format!("CREATE DATABASE {}", self.name);
+        execute(self.dialect, &self.admin_url, create).await;
+    }
+
     /// Runs SQL in the database (tests set up tables nobody owns with it).
     pub fn execute(&self, sql: &str) {
         runtime().block_on(execute(self.dialect, &self.url(), sql.to_string()));

@@ -9,7 +9,9 @@ use outflow::ops::{Backfill, Operation, reverse_all};
 use outflow::schema::{Schema, Table, Type};
 
 use crate::common::Dialect;
+use crate::common::account::{account, difference};
 use crate::common::live::Live;
+use crate::load::load;
 
 /// What became of a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,24 +39,15 @@ pub async fn transition(
     rows: bool,
 ) -> Outcome {
     if let Err(e) = load(a, before_sql).await {
-        return Outcome::DoesNotLoad(format!("before: {e}"));
+        return Outcome::DoesNotLoad(format!("before: {}", one_line(&e)));
     }
     if let Err(e) = load(b, after_sql).await {
-        return Outcome::DoesNotLoad(format!("after: {e}"));
+        return Outcome::DoesNotLoad(format!("after: {}", one_line(&e)));
     }
     match checks(a, b, before_sql.trim() == after_sql.trim(), rows).await {
         Ok(()) => Outcome::Pass,
         Err(e) => Outcome::Fail(e),
     }
-}
-
-async fn load(live: &Live, sql: &str) -> Result<(), String> {
-    // Connecting creates an empty SQLite file, which an empty schema is.
-    let mut conn = live.conn().await;
-    if sql.trim().is_empty() {
-        return Ok(());
-    }
-    conn.try_execute(sql).await.map_err(|e| one_line(&e))
 }
 
 async fn checks(a: &Live, b: &Live, same: bool, rows: bool) -> Result<(), String> {
@@ -67,6 +60,8 @@ async fn checks(a: &Live, b: &Live, same: bool, rows: bool) -> Result<(), String
         .try_schema()
         .await
         .map_err(|e| format!("introspection of after: {e}"))?;
+    let account_before = account(a).await;
+    let account_after = account(b).await;
     let mut up = diff(&before, &after, compare);
     review_backfills(&mut up);
     if same && !up.is_empty() {
@@ -101,6 +96,11 @@ async fn checks(a: &Live, b: &Live, same: bool, rows: bool) -> Result<(), String
             summary(&back)
         ));
     }
+    if let Some(d) = difference(&account(a).await, &account_after) {
+        return Err(format!(
+            "after the upgrade, the database's own account differs from after: {d}"
+        ));
+    }
     for (table, count) in &inserted {
         if after.table(table).is_some() && row_count(a, table).await < *count {
             return Err(format!("rows of table '{table}' lost by the upgrade"));
@@ -119,6 +119,11 @@ async fn checks(a: &Live, b: &Live, same: bool, rows: bool) -> Result<(), String
         return Err(format!(
             "the downgrade does not restore before: {}",
             summary(&left)
+        ));
+    }
+    if let Some(d) = difference(&account(a).await, &account_before) {
+        return Err(format!(
+            "after the downgrade, the database's own account differs from before: {d}"
         ));
     }
     Ok(())
