@@ -77,6 +77,8 @@ pub mod migration {
     pub mod prelude {
         pub use crate::ops::{DataError, DataResult, DialectName, Operations, Row, Rows, alter};
         pub use crate::schema::value::Value;
-        pub use crate::schema::{Action, Type, column, foreign_key, index, table};
+        pub use crate::schema::{
+            Action, ObjectKind, Type, column, foreign_key, index, object, table,
+        };
     }
 }

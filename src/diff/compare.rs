@@ -1,6 +1,6 @@
 //! How two values are compared: each dialect has its own normal form.
 
-use crate::schema::{Column, Table, Type};
+use crate::schema::{Column, Object, Table, Type};
 
 /// The dialect's answers to "are these the same?". The differ compares the normal forms but
 /// always emits the desired schema's own values, so a revision stays dialect-neutral.
@@ -37,6 +37,20 @@ pub trait Compare {
     /// The normal form of a column's autoincrement flag within its table.
     fn autoincrement(&self, _table: &Table, column: &Column) -> bool {
         column.autoincrement
+    }
+
+    /// The normal form of an object's definition: two objects whose normal forms are equal
+    /// are the same. By default, the text with its runs of white space made one space and
+    /// without a final `;`.
+    fn definition(&self, object: &Object) -> String {
+        let text = object.definition.trim().trim_end_matches(';');
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Whether the database can replace `old` by `new` in place (`CREATE OR REPLACE`), keeping
+    /// what uses it; otherwise the object is dropped and created again.
+    fn replaceable(&self, _old: &Object, _new: &Object) -> bool {
+        false
     }
 }
 

@@ -28,6 +28,7 @@
 
 mod compare;
 mod enums;
+mod objects;
 mod order;
 pub mod rename;
 mod table;
@@ -35,7 +36,7 @@ mod table;
 pub use compare::{Compare, Exact};
 pub use rename::{RenameHint, rename_hints};
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ops::{Constraint, Operation};
 use crate::schema::{Schema, Table};
@@ -100,7 +101,11 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
         });
 
     let (enums_first, enums_last) = enums::enum_ops(current, desired);
-    let mut ops = enums_first;
+    let objects =
+        objects::object_changes(current, desired, &reshaped(current, desired, &changes), cmp);
+    let mut ops = objects.early_drops;
+    ops.extend(enums_first);
+    ops.extend(objects.before_tables);
     ops.extend(early_foreign_keys);
     for c in changes.values() {
         ops.extend(c.drop_foreign_keys.iter().cloned());
@@ -140,8 +145,38 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
     for c in changes.values() {
         ops.extend(c.drop_columns.iter().cloned());
     }
+    ops.extend(objects.after_tables);
     ops.extend(enums_last);
+    ops.extend(objects.late_drops);
     ops
+}
+
+/// The tables whose columns change, are renamed or go, and the dropped tables: what uses
+/// them must be made again around the change.
+fn reshaped(
+    current: &Schema,
+    desired: &Schema,
+    changes: &BTreeMap<&str, table::TableChanges>,
+) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = current
+        .table_names()
+        .filter(|t| !desired.contains(t))
+        .map(str::to_string)
+        .collect();
+    for (name, c) in changes {
+        let columns_change = c.columns.iter().any(|op| {
+            matches!(
+                op,
+                Operation::AlterColumn { .. }
+                    | Operation::DropColumn { .. }
+                    | Operation::RenameColumn { .. }
+            )
+        });
+        if columns_change || !c.drop_columns.is_empty() {
+            out.insert(name.to_string());
+        }
+    }
+    out
 }
 
 /// The tables `desired` no longer has, dropped children first, and the foreign keys of theirs

@@ -4,6 +4,8 @@
 //! constraints that use it, renaming a table or a column updates the foreign keys, indexes and
 //! checks that name it.
 
+mod objects;
+
 use super::{Constraint, Operation};
 use crate::schema::{Schema, Table};
 
@@ -52,6 +54,12 @@ pub enum ApplyError {
     /// The table already has a primary key.
     #[error("table '{0}' already has a primary key; drop it first")]
     PrimaryKeyExists(String),
+    /// No view, trigger, function... is found by that kind, table and name.
+    #[error("{0} does not exist")]
+    NoSuchDbObject(String),
+    /// A view, trigger, function... of that kind, table and name already exists.
+    #[error("{0} already exists")]
+    DbObjectExists(String),
 }
 
 impl Operation {
@@ -72,6 +80,7 @@ impl Operation {
                 schema
                     .remove(table)
                     .ok_or_else(|| ApplyError::NoSuchTable(table.clone()))?;
+                objects::table_dropped(schema, table);
             }
             RenameTable { from, to } => rename_table(schema, from, to)?,
             AddColumn { table, column } => {
@@ -132,6 +141,10 @@ impl Operation {
                     }
                 }
             }
+            CreateObject(_)
+            | DropObject { .. }
+            | ReplaceObject { .. }
+            | SetObjectComment { .. } => objects::apply(self, schema)?,
             // Enum types live in the columns that use them; raw SQL is unknown until it runs.
             Execute { .. } | RunRust(_) | CreateEnum { .. } | DropEnum { .. } => {}
         }
@@ -177,6 +190,7 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) -> Result<(), ApplyEr
         .ok_or_else(|| ApplyError::NoSuchTable(from.to_string()))?;
     table.name = to.to_string();
     schema.insert(table);
+    objects::table_renamed(schema, from, to);
     let names: Vec<String> = schema.table_names().map(str::to_owned).collect();
     for name in names {
         let t = schema.table_mut(&name).expect("listed table exists");

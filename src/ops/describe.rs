@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Alter, Constraint, Operation};
-use crate::schema::Column;
+use crate::schema::{Column, describe_object};
 
 impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -80,6 +80,22 @@ impl fmt::Display for Operation {
             }
             CreateEnum { name, values } => {
                 write!(f, "create enum type '{name}' ({})", labels(values))
+            }
+            CreateObject(o) => write!(f, "create {}", o.describe()),
+            DropObject {
+                kind, table, name, ..
+            } => write!(f, "drop {}", describe_object(*kind, table.as_deref(), name)),
+            ReplaceObject { object, .. } => write!(f, "replace {}", object.describe()),
+            SetObjectComment {
+                kind,
+                table,
+                name,
+                comment,
+                ..
+            } => {
+                let verb = if comment.is_some() { "set" } else { "remove" };
+                let what = describe_object(*kind, table.as_deref(), name);
+                write!(f, "{verb} comment on {what}")
             }
             DropEnum { name, .. } => write!(f, "drop enum type '{name}'"),
             AlterEnum {

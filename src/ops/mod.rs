@@ -17,7 +17,9 @@ mod describe;
 mod recorder;
 pub mod version;
 
-use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
+use crate::schema::{
+    Check, Column, ForeignKey, Index, Object, ObjectKind, PrimaryKey, Table, Unique,
+};
 
 pub use alter::{Alter, Backfill, alter};
 pub use apply::ApplyError;
@@ -224,6 +226,40 @@ pub enum Operation {
         /// The old labels, when known (makes it reversible).
         previous: Option<Vec<String>>,
     },
+    /// Create a view, trigger, function... from its definition.
+    CreateObject(Object),
+    /// Drop a view, trigger, function...; `definition` is the dropped object, when known.
+    DropObject {
+        /// What it is.
+        kind: ObjectKind,
+        /// The table it belongs to, for the kinds that belong to one.
+        table: Option<String>,
+        /// Its name.
+        name: String,
+        /// What is dropped (makes the operation reversible).
+        definition: Option<Box<Object>>,
+    },
+    /// Replace an object by a new definition in place (`CREATE OR REPLACE`), where the
+    /// database can: what uses it (a trigger using a function) is kept.
+    ReplaceObject {
+        /// The new definition.
+        object: Object,
+        /// The old one, when known (makes it reversible).
+        previous: Option<Box<Object>>,
+    },
+    /// Set or remove an object's comment.
+    SetObjectComment {
+        /// What it is.
+        kind: ObjectKind,
+        /// The table it belongs to, for the kinds that belong to one.
+        table: Option<String>,
+        /// Its name.
+        name: String,
+        /// The new comment.
+        comment: Option<String>,
+        /// The old comment, when known (`Some(None)`: there was none).
+        previous: Option<Option<String>>,
+    },
     /// Run SQL as given, on every dialect or on one.
     Execute {
         /// The statement(s).
@@ -356,6 +392,38 @@ impl Operation {
                     .ok_or_else(|| missing("the previous comment is not recorded"))?,
                 previous: Some(comment.clone()),
             },
+            CreateObject(o) => DropObject {
+                kind: o.kind,
+                table: o.table.clone(),
+                name: o.name.clone(),
+                definition: Some(Box::new(o.clone())),
+            },
+            DropObject { definition, .. } => CreateObject(
+                *definition
+                    .clone()
+                    .ok_or_else(|| missing("the dropped object's definition is not recorded"))?,
+            ),
+            ReplaceObject { object, previous } => ReplaceObject {
+                object: *previous
+                    .clone()
+                    .ok_or_else(|| missing("the object's previous definition is not recorded"))?,
+                previous: Some(Box::new(object.clone())),
+            },
+            SetObjectComment {
+                kind,
+                table,
+                name,
+                comment,
+                previous,
+            } => SetObjectComment {
+                kind: *kind,
+                table: table.clone(),
+                name: name.clone(),
+                comment: previous
+                    .clone()
+                    .ok_or_else(|| missing("the previous comment is not recorded"))?,
+                previous: Some(comment.clone()),
+            },
             Execute { .. } => {
                 return Err(missing(
                     "raw SQL has no known reverse; write the downgrade by hand",
@@ -367,6 +435,23 @@ impl Operation {
                 ));
             }
         })
+    }
+
+    /// The object other than a table the operation is about: kind, table and name.
+    pub fn object(&self) -> Option<(ObjectKind, Option<&str>, &str)> {
+        use Operation::*;
+        match self {
+            CreateObject(o) | ReplaceObject { object: o, .. } => {
+                Some((o.kind, o.table.as_deref(), &o.name))
+            }
+            DropObject {
+                kind, table, name, ..
+            }
+            | SetObjectComment {
+                kind, table, name, ..
+            } => Some((*kind, table.as_deref(), name)),
+            _ => None,
+        }
     }
 
     /// The table the operation changes (`None` for raw SQL and Rust code).
@@ -389,7 +474,11 @@ impl Operation {
             | RunRust(_)
             | CreateEnum { .. }
             | DropEnum { .. }
-            | AlterEnum { .. } => None,
+            | AlterEnum { .. }
+            | CreateObject(_)
+            | DropObject { .. }
+            | ReplaceObject { .. }
+            | SetObjectComment { .. } => None,
         }
     }
 

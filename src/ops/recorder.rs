@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use super::data::{DataResult, DataStep, Rows};
 use super::{Alter, Constraint, DialectName, Operation};
-use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique};
+use crate::schema::{
+    Check, Column, ForeignKey, Index, Object, ObjectKind, PrimaryKey, Table, Unique,
+};
 
 /// The operations a revision function records, in order. Recording touches no database: the
 /// runner renders and runs them afterwards, `--sql` prints them, and the replay computes the
@@ -264,6 +266,73 @@ impl Operations {
         self.push(Operation::AlterEnum {
             name: name.into(),
             values,
+            previous: None,
+        });
+    }
+
+    /// Creates a view, trigger, function... from the SQL that creates it.
+    #[track_caller]
+    pub fn create_object(&mut self, object: Object) {
+        self.push(Operation::CreateObject(object));
+    }
+
+    /// Drops an object that belongs to no table (a view, a function...).
+    #[track_caller]
+    pub fn drop_object(&mut self, kind: ObjectKind, name: &str) {
+        self.push(Operation::DropObject {
+            kind,
+            table: None,
+            name: name.into(),
+            definition: None,
+        });
+    }
+
+    /// Drops an object that belongs to `table` (a trigger, a policy...).
+    #[track_caller]
+    pub fn drop_object_on(&mut self, kind: ObjectKind, table: &str, name: &str) {
+        self.push(Operation::DropObject {
+            kind,
+            table: Some(table.into()),
+            name: name.into(),
+            definition: None,
+        });
+    }
+
+    /// Replaces an object's definition in place (`CREATE OR REPLACE`), keeping what uses it.
+    #[track_caller]
+    pub fn replace_object(&mut self, object: Object) {
+        self.push(Operation::ReplaceObject {
+            object,
+            previous: None,
+        });
+    }
+
+    /// Sets or removes the comment of an object that belongs to no table.
+    #[track_caller]
+    pub fn set_object_comment(&mut self, kind: ObjectKind, name: &str, comment: Option<&str>) {
+        self.push(Operation::SetObjectComment {
+            kind,
+            table: None,
+            name: name.into(),
+            comment: comment.map(str::to_string),
+            previous: None,
+        });
+    }
+
+    /// Sets or removes the comment of an object that belongs to `table`.
+    #[track_caller]
+    pub fn set_object_comment_on(
+        &mut self,
+        kind: ObjectKind,
+        table: &str,
+        name: &str,
+        comment: Option<&str>,
+    ) {
+        self.push(Operation::SetObjectComment {
+            kind,
+            table: Some(table.into()),
+            name: name.into(),
+            comment: comment.map(str::to_string),
             previous: None,
         });
     }

@@ -11,6 +11,7 @@
 //! `docs/schema-description.md`).
 
 pub mod naming;
+mod object;
 mod table;
 mod validate;
 pub mod value;
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use object::{Object, ObjectKey, ObjectKind, describe as describe_object, object, view};
 pub(crate) use outflow_types::split_args;
 pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
 pub use table::{
@@ -27,10 +29,12 @@ pub use table::{
 };
 pub use validate::SchemaError;
 
-/// A set of tables, keyed and ordered by name.
+/// A set of tables, keyed and ordered by name, and the other objects (views, triggers,
+/// functions...), keyed by kind, table and name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Schema {
     tables: BTreeMap<String, Table>,
+    objects: BTreeMap<ObjectKey, Object>,
 }
 
 impl Schema {
@@ -98,6 +102,44 @@ impl Schema {
         self.tables.retain(|_, t| keep(t));
     }
 
+    /// The objects other than tables, by kind, table and name.
+    pub fn objects(&self) -> impl ExactSizeIterator<Item = &Object> {
+        self.objects.values()
+    }
+
+    /// The object found by `key`.
+    pub fn object(&self, key: &ObjectKey) -> Option<&Object> {
+        self.objects.get(key)
+    }
+
+    /// The object found by `key`, mutably.
+    pub fn object_mut(&mut self, key: &ObjectKey) -> Option<&mut Object> {
+        self.objects.get_mut(key)
+    }
+
+    /// Adds or replaces an object; returns the one it replaced.
+    pub fn insert_object(&mut self, object: Object) -> Option<Object> {
+        self.objects.insert(object.key(), object)
+    }
+
+    /// Removes the object found by `key`.
+    pub fn remove_object(&mut self, key: &ObjectKey) -> Option<Object> {
+        self.objects.remove(key)
+    }
+
+    /// Keeps only the objects for which `keep` returns true.
+    pub fn retain_objects(&mut self, mut keep: impl FnMut(&Object) -> bool) {
+        self.objects.retain(|_, o| keep(o));
+    }
+
+    /// Builds a schema from tables and objects.
+    pub fn with_objects(mut self, objects: impl IntoIterator<Item = Object>) -> Schema {
+        for object in objects {
+            self.insert_object(object);
+        }
+        self
+    }
+
     /// Checks every table (see [`Table::validate`]) and that index names are unique schema-wide,
     /// as SQLite and PostgreSQL require.
     pub fn validate(&self) -> Result<(), SchemaError> {
@@ -121,6 +163,8 @@ impl Schema {
 #[derive(Serialize)]
 struct SchemaOut<'a> {
     tables: Vec<&'a Table>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    objects: Vec<&'a Object>,
 }
 
 #[derive(Deserialize)]
@@ -128,12 +172,15 @@ struct SchemaOut<'a> {
 struct SchemaIn {
     #[serde(default)]
     tables: Vec<Table>,
+    #[serde(default)]
+    objects: Vec<Object>,
 }
 
 impl Serialize for Schema {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         SchemaOut {
             tables: self.tables.values().collect(),
+            objects: self.objects.values().collect(),
         }
         .serialize(serializer)
     }
@@ -148,6 +195,14 @@ impl<'de> Deserialize<'de> for Schema {
             if schema.insert(table).is_some() {
                 return Err(serde::de::Error::custom(format!(
                     "table '{name}' is described twice"
+                )));
+            }
+        }
+        for object in input.objects {
+            let what = object.describe();
+            if schema.insert_object(object).is_some() {
+                return Err(serde::de::Error::custom(format!(
+                    "{what} is described twice"
                 )));
             }
         }

@@ -120,6 +120,14 @@ pub enum SchemaError {
         /// Why not, and what to do.
         reason: &'static str,
     },
+    /// An object other than a table is not usable.
+    #[error("{what}: {reason}")]
+    BadObject {
+        /// The object (`view 'adults'`).
+        what: String,
+        /// What is wrong and what to do.
+        reason: &'static str,
+    },
     /// A type's parameters are out of range.
     #[error(
         "table '{table}': column '{column}' has type {ty}, whose size is out of range: {reason}"
@@ -195,7 +203,31 @@ pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
             }
         }
     }
-    Ok(())
+    schema.objects().try_for_each(object)
+}
+
+fn object(o: &super::Object) -> Result<(), SchemaError> {
+    let bad = |reason| SchemaError::BadObject {
+        what: o.describe(),
+        reason,
+    };
+    if o.name.trim().is_empty() {
+        return Err(bad("its name is empty; give it one"));
+    }
+    if o.definition.trim().is_empty() {
+        return Err(bad(
+            "its definition is empty; give the SQL statement that creates it",
+        ));
+    }
+    match (&o.table, o.kind.on_table()) {
+        (None, true) => Err(bad(
+            "it belongs to a table but names none; say which with `table:` (`.on(\"table\")`)",
+        )),
+        (Some(_), false) => Err(bad(
+            "this kind of object belongs to no table; remove `table:`",
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl Table {

@@ -156,6 +156,7 @@ pub(crate) async fn introspect(
         Flavor::MySql => CHECKS_MYSQL,
     })
     .await?;
+    let objects = super::objects::read(&mut tx, flavor, queries).await?;
     tx.commit().await.map_err(DbError::query)?;
 
     let mut found = read_tables(&tables, skip)?;
@@ -168,6 +169,11 @@ pub(crate) async fn introspect(
         let (table, extras) = finish(f);
         out.extras.insert(name, extras);
         out.schema.insert(table);
+    }
+    for o in objects {
+        if !o.table.as_deref().is_some_and(skip) {
+            out.schema.insert_object(o);
+        }
     }
     Ok(out)
 }

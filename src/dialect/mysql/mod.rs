@@ -31,6 +31,7 @@ mod data;
 mod introspect;
 mod lock;
 mod normal;
+mod objects;
 mod plan;
 mod render;
 pub(crate) mod script;

@@ -97,6 +97,11 @@ impl Planner {
             Operation::CreateEnum { .. }
             | Operation::DropEnum { .. }
             | Operation::AlterEnum { .. } => Vec::new(),
+            _ if op.object().is_some() => {
+                let mut out = self.restore_foreign_keys();
+                out.extend(super::objects::statements(op)?);
+                return Ok(out);
+            }
             Operation::CreateTable(t) => vec![self.create_table(t).map_err(|r| impossible(op, r))?],
             Operation::DropTable { table, .. } => {
                 self.extras.remove(table);

@@ -67,11 +67,7 @@ impl PgDb {
             schema: target.schema().to_string(),
             queries: 0,
         };
-        let path = if db.schema == "public" {
-            Q.ident("public")
-        } else {
-            format!("{}, {}", Q.ident(&db.schema), Q.ident("public"))
-        };
+        let path = super::search_path(&db.schema);
         sqlx::query("SELECT set_config('search_path', $1, false)")
             .bind(path)
             .execute(&mut db.conn)
@@ -80,6 +76,11 @@ impl PgDb {
         // String literals double their quotes and nothing else: pinned, whatever a role or
         // database sets, so that a backslash in a comment or label stays inside its quotes.
         sqlx::query("SET standard_conforming_strings = on")
+            .execute(&mut db.conn)
+            .await
+            .map_err(|e| fail("check the server's settings", e))?;
+        // Functions are created before the tables their bodies read, as pg_dump does.
+        sqlx::query("SET check_function_bodies = off")
             .execute(&mut db.conn)
             .await
             .map_err(|e| fail("check the server's settings", e))?;

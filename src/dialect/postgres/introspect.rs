@@ -226,13 +226,22 @@ pub(crate) async fn read(
         INDEXES_PG14
     };
     let rows = fetch(conn, schema, indexes, queries).await?;
+    *queries += 1;
+    let objects = super::objects::read(conn, schema).await?;
     // Set back before anything else: in a migration, the statements that follow need it.
     sqlx::query("SELECT set_config('search_path', $1, true)")
         .bind(saved)
         .execute(&mut *conn)
         .await
         .map_err(DbError::query)?;
-    assemble(schema, skip, &rows)
+    let mut found = assemble(schema, skip, &rows)?;
+    for o in objects {
+        let skipped = o.table.as_deref().is_some_and(|t| skip.contains(&t));
+        if !skipped {
+            found.schema.insert_object(o);
+        }
+    }
+    Ok(found)
 }
 
 /// The five catalog queries, in the order [`assemble`] reads them.

@@ -19,6 +19,7 @@ mod data;
 mod introspect;
 mod lock;
 mod normal;
+mod objects;
 mod plan;
 mod render;
 pub(crate) mod script;
@@ -30,6 +31,16 @@ pub use introspect::{Introspected, Opaque, TableExtras};
 pub use normal::PgCompare;
 
 pub(crate) use connect::open_pool;
+
+/// The search path of a migration on `schema`: the schema, then `public`.
+pub(crate) fn search_path(schema: &str) -> String {
+    let q = crate::dialect::sql::Quote::Double;
+    if schema == "public" {
+        q.ident("public")
+    } else {
+        format!("{}, {}", q.ident(schema), q.ident("public"))
+    }
+}
 pub(crate) use types::bind;
 
 use super::PlanError;

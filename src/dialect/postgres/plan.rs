@@ -342,6 +342,10 @@ impl<'a> Planner<'a> {
             }
             CreateEnum { name, values } => vec![d.create_enum(name, values)],
             DropEnum { name, .. } => vec![format!("DROP TYPE {}", d.name(name))],
+            CreateObject(_)
+            | DropObject { .. }
+            | ReplaceObject { .. }
+            | SetObjectComment { .. } => super::objects::statements(d, op)?,
             AlterColumn { .. } | AlterEnum { .. } | Execute { .. } | RunRust(_) => {
                 unreachable!("planned by push")
             }

@@ -34,6 +34,13 @@ pub(crate) fn write(
     w.blank();
     // Literals are written for this setting; a role or database may set it off.
     w.sql("SET standard_conforming_strings = on");
+    // The definitions of views, functions... name the schema's objects unqualified, as the
+    // migration session reads them; functions come before the tables their bodies read.
+    w.sql(&format!(
+        "SET search_path = {}",
+        super::search_path(options.schema)
+    ));
+    w.sql("SET check_function_bodies = off");
     if options.purpose
         == (Purpose::Migration {
             create_version_table: true,

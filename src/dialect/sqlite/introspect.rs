@@ -8,7 +8,8 @@ use sqlx::{Row, SqliteConnection};
 use super::{text, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique, naming,
+    Action, Check, Column, ForeignKey, Index, Object, ObjectKind, PrimaryKey, Schema, Table, Type,
+    Unique, naming,
 };
 
 const TABLES: &str = r"SELECT m.name AS table_name, m.sql AS create_sql FROM sqlite_master m
@@ -38,14 +39,11 @@ FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND (?1 IS NULL OR m.name = ?1)
 ORDER BY m.name, f.id, f.seq"#;
 
-const TRIGGERS: &str = "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger' \
-     AND sql IS NOT NULL AND (?1 IS NULL OR tbl_name = ?1) ORDER BY name";
-
 /// What a rebuild must carry over that the schema model does not hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableExtras {
-    /// `CREATE TRIGGER` statements on the table.
-    pub triggers: Vec<String>,
+    /// The triggers on the table (a rebuild drops them with the old table).
+    pub triggers: Vec<Object>,
     /// `CREATE INDEX` statements of expression or partial indexes.
     pub opaque_indexes: Vec<String>,
     /// Table options after the column list (`WITHOUT ROWID`, `STRICT`).
@@ -126,13 +124,19 @@ pub(crate) async fn introspect(
     read_columns(conn, only, &mut raw).await?;
     read_indexes(conn, only, &mut raw).await?;
     read_foreign_keys(conn, only, &mut raw).await?;
-    read_triggers(conn, only, &mut raw).await?;
+    let objects = super::objects::introspect(conn, only).await?;
+    for trigger in objects.iter().filter(|o| o.kind == ObjectKind::Trigger) {
+        if let Some(r) = trigger.table.as_ref().and_then(|t| raw.get_mut(t)) {
+            r.extras.triggers.push(trigger.clone());
+        }
+    }
     let mut out = Introspected::default();
     for (name, r) in raw {
         let (table, extras) = finish(r);
         out.extras.insert(name, extras);
         out.schema.insert(table);
     }
+    super::objects::insert(&mut out.schema, objects);
     Ok(out)
 }
 
@@ -302,27 +306,6 @@ async fn parent_key(
     rows.iter()
         .map(|r| r.try_get("name").map_err(DbError::query))
         .collect()
-}
-
-async fn read_triggers(
-    conn: &mut SqliteConnection,
-    only: Option<&str>,
-    raw: &mut BTreeMap<String, Raw>,
-) -> Result<(), DbError> {
-    for row in sqlx::query(TRIGGERS)
-        .bind(only)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(DbError::query)?
-    {
-        let table: String = row.try_get("tbl_name").map_err(DbError::query)?;
-        if let Some(r) = raw.get_mut(&table) {
-            r.extras
-                .triggers
-                .push(row.try_get("sql").map_err(DbError::query)?);
-        }
-    }
-    Ok(())
 }
 
 /// The enum a check `en_<column>_<type> CHECK (<column> IN ('a', ...))` on a TEXT column

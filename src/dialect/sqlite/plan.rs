@@ -23,7 +23,7 @@ use super::render;
 use crate::dialect::sql::Quote;
 use crate::dialect::{PlanError, expr};
 use crate::ops::{DialectName, Operation};
-use crate::schema::{Schema, Table};
+use crate::schema::{ObjectKind, Schema, Table};
 
 const Q: Quote = Quote::Double;
 
@@ -114,6 +114,9 @@ impl Planner {
             out.push(sql.clone());
             return Ok(out);
         }
+        if op.object().is_some() {
+            return self.push_object(op);
+        }
         if matches!(
             op,
             Operation::CreateEnum { .. } | Operation::DropEnum { .. } | Operation::AlterEnum { .. }
@@ -162,6 +165,26 @@ impl Planner {
             && let Some(extras) = self.extras.remove(from)
         {
             self.extras.insert(to.clone(), extras);
+        }
+        Ok(out)
+    }
+
+    /// A view or trigger: what it reads must be written first (a view is checked against its
+    /// tables when it is created), and a rebuild makes again the triggers its table has then.
+    fn push_object(&mut self, op: &Operation) -> Result<Vec<String>, PlanError> {
+        let mut out = match op {
+            Operation::CreateObject(_) | Operation::ReplaceObject { .. } => self.finish()?,
+            _ => Vec::new(),
+        };
+        out.extend(super::objects::statements(op)?);
+        let Some((ObjectKind::Trigger, Some(table), name)) = op.object() else {
+            return Ok(out);
+        };
+        if let Some(extras) = self.extras.get_mut(table) {
+            extras.triggers.retain(|t| t.name != name);
+            if let Operation::CreateObject(o) | Operation::ReplaceObject { object: o, .. } = op {
+                extras.triggers.push(o.clone());
+            }
         }
         Ok(out)
     }
@@ -327,7 +350,11 @@ fn direct(op: &Operation) -> Vec<String> {
         | RunRust(_)
         | CreateEnum { .. }
         | DropEnum { .. }
-        | AlterEnum { .. } => unreachable!("rebuilt or handled before"),
+        | AlterEnum { .. }
+        | CreateObject(_)
+        | DropObject { .. }
+        | ReplaceObject { .. }
+        | SetObjectComment { .. } => unreachable!("rebuilt or handled before"),
     }
 }
 
@@ -414,7 +441,7 @@ fn rebuild(
             .map(|i| render::create_index(&target.name, i)),
     );
     out.extend(extras.opaque_indexes.iter().cloned());
-    out.extend(extras.triggers.iter().cloned());
+    out.extend(extras.triggers.iter().map(super::objects::definition));
     Ok(out)
 }
 

@@ -1,8 +1,9 @@
 //! Operations as Rust expressions of a revision file.
 
 use super::layout::Expr;
+use super::sql_consts::SqlConsts;
 use crate::ops::{Alter, Constraint, Operation};
-use crate::schema::{Action, Column, ForeignKey, Index, Table, Type};
+use crate::schema::{Action, Column, ForeignKey, Index, Object, ObjectKind, Table, Type};
 
 fn atom(text: impl Into<String>) -> Expr {
     Expr::Atom(text.into())
@@ -187,10 +188,77 @@ fn alter(a: &Alter) -> Expr {
     chain(call("alter", vec![]), methods)
 }
 
+/// `object(ObjectKind::View, "adults", VIEW_ADULTS).on("..").comment("..")`.
+fn object(o: &Object, consts: &SqlConsts) -> Expr {
+    let base = call(
+        "object",
+        vec![
+            atom(o.kind.rust_path()),
+            string(&o.name),
+            atom(consts.name_of(&o.definition)),
+        ],
+    );
+    let mut methods = Vec::new();
+    if let Some(t) = &o.table {
+        methods.push(("on", vec![string(t)]));
+    }
+    if let Some(c) = &o.comment {
+        methods.push(("comment", vec![string(c)]));
+    }
+    chain(base, methods)
+}
+
+fn optional(text: &Option<String>) -> Expr {
+    match text {
+        Some(c) => call("Some", vec![string(c)]),
+        None => atom("None"),
+    }
+}
+
+/// `op.drop_object(..)`, `op.set_object_comment_on(..)`: the kind, the table when there is one,
+/// the name, then `more`.
+fn object_call(
+    method: &str,
+    kind: ObjectKind,
+    table: &Option<String>,
+    name: &str,
+    more: Vec<Expr>,
+) -> Expr {
+    let mut args = vec![atom(kind.rust_path())];
+    let method = match table {
+        Some(t) => {
+            args.push(string(t));
+            format!("{method}_on")
+        }
+        None => method.to_string(),
+    };
+    args.push(string(name));
+    args.extend(more);
+    op_call(&method, args)
+}
+
 /// The `op.<method>(..)` statement that records `op`.
-pub(crate) fn operation(op: &Operation) -> Expr {
+pub(crate) fn operation(op: &Operation, consts: &SqlConsts) -> Expr {
     use Operation::*;
     match op {
+        CreateObject(o) => op_call("create_object", vec![object(o, consts)]),
+        ReplaceObject { object: o, .. } => op_call("replace_object", vec![object(o, consts)]),
+        DropObject {
+            kind, table, name, ..
+        } => object_call("drop_object", *kind, table, name, vec![]),
+        SetObjectComment {
+            kind,
+            table,
+            name,
+            comment,
+            ..
+        } => object_call(
+            "set_object_comment",
+            *kind,
+            table,
+            name,
+            vec![optional(comment)],
+        ),
         CreateTable(t) => op_call("create_table", vec![table(t)]),
         DropTable { table, .. } => op_call("drop_table", vec![string(table)]),
         RenameTable { from, to } => op_call("rename_table", vec![string(from), string(to)]),

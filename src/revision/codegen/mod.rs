@@ -6,10 +6,12 @@
 
 mod exprs;
 mod layout;
+mod sql_consts;
 
 use chrono::NaiveDateTime;
 
 use crate::ops::Operation;
+use sql_consts::SqlConsts;
 
 /// Everything a new revision file holds.
 #[derive(Debug, Clone)]
@@ -119,23 +121,25 @@ pub fn render(rev: &NewRevision<'_>) -> String {
     out.push_str(&list_constant("BRANCH_LABELS", rev.branch_labels));
     out.push_str(&list_constant("DEPENDS_ON", rev.depends_on));
     out.push('\n');
-    function(&mut out, "upgrade", rev.upgrade, rev.notes);
+    let consts = SqlConsts::collect(rev.upgrade, rev.downgrade);
+    function(&mut out, "upgrade", rev.upgrade, rev.notes, &consts);
     out.push('\n');
     match rev.irreversible {
-        Some(reason) => irreversible(&mut out, reason, rev.downgrade),
-        None => function(&mut out, "downgrade", rev.downgrade, &[]),
+        Some(reason) => irreversible(&mut out, reason, rev.downgrade, &consts),
+        None => function(&mut out, "downgrade", rev.downgrade, &[], &consts),
     }
+    out.push_str(&consts.render());
     out
 }
 
 /// A `downgrade` that says first why it cannot run; its operations follow (what each replaced
 /// revision's downgrade records), never run while it says so.
-fn irreversible(out: &mut String, reason: &str, ops: &[Operation]) {
+fn irreversible(out: &mut String, reason: &str, ops: &[Operation], consts: &SqlConsts) {
     out.push_str("pub fn downgrade(op: &mut Operations) {\n");
     let call = exprs::op_call("irreversible", vec![exprs::string(reason)]);
     out.push_str(&layout::statement(&call, 4));
     out.push('\n');
-    statements(out, ops, &[], false);
+    statements(out, ops, &[], false, consts);
     out.push_str("}\n");
 }
 
@@ -177,7 +181,13 @@ const OPS_PER_FUNCTION: usize = 50;
 
 /// Writes `pub fn name(op: &mut Operations)`; `notes` (the upgrade's) go above their
 /// operations, with the `// DESTRUCTIVE:` line of each operation that loses data.
-fn function(out: &mut String, name: &str, ops: &[Operation], notes: &[Vec<String>]) {
+fn function(
+    out: &mut String,
+    name: &str,
+    ops: &[Operation],
+    notes: &[Vec<String>],
+    consts: &SqlConsts,
+) {
     let flag_destruction = name == "upgrade";
     if ops.is_empty() {
         out.push_str(&format!("pub fn {name}(_op: &mut Operations) {{}}\n"));
@@ -185,7 +195,7 @@ fn function(out: &mut String, name: &str, ops: &[Operation], notes: &[Vec<String
     }
     if ops.len() <= OPS_PER_FUNCTION {
         out.push_str(&format!("pub fn {name}(op: &mut Operations) {{\n"));
-        statements(out, ops, notes, flag_destruction);
+        statements(out, ops, notes, flag_destruction, consts);
         out.push_str("}\n");
         return;
     }
@@ -202,12 +212,18 @@ fn function(out: &mut String, name: &str, ops: &[Operation], notes: &[Vec<String
         ));
         let from = (i * OPS_PER_FUNCTION).min(notes.len());
         let to = (from + part.len()).min(notes.len());
-        statements(out, part, &notes[from..to], flag_destruction);
+        statements(out, part, &notes[from..to], flag_destruction, consts);
         out.push_str("}\n");
     }
 }
 
-fn statements(out: &mut String, ops: &[Operation], notes: &[Vec<String>], flag_destruction: bool) {
+fn statements(
+    out: &mut String,
+    ops: &[Operation],
+    notes: &[Vec<String>],
+    flag_destruction: bool,
+    consts: &SqlConsts,
+) {
     for (i, op) in ops.iter().enumerate() {
         if flag_destruction && let Some(why) = op.destruction() {
             out.push_str(&format!("    // DESTRUCTIVE: {}.\n", one_line(&why)));
@@ -215,7 +231,7 @@ fn statements(out: &mut String, ops: &[Operation], notes: &[Vec<String>], flag_d
         for note in notes.get(i).into_iter().flatten() {
             comment(out, &one_line(note));
         }
-        out.push_str(&layout::statement(&exprs::operation(op), 4));
+        out.push_str(&layout::statement(&exprs::operation(op, consts), 4));
         out.push('\n');
     }
 }

@@ -23,7 +23,12 @@ fn plan(ops: &[Operation]) -> Vec<String> {
             assert_eq!(table, "person");
             let extras = TableExtras {
                 triggers: vec![
-                    "CREATE TRIGGER trg AFTER INSERT ON person BEGIN SELECT 1; END".into(),
+                    crate::schema::Object::new(
+                        crate::schema::ObjectKind::Trigger,
+                        "trg",
+                        "CREATE TRIGGER trg AFTER INSERT ON person BEGIN SELECT 1; END",
+                    )
+                    .on("person"),
                 ],
                 ..TableExtras::default()
             };
