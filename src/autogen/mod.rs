@@ -326,6 +326,7 @@ impl<'a> Autogen<'a> {
             let mut live = db.introspect().await.map_err(RunError::from)?;
             if let Ok(replayed) = &replayed {
                 history::name_enums(&mut live, replayed);
+                history::declared_objects(&mut live, replayed);
             }
             live
         } else {
@@ -341,10 +342,12 @@ impl<'a> Autogen<'a> {
 
     /// The operations that bring `plugin`'s tables to its models.
     fn plugin_ops(&self, plugin: &PluginModels, snapshot: &Snapshot) -> Vec<Operation> {
-        let desired = Schema::from_tables(plugin.tables_in(self.label()));
+        let desired = plugin.schema_in(self.label());
         let mut current = snapshot.live.clone();
         let owned = snapshot.ownership.tables_of(plugin.name());
         current.retain(|t| owned.contains(&t.name));
+        let owned_objects = snapshot.ownership.objects_of(plugin.name());
+        current.retain_objects(|o| owned_objects.contains(&o.key()));
         diff(
             &current,
             &desired,
@@ -360,7 +363,9 @@ impl<'a> Autogen<'a> {
             .plugins()
             .iter()
             .filter(|p| {
-                !p.tables_in(&label).is_empty() || revisions.of_plugin(p.name()).next().is_some()
+                !p.tables_in(&label).is_empty()
+                    || !p.objects_in(&label).is_empty()
+                    || revisions.of_plugin(p.name()).next().is_some()
             })
             .collect()
     }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::PluginModels;
 use crate::ops::Operation;
 use crate::revision::load::Revisions;
+use crate::schema::{Object, ObjectKey};
 
 /// A table claimed by two plugins.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -24,10 +25,11 @@ pub struct OwnershipConflict {
     pub created_by: String,
 }
 
-/// Tables by owning plugin, for one database label.
+/// Tables and objects by owning plugin, for one database label.
 #[derive(Debug, Default)]
 pub struct Ownership {
     owned: BTreeMap<String, BTreeSet<String>>,
+    objects: BTreeMap<String, BTreeSet<ObjectKey>>,
 }
 
 impl Ownership {
@@ -40,6 +42,14 @@ impl Ownership {
         let created: BTreeMap<&str, BTreeSet<String>> = plugins
             .iter()
             .map(|p| (p.name(), replay(revisions, p.name())))
+            .collect();
+        let objects = plugins
+            .iter()
+            .map(|p| {
+                let mut keys = replay_objects(revisions, p.name());
+                keys.extend(p.objects_in(label).iter().map(Object::key));
+                (p.name().to_string(), keys)
+            })
             .collect();
         let mut owned = BTreeMap::new();
         for plugin in plugins {
@@ -59,7 +69,19 @@ impl Ownership {
             }
             owned.insert(plugin.name().to_string(), tables);
         }
-        Ok(Ownership { owned })
+        Ok(Ownership { owned, objects })
+    }
+
+    /// The views, triggers, functions... `plugin` owns: those it declares and those its
+    /// revisions created.
+    pub fn objects_of(&self, plugin: &str) -> &BTreeSet<ObjectKey> {
+        static EMPTY: BTreeSet<ObjectKey> = BTreeSet::new();
+        self.objects.get(plugin).unwrap_or(&EMPTY)
+    }
+
+    /// Whether some plugin owns the object found by `key`.
+    pub fn owns_object(&self, key: &ObjectKey) -> bool {
+        self.objects.values().any(|keys| keys.contains(key))
     }
 
     /// The tables `plugin` owns.
@@ -97,4 +119,25 @@ fn replay(revisions: &Revisions, plugin: &str) -> BTreeSet<String> {
         }
     }
     tables
+}
+
+/// The objects that `plugin`'s revisions leave behind, replayed in graph order.
+fn replay_objects(revisions: &Revisions, plugin: &str) -> BTreeSet<ObjectKey> {
+    let mut keys = BTreeSet::new();
+    for revision in revisions.of_plugin(plugin) {
+        for op in revision.upgrade_ops() {
+            match &op {
+                Operation::CreateObject(o) => {
+                    keys.insert(o.key());
+                }
+                Operation::DropObject {
+                    kind, table, name, ..
+                } => {
+                    keys.remove(&(*kind, table.clone().unwrap_or_default(), name.clone()));
+                }
+                _ => {}
+            }
+        }
+    }
+    keys
 }

@@ -215,7 +215,10 @@ fn column_texts<'a>(c: &'a Column, out: &mut Vec<(String, &'a str)>) {
     if let Some(d) = &c.default {
         out.push((format!("the default of column '{}'", c.name), d));
     }
-    if let Type::Raw(r) = &c.ty {
+    // A blank type is SQLite's column declared without one: nothing is pasted.
+    if let Type::Raw(r) = &c.ty
+        && !r.trim().is_empty()
+    {
         out.push((format!("the type of column '{}'", c.name), r));
     }
 }

@@ -39,6 +39,20 @@ pub trait Compare {
         column.autoincrement
     }
 
+    /// The normal form of a column's generation: its expression's normal form (as a check's)
+    /// and whether it is stored.
+    fn generated(&self, column: &Column) -> Option<(String, bool)> {
+        column
+            .generated
+            .as_ref()
+            .map(|g| (self.check(&g.expr), g.stored))
+    }
+
+    /// The normal form of a column's collation within its table (names compare without case).
+    fn collation(&self, _table: &Table, column: &Column) -> Option<String> {
+        column.collation.as_ref().map(|c| c.to_lowercase())
+    }
+
     /// The normal form of an object's definition: two objects whose normal forms are equal
     /// are the same. By default, the text with its runs of white space made one space and
     /// without a final `;`.

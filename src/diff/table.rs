@@ -142,6 +142,14 @@ fn alter_column(
     if cmp.autoincrement(current_table, old) == cmp.autoincrement(desired_table, new) {
         (changes.autoincrement, previous.autoincrement) = (None, None);
     }
+    if changes.generated.is_some() && cmp.generated(old) == cmp.generated(new) {
+        (changes.generated, previous.generated) = (None, None);
+    }
+    if changes.collation.is_some()
+        && cmp.collation(current_table, old) == cmp.collation(desired_table, new)
+    {
+        (changes.collation, previous.collation) = (None, None);
+    }
     if changes.nullable == Some(false) {
         changes = backfilled(changes, new);
     }

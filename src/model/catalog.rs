@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Model, ModelEntry};
 use crate::revision::RevisionSet;
-use crate::schema::{Schema, Table};
+use crate::schema::{Object, Schema, Table};
 
 /// The name of the framework's own plugin (the tables that record runs), also the branch
 /// label of its revisions. Commands that pick a plugin by themselves never pick it beside the
@@ -24,6 +24,8 @@ pub const FRAMEWORK_PLUGIN: &str = "outflow";
 pub struct PluginModels {
     name: String,
     models: Vec<ModelEntry>,
+    /// Views, triggers, functions... by database label.
+    objects: Vec<(String, Object)>,
     revisions: Option<RevisionSet>,
 }
 
@@ -33,6 +35,7 @@ impl PluginModels {
         PluginModels {
             name: name.into(),
             models: Vec::new(),
+            objects: Vec::new(),
             revisions: None,
         }
     }
@@ -44,6 +47,25 @@ impl PluginModels {
             database: M::DATABASE,
             table: M::table,
         });
+    }
+
+    /// Adds a view, trigger, function... to database `label`.
+    pub fn add_object(&mut self, label: &str, object: Object) {
+        self.objects.push((label.to_string(), object));
+    }
+
+    /// The views, triggers, functions... of this plugin in database `label`.
+    pub fn objects_in(&self, label: &str) -> Vec<Object> {
+        self.objects
+            .iter()
+            .filter(|(l, _)| l == label)
+            .map(|(_, o)| o.clone())
+            .collect()
+    }
+
+    /// The plugin's tables and objects in database `label`.
+    pub fn schema_in(&self, label: &str) -> Schema {
+        Schema::from_tables(self.tables_in(label)).with_objects(self.objects_in(label))
     }
 
     /// Sets the revisions, from `outflow::embed_revisions!("revisions")`.
@@ -162,6 +184,9 @@ impl Catalog {
                 }
                 table.sort_constraints();
                 schema.insert(table);
+            }
+            for object in plugin.objects_in(label) {
+                schema.insert_object(object);
             }
         }
         Ok(schema)

@@ -1,6 +1,6 @@
 //! The attribute changes of an `alter_column`.
 
-use crate::schema::{Column, Type};
+use crate::schema::{Column, Generated, Type};
 
 /// New values for the attributes of a column that change; `None` fields stay as they are.
 ///
@@ -23,6 +23,10 @@ pub struct Alter {
     pub comment: Option<Option<String>>,
     /// New autoincrement flag.
     pub autoincrement: Option<bool>,
+    /// New generation expression (`Some(None)`: the column is no longer generated).
+    pub generated: Option<Option<Generated>>,
+    /// New collation (`Some(None)`: the default one).
+    pub collation: Option<Option<String>>,
     /// How the rows that hold NULL get a value first, when the column becomes NOT NULL.
     pub backfill: Option<Backfill>,
 }
@@ -90,6 +94,42 @@ impl Alter {
         self
     }
 
+    /// Makes the column computed from `expr` when read (`VIRTUAL`).
+    pub fn set_generated(mut self, expr: impl Into<String>) -> Alter {
+        self.generated = Some(Some(Generated {
+            expr: expr.into(),
+            stored: false,
+        }));
+        self
+    }
+
+    /// Makes the column computed from `expr` and stored (`STORED`).
+    pub fn set_generated_stored(mut self, expr: impl Into<String>) -> Alter {
+        self.generated = Some(Some(Generated {
+            expr: expr.into(),
+            stored: true,
+        }));
+        self
+    }
+
+    /// Makes a generated column a plain one.
+    pub fn drop_generated(mut self) -> Alter {
+        self.generated = Some(None);
+        self
+    }
+
+    /// Sets the collation.
+    pub fn set_collation(mut self, collation: impl Into<String>) -> Alter {
+        self.collation = Some(Some(collation.into()));
+        self
+    }
+
+    /// Goes back to the default collation.
+    pub fn drop_collation(mut self) -> Alter {
+        self.collation = Some(None);
+        self
+    }
+
     /// Gives the rows that hold NULL the value of `expr` before the column becomes NOT NULL.
     pub fn backfill(mut self, expr: impl Into<String>) -> Alter {
         self.backfill = Some(Backfill::Expr(expr.into()));
@@ -126,6 +166,12 @@ impl Alter {
         if let Some(autoincrement) = self.autoincrement {
             column.autoincrement = autoincrement;
         }
+        if let Some(generated) = &self.generated {
+            column.generated = generated.clone();
+        }
+        if let Some(collation) = &self.collation {
+            column.collation = collation.clone();
+        }
     }
 
     /// The changes that turn `from` into `to`, and the previous values of those attributes.
@@ -152,6 +198,14 @@ impl Alter {
             next.autoincrement = Some(to.autoincrement);
             previous.autoincrement = Some(from.autoincrement);
         }
+        if from.generated != to.generated {
+            next.generated = Some(to.generated.clone());
+            previous.generated = Some(from.generated.clone());
+        }
+        if from.collation != to.collation {
+            next.collation = Some(to.collation.clone());
+            previous.collation = Some(from.collation.clone());
+        }
         (next, previous)
     }
 }
@@ -164,7 +218,11 @@ mod tests {
     #[test]
     fn between_then_apply_gives_the_target() {
         let from = column("c", Type::Integer).default("0").comment("old");
-        let to = column("c", Type::BigInt).not_null().comment("new");
+        let to = column("c", Type::BigInt)
+            .not_null()
+            .comment("new")
+            .generated_stored("a + 1")
+            .collate("C");
         let (next, previous) = Alter::between(&from, &to);
         let mut changed = from.clone();
         next.apply_to(&mut changed);

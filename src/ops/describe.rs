@@ -185,6 +185,19 @@ fn alter_summary(
             "autoincrement off".into()
         });
     }
+    if let Some(generated) = &changes.generated {
+        parts.push(match generated {
+            Some(g) if g.stored => format!("generated as ({}) stored", g.expr),
+            Some(g) => format!("generated as ({})", g.expr),
+            None => "no longer generated".into(),
+        });
+    }
+    if let Some(collation) = &changes.collation {
+        parts.push(format!(
+            "collation {}",
+            collation.as_deref().unwrap_or("default")
+        ));
+    }
     match &changes.backfill {
         Some(super::Backfill::Expr(e)) => parts.push(format!("NULLs backfilled with {e}")),
         Some(super::Backfill::ToWrite) => parts.push("backfill still to write".into()),

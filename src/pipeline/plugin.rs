@@ -2,9 +2,10 @@
 
 use super::Command;
 use crate::Model;
+use crate::model::DEFAULT_DATABASE;
 use crate::model::{ModelEntry, PluginModels};
 use crate::revision::RevisionSet;
-use crate::schema::Table;
+use crate::schema::{Object, Table};
 
 /// A named group of models, of the revisions that create their tables, and of commands.
 ///
@@ -38,6 +39,31 @@ impl Plugin {
     pub fn model<M: Model>(mut self) -> Plugin {
         self.models.add_model::<M>();
         self
+    }
+
+    /// Adds a view, trigger, function... to the `default` database, held as the SQL that
+    /// creates it: autogenerate creates, replaces and drops it like a model's table.
+    ///
+    /// ```
+    /// use outflow::Plugin;
+    /// use outflow::schema::view;
+    /// let plugin = Plugin::new("shop")
+    ///     .object(view("adults", "CREATE VIEW adults AS SELECT * FROM person WHERE age >= 18"));
+    /// assert_eq!(plugin.objects_in("default").len(), 1);
+    /// ```
+    pub fn object(self, object: Object) -> Plugin {
+        self.object_in(DEFAULT_DATABASE, object)
+    }
+
+    /// Adds a view, trigger, function... to database `label`.
+    pub fn object_in(mut self, label: &str, object: Object) -> Plugin {
+        self.models.add_object(label, object);
+        self
+    }
+
+    /// The views, triggers, functions... of this plugin in database `label`.
+    pub fn objects_in(&self, label: &str) -> Vec<Object> {
+        self.models.objects_in(label)
     }
 
     /// Sets the plugin's revisions, from `outflow::embed_revisions!("revisions")`.

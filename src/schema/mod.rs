@@ -10,6 +10,7 @@
 //! The YAML form of a [`Schema`] is the documented *schema description* (see
 //! `docs/schema-description.md`).
 
+mod column;
 pub mod naming;
 mod object;
 mod table;
@@ -20,12 +21,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use column::{Column, Generated, column};
 pub use object::{Object, ObjectKey, ObjectKind, describe as describe_object, object, view};
 pub(crate) use outflow_types::split_args;
 pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
 pub use table::{
-    Action, Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique, column, foreign_key,
-    index, table,
+    Action, Check, ForeignKey, Index, PrimaryKey, Table, Unique, foreign_key, index, table,
 };
 pub use validate::SchemaError;
 

@@ -202,7 +202,7 @@ fn row_insert(live: &Live, table: &Table) -> Option<String> {
     let mut columns = Vec::new();
     let mut values = Vec::new();
     for c in &table.columns {
-        if c.nullable || c.default.is_some() || c.autoincrement {
+        if c.nullable || c.default.is_some() || c.autoincrement || c.generated.is_some() {
             continue;
         }
         columns.push(live.quote(&c.name));

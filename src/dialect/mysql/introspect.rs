@@ -249,6 +249,8 @@ fn read_columns(
             comment: non_empty(text_of(row, "comment")?),
             renamed_from: None,
             backfill: None,
+            generated: None,
+            collation: None,
         };
         let collation: Option<String> = get(row, "collation")?;
         let extras = ColumnExtras {

@@ -353,6 +353,8 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         comment: get(row, "comment")?,
         renamed_from: None,
         backfill: None,
+        generated: None,
+        collation: None,
     };
     let oid: i64 = get(row, "table_oid")?;
     let Some((table, extras)) = reader.table(oid) else {

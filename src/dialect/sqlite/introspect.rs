@@ -8,8 +8,8 @@ use sqlx::{Row, SqliteConnection};
 use super::{text, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Index, Object, ObjectKind, PrimaryKey, Schema, Table, Type,
-    Unique, naming,
+    Action, Check, Column, ForeignKey, Generated, Index, Object, ObjectKind, PrimaryKey, Schema,
+    Table, Type, Unique, naming,
 };
 
 const TABLES: &str = r"SELECT m.name AS table_name, m.sql AS create_sql FROM sqlite_master m
@@ -73,7 +73,6 @@ struct FoundIndex {
 }
 
 struct Raw {
-    create_sql: String,
     table: Table,
     extras: TableExtras,
     ddl: Option<text::TableDdl>,
@@ -113,7 +112,6 @@ pub(crate) async fn introspect(
         raw.insert(
             name,
             Raw {
-                create_sql,
                 table,
                 extras,
                 ddl,
@@ -164,10 +162,9 @@ async fn read_columns(
         };
         let hidden: i64 = row.try_get("hidden").map_err(DbError::query)?;
         let name: String = row.try_get("column_name").map_err(DbError::query)?;
-        if hidden == 2 || hidden == 3 {
-            r.extras.unsupported = Some(format!("column '{name}' is a generated column"));
-        }
-        if hidden != 0 {
+        // 1: a virtual table's hidden column; 2 and 3: generated (their expression is in the
+        // table's text, read by `finish`).
+        if hidden == 1 {
             continue;
         }
         let declared: String = row.try_get("declared_type").map_err(DbError::query)?;
@@ -179,13 +176,15 @@ async fn read_columns(
         }
         r.table.columns.push(Column {
             name,
-            ty: types::parse(&declared),
+            ty: types::declared(&declared),
             nullable: not_null == 0,
             default,
             autoincrement: false,
             comment: None,
             renamed_from: None,
             backfill: None,
+            generated: None,
+            collation: None,
         });
     }
     Ok(())
@@ -394,8 +393,18 @@ fn finish(mut r: Raw) -> (Table, TableExtras) {
         });
         t.checks.push(Check { name, expr });
     }
-    if r.create_sql.to_ascii_uppercase().contains(" COLLATE ") && r.extras.unsupported.is_none() {
-        r.extras.unsupported = Some("a column has a COLLATE clause".into());
+    for (column, expr, stored) in &ddl.generated {
+        if let Some(c) = t.column_named_mut(column) {
+            c.generated = Some(Generated {
+                expr: expr.clone(),
+                stored: *stored,
+            });
+        }
+    }
+    for (column, collation) in &ddl.collations {
+        if let Some(c) = t.column_named_mut(column) {
+            c.collation = Some(collation.clone());
+        }
     }
     t.sort_constraints();
     (r.table, r.extras)

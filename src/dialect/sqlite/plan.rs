@@ -300,7 +300,13 @@ fn needs_rebuild(op: &Operation) -> bool {
                 .default
                 .as_deref()
                 .is_none_or(|x| expr::normal(&d, x).eq_ignore_ascii_case("NULL"));
-            !constant_default || (!column.nullable && null_default) || column.autoincrement
+            // SQLite adds a VIRTUAL generated column in place, a STORED one only to an empty
+            // table.
+            let stored = column.generated.as_ref().is_some_and(|g| g.stored);
+            !constant_default
+                || (!column.nullable && null_default && column.generated.is_none())
+                || column.autoincrement
+                || stored
         }
         Operation::AlterColumn { changes, .. } => {
             let mut without_comment = changes.clone();
@@ -388,6 +394,8 @@ fn rebuild(
     let (mut into, mut from): (Vec<String>, Vec<String>) = target
         .columns
         .iter()
+        // The database computes generated columns: nothing is copied into them.
+        .filter(|c| c.generated.is_none())
         .filter_map(|c| {
             let source = pending
                 .sources

@@ -20,6 +20,9 @@ pub(crate) fn column_def(table: &Table, column: &Column) -> String {
         types::render(&column.ty)
     };
     let mut out = format!("{} {ty}", Q.ident(&column.name));
+    if let Some(collation) = &column.collation {
+        out.push_str(&format!(" COLLATE {}", Q.ident(collation)));
+    }
     if !column.nullable {
         out.push_str(" NOT NULL");
     }
@@ -32,6 +35,10 @@ pub(crate) fn column_def(table: &Table, column: &Column) -> String {
             " CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
             Q.ident(name)
         ));
+    }
+    if let Some(g) = &column.generated {
+        let kind = if g.stored { "STORED" } else { "VIRTUAL" };
+        out.push_str(&format!(" GENERATED ALWAYS AS ({}) {kind}", g.expr));
     }
     if let Type::Enum { name, values } = &column.ty {
         let labels: Vec<String> = values.iter().map(|v| literal(v)).collect();

@@ -25,6 +25,10 @@ pub(crate) struct TableDdl {
     pub foreign_keys: Vec<(Option<String>, Vec<String>, String)>,
     /// Checks: name (if given) and the expression as sqlparser prints it.
     pub checks: Vec<(Option<String>, String)>,
+    /// Generated columns: column, expression (as sqlparser prints it), whether stored.
+    pub generated: Vec<(String, String, bool)>,
+    /// Columns declared with a collation: column, collation.
+    pub collations: Vec<(String, String)>,
 }
 
 /// Reads `sql`; `None` when even the simplified text does not parse.
@@ -43,6 +47,21 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
                         .push((name, col, object_name(&fk.foreign_table)))
                 }
                 ColumnOption::Check(check) => ddl.checks.push((name, check.expr.to_string())),
+                ColumnOption::Generated {
+                    generation_expr: Some(expr),
+                    generation_expr_mode,
+                    ..
+                } => ddl.generated.push((
+                    ident(&column.name),
+                    expr.to_string(),
+                    matches!(
+                        generation_expr_mode,
+                        Some(sqlparser::ast::GeneratedExpressionMode::Stored)
+                    ),
+                )),
+                ColumnOption::Collation(collation) => ddl
+                    .collations
+                    .push((ident(&column.name), object_name(collation))),
                 ColumnOption::DialectSpecific(tokens)
                     if tokens
                         .iter()

@@ -76,22 +76,27 @@ pub(crate) fn parse(declared: &str) -> Type {
     }
 }
 
-/// The normal form used to compare types: what the type reads back as once created.
+/// The type a declared type is read as: the portable type when we would declare that type
+/// with exactly this spelling, else the spelling itself (SQLite keeps it, and a database
+/// adopted or compared must keep it too: `DATETIME` stays `DATETIME`).
+pub(crate) fn declared(spelling: &str) -> Type {
+    let spelling = spelling.trim();
+    let ty = parse(spelling);
+    if render(&ty) == spelling {
+        ty
+    } else {
+        Type::Raw(spelling.to_string())
+    }
+}
+
+/// The normal form used to compare types: the declared type the type is created with, read
+/// back (two types are the same on SQLite when they are declared with the same spelling).
 pub(crate) fn normal(ty: &Type) -> Type {
     if let Type::Enum { .. } = ty {
         // Read back from the column's check (see `render::column_def`), labels and name.
         return ty.clone();
     }
-    match parse(&render(ty)) {
-        Type::Raw(spelling) => Type::Raw(
-            spelling
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_ascii_uppercase(),
-        ),
-        portable => portable,
-    }
+    declared(&render(ty))
 }
 
 /// SQLite arguments for `values`: JSON as its text, a UUID hyphenated.
@@ -145,10 +150,10 @@ mod tests {
         assert_eq!(parse(""), Type::Blob);
         assert_eq!(parse("unsigned big int"), Type::raw("unsigned big int"));
         assert_eq!(parse("varchar(0)"), Type::raw("varchar(0)"));
-        assert_eq!(normal(&Type::raw("int")), Type::Integer);
-        assert_eq!(
-            normal(&Type::raw("geometry  point")),
-            normal(&Type::raw("GEOMETRY POINT"))
-        );
+        assert_eq!(normal(&Type::raw("INTEGER")), Type::Integer);
+        assert_eq!(normal(&Type::raw("int")), Type::raw("int"));
+        assert_eq!(declared("DATETIME"), Type::raw("DATETIME"));
+        assert_eq!(declared("TIMESTAMP"), Type::Timestamp);
+        assert_ne!(normal(&Type::raw("DATETIME")), normal(&Type::Timestamp));
     }
 }

@@ -93,6 +93,14 @@ pub(crate) fn column(c: &Column) -> Expr {
     if let Some(comment) = &c.comment {
         methods.push(("comment", vec![string(comment)]));
     }
+    match &c.generated {
+        Some(g) if g.stored => methods.push(("generated_stored", vec![string(&g.expr)])),
+        Some(g) => methods.push(("generated", vec![string(&g.expr)])),
+        None => {}
+    }
+    if let Some(collation) = &c.collation {
+        methods.push(("collate", vec![string(collation)]));
+    }
     chain(call("column", vec![string(&c.name), ty(&c.ty)]), methods)
 }
 
@@ -179,6 +187,17 @@ fn alter(a: &Alter) -> Expr {
     }
     if let Some(on) = a.autoincrement {
         methods.push(("set_autoincrement", vec![atom(on.to_string())]));
+    }
+    match &a.generated {
+        Some(Some(g)) if g.stored => methods.push(("set_generated_stored", vec![string(&g.expr)])),
+        Some(Some(g)) => methods.push(("set_generated", vec![string(&g.expr)])),
+        Some(None) => methods.push(("drop_generated", vec![])),
+        None => {}
+    }
+    match &a.collation {
+        Some(Some(c)) => methods.push(("set_collation", vec![string(c)])),
+        Some(None) => methods.push(("drop_collation", vec![])),
+        None => {}
     }
     match &a.backfill {
         Some(crate::ops::Backfill::Expr(e)) => methods.push(("backfill", vec![string(e)])),
