@@ -189,13 +189,14 @@ fn table_attrs(table: &Table, ident: &str, names: &BTreeMap<&str, String>) -> Ve
     for u in table.uniques.iter().filter(|u| u.columns.len() > 1) {
         out.push(format!("unique({})", list(&u.columns)));
     }
-    for i in table
+    for (i, columns) in table
         .indexes
         .iter()
-        .filter(|i| i.columns.len() > 1 || i.unique)
+        .filter_map(|i| Some((i, owned(i.plain_columns()?))))
+        .filter(|(i, columns)| columns.len() > 1 || i.unique)
     {
         let kind = if i.unique { "unique_index" } else { "index" };
-        out.push(format!("{kind}({})", list(&i.columns)));
+        out.push(format!("{kind}({})", list(&columns)));
     }
     for c in &table.checks {
         out.push(format!(
@@ -227,7 +228,7 @@ fn column_attrs(table: &Table, c: &Column, field: &str) -> Vec<String> {
     if table
         .indexes
         .iter()
-        .any(|i| !i.unique && single(&i.columns))
+        .any(|i| !i.unique && i.plain_columns().is_some_and(|c| single(&owned(c))))
     {
         out.push("index".into());
     }
@@ -300,7 +301,20 @@ fn unexpressed(table: &Table) -> Vec<String> {
     unexpressed_keys(table).collect()
 }
 
+fn owned(columns: Vec<&str>) -> Vec<String> {
+    columns.into_iter().map(str::to_string).collect()
+}
+
 fn unexpressed_keys(table: &Table) -> impl Iterator<Item = String> + '_ {
+    let indexes = table
+        .indexes
+        .iter()
+        .filter(|i| !i.is_plain())
+        .map(|i| format!("index {} ({})", i.name, i.describe_key()));
+    indexes.chain(unexpressed_foreign_keys(table))
+}
+
+fn unexpressed_foreign_keys(table: &Table) -> impl Iterator<Item = String> + '_ {
     table
         .foreign_keys
         .iter()

@@ -1,6 +1,6 @@
 //! How two values are compared: each dialect has its own normal form.
 
-use crate::schema::{Column, Object, Table, Type};
+use crate::schema::{Column, Index, Object, Table, Type};
 
 /// The dialect's answers to "are these the same?". The differ compares the normal forms but
 /// always emits the desired schema's own values, so a revision stays dialect-neutral.
@@ -51,6 +51,39 @@ pub trait Compare {
     /// The normal form of a column's collation within its table (names compare without case).
     fn collation(&self, _table: &Table, column: &Column) -> Option<String> {
         column.collation.as_ref().map(|c| c.to_lowercase())
+    }
+
+    /// The normal form of an index's definition (its name aside): two indexes with equal
+    /// normal forms are the same index.
+    fn index(&self, index: &Index) -> String {
+        let parts: Vec<String> = index
+            .columns
+            .iter()
+            .map(|p| {
+                format!(
+                    "{:?} {:?} {} {:?} {:?} {:?} {:?}",
+                    p.column,
+                    p.expr.as_deref().map(|e| self.check(e)),
+                    p.desc,
+                    p.nulls_first,
+                    p.opclass.as_deref().map(str::to_lowercase),
+                    p.collation.as_deref().map(str::to_lowercase),
+                    p.length
+                )
+            })
+            .collect();
+        let with = index
+            .with
+            .as_deref()
+            .map(|w| w.split_whitespace().collect::<String>().to_lowercase());
+        format!(
+            "{parts:?} unique={} where={:?} using={:?} include={:?} nnd={} with={with:?}",
+            index.unique,
+            index.predicate.as_deref().map(|p| self.check(p)),
+            index.method.as_deref().map(str::to_lowercase),
+            index.include,
+            index.nulls_not_distinct,
+        )
     }
 
     /// The normal form of an object's definition: two objects whose normal forms are equal

@@ -178,7 +178,7 @@ fn items(table: &Table, cmp: &dyn Compare) -> Vec<(String, Item)> {
     }
     for i in &table.indexes {
         out.push((
-            format!("ix {:?} {}", i.columns, i.unique),
+            format!("ix {}", cmp.index(i)),
             Item::Index(i.clone()),
         ));
     }

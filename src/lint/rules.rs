@@ -202,7 +202,7 @@ pub(super) fn check(op: &Operation, cx: &Context<'_>) -> Found {
             if index.unique {
                 say(
                     "unique-on-existing-data",
-                    format!("unique index '{}' on '{table}' fails if rows already repeat ({}); check with a SELECT ... GROUP BY ... HAVING count(*) > 1 first", index.name, index.columns.join(", ")),
+                    format!("unique index '{}' on '{table}' fails if rows already repeat ({}); check with a SELECT ... GROUP BY ... HAVING count(*) > 1 first", index.name, index.describe_key()),
                 );
             }
             say(
@@ -368,7 +368,7 @@ fn covered(t: &Table, columns: &[String]) -> bool {
     let starts = |key: &[String]| key.len() >= columns.len() && key[..columns.len()] == *columns;
     t.primary_key.iter().any(|k| starts(&k.columns))
         || t.uniques.iter().any(|u| starts(&u.columns))
-        || t.indexes.iter().any(|i| starts(&i.columns))
+        || t.indexes.iter().any(|i| starts(&i.key_columns()))
 }
 
 fn is_data_change(op: &Operation) -> bool {

@@ -215,7 +215,19 @@ fn drop_column(table: &mut Table, column: &str) -> Result<(), ApplyError> {
         table.primary_key = None;
     }
     table.uniques.retain(|u| !uses(&u.columns));
-    table.indexes.retain(|i| !uses(&i.columns));
+    // An index goes with a column it names, as a key part, in an expression, in its
+    // predicate or among its covering columns (PostgreSQL and SQLite drop it).
+    table.indexes.retain(|i| {
+        let named = |text: &str| {
+            identifiers(text)
+                .iter()
+                .any(|w| w.eq_ignore_ascii_case(column))
+        };
+        !(i.column_names().contains(&column)
+            || i.include.iter().any(|c| c == column)
+            || i.columns.iter().filter_map(|p| p.expr.as_deref()).any(named)
+            || i.predicate.as_deref().is_some_and(named))
+    });
     table.foreign_keys.retain(|f| !uses(&f.columns));
     table.checks.retain(|c| {
         !identifiers(&c.expr)
@@ -243,7 +255,20 @@ fn rename_column(schema: &mut Schema, table: &str, from: &str, to: &str) -> Resu
         rename(&mut k.columns);
     }
     t.uniques.iter_mut().for_each(|u| rename(&mut u.columns));
-    t.indexes.iter_mut().for_each(|i| rename(&mut i.columns));
+    for index in &mut t.indexes {
+        for part in &mut index.columns {
+            if part.column.as_deref() == Some(from) {
+                part.column = Some(to.to_string());
+            }
+            if let Some(expr) = &mut part.expr {
+                *expr = rename_identifier(expr, from, to);
+            }
+        }
+        rename(&mut index.include);
+        if let Some(predicate) = &mut index.predicate {
+            *predicate = rename_identifier(predicate, from, to);
+        }
+    }
     t.foreign_keys
         .iter_mut()
         .for_each(|f| rename(&mut f.columns));
@@ -480,7 +505,7 @@ mod tests {
         .apply(&mut s)
         .unwrap();
         let child = s.table("child").unwrap();
-        assert_eq!(child.indexes[0].columns, ["parent_id", "points"]);
+        assert_eq!(child.indexes[0].column_names(), ["parent_id", "points"]);
         assert_eq!(child.checks[0].expr, "\"points\" >= 0 AND 'score' <> ''");
     }
 

@@ -43,7 +43,7 @@ impl fmt::Display for Operation {
                     f,
                     "create {kind} '{}' on '{table}' ({})",
                     index.name,
-                    index.columns.join(", ")
+                    index.describe_key()
                 )
             }
             DropIndex { table, name, .. } => write!(f, "drop index '{name}' on '{table}'"),

@@ -11,6 +11,7 @@
 //! `docs/schema-description.md`).
 
 mod column;
+mod index;
 pub mod naming;
 mod object;
 mod table;
@@ -25,9 +26,8 @@ pub use column::{Column, Generated, column};
 pub use object::{Object, ObjectKey, ObjectKind, describe as describe_object, object, view};
 pub(crate) use outflow_types::split_args;
 pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
-pub use table::{
-    Action, Check, ForeignKey, Index, PrimaryKey, Table, Unique, foreign_key, index, table,
-};
+pub use index::{Index, KeyPart, index, key_column, key_expr};
+pub use table::{Action, Check, ForeignKey, PrimaryKey, Table, Unique, foreign_key, table};
 pub use validate::SchemaError;
 
 /// A set of tables, keyed and ordered by name, and the other objects (views, triggers,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Column;
+use super::index::{Index, KeyPart, index};
 
 /// A table: ordered columns plus named constraints and indexes.
 ///
@@ -74,19 +75,6 @@ pub struct Unique {
     pub name: String,
     /// Columns in order.
     pub columns: Vec<String>,
-}
-
-/// A named index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Index {
-    /// Index name.
-    pub name: String,
-    /// Indexed columns in order.
-    pub columns: Vec<String>,
-    /// Whether the index enforces uniqueness.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub unique: bool,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.
@@ -182,19 +170,6 @@ pub fn table(name: impl Into<String>) -> Table {
     }
 }
 
-/// Starts a non-unique index definition; see [`Index::unique`].
-pub fn index<I>(name: impl Into<String>, columns: I) -> Index
-where
-    I: IntoIterator,
-    I::Item: Into<String>,
-{
-    Index {
-        name: name.into(),
-        columns: strings(columns),
-        unique: false,
-    }
-}
-
 /// Starts a foreign key definition (actions default to `NO ACTION`).
 pub fn foreign_key<C, R>(
     name: impl Into<String>,
@@ -259,17 +234,13 @@ impl Table {
         self
     }
 
-    /// Adds a non-unique index.
+    /// Adds a non-unique index on plain columns (see [`Table::with_index`] for the others).
     pub fn index<I>(mut self, name: impl Into<String>, columns: I) -> Table
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: Into<KeyPart>,
     {
-        self.indexes.push(Index {
-            name: name.into(),
-            columns: strings(columns),
-            unique: false,
-        });
+        self.indexes.push(index(name, columns));
         self
     }
 
@@ -277,13 +248,15 @@ impl Table {
     pub fn unique_index<I>(mut self, name: impl Into<String>, columns: I) -> Table
     where
         I: IntoIterator,
-        I::Item: Into<String>,
+        I::Item: Into<KeyPart>,
     {
-        self.indexes.push(Index {
-            name: name.into(),
-            columns: strings(columns),
-            unique: true,
-        });
+        self.indexes.push(index(name, columns).unique());
+        self
+    }
+
+    /// Adds an index of any kind (partial, on expressions, with a method...).
+    pub fn with_index(mut self, index: Index) -> Table {
+        self.indexes.push(index);
         self
     }
 
@@ -351,14 +324,6 @@ impl Table {
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-}
-
-impl Index {
-    /// Makes the index enforce uniqueness.
-    pub fn unique(mut self) -> Index {
-        self.unique = true;
-        self
     }
 }
 

@@ -315,11 +315,24 @@ impl Table {
             .uniques
             .iter()
             .map(|u| ("unique constraint", &u.name, &u.columns));
-        let indexes = self.indexes.iter().map(|i| ("index", &i.name, &i.columns));
         let fks = self
             .foreign_keys
             .iter()
             .map(|f| ("foreign key", &f.name, &f.columns));
+        // An index's columns: its key parts that are columns and its covering columns (an
+        // index on expressions alone names none, and is not empty for that).
+        let index_columns: Vec<(String, Vec<String>)> = self
+            .indexes
+            .iter()
+            .filter(|i| !i.column_names().is_empty() || i.columns.is_empty())
+            .map(|i| {
+                let mut columns: Vec<String> =
+                    i.column_names().into_iter().map(str::to_string).collect();
+                columns.extend(i.include.iter().cloned());
+                (i.name.clone(), columns)
+            })
+            .collect();
+        let indexes = index_columns.iter().map(|(n, c)| ("index", n, c));
         for (object, name, columns) in pk.chain(uniques).chain(indexes).chain(fks) {
             if columns.is_empty() {
                 return Err(SchemaError::NoKeyColumns {

@@ -177,6 +177,7 @@ fn sql_shape(sql: &str) -> String {
         .replace(" )", ")")
         .replace(" (", "(")
         .replace(" ,", ",")
+        .replace(", ", ",")
         .trim_end_matches(';')
         .to_string()
 }

@@ -389,19 +389,12 @@ fn finish(mut f: Found) -> (Table, TableExtras) {
                 .iter()
                 .any(|k| k.name == name && k.columns == columns)
         {
-            f.extras.fk_indexes.push(Index {
-                name,
-                columns,
-                unique: false,
-            });
+            f.extras.fk_indexes.push(crate::schema::index(name, columns));
         } else if unique && !name.starts_with("ix_") {
             f.table.uniques.push(Unique { name, columns });
         } else {
-            f.table.indexes.push(Index {
-                name,
-                columns,
-                unique,
-            });
+            let ix = crate::schema::index(name, columns);
+            f.table.indexes.push(if unique { ix.unique() } else { ix });
         }
     }
     f.extras

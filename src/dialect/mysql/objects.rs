@@ -21,41 +21,41 @@ use crate::schema::{Object, ObjectKind};
 
 const VIEWS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS name,
        CAST(VIEW_DEFINITION AS CHAR) AS body, CAST(CHECK_OPTION AS CHAR) AS check_option,
-       CAST(SECURITY_TYPE AS CHAR) AS security, CAST(ALGORITHM AS CHAR) AS algorithm
+       CAST(SECURITY_TYPE AS CHAR) AS security_type, CAST(ALGORITHM AS CHAR) AS algorithm
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
 
 const VIEWS_MYSQL: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS name,
        CAST(VIEW_DEFINITION AS CHAR) AS body, CAST(CHECK_OPTION AS CHAR) AS check_option,
-       CAST(SECURITY_TYPE AS CHAR) AS security, NULL AS algorithm
+       CAST(SECURITY_TYPE AS CHAR) AS security_type, NULL AS algorithm
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
 
 const TRIGGERS: &str = "SELECT CAST(TRIGGER_NAME AS CHAR) AS name,
-       CAST(EVENT_OBJECT_TABLE AS CHAR) AS table_name, CAST(ACTION_TIMING AS CHAR) AS timing,
-       CAST(EVENT_MANIPULATION AS CHAR) AS event, CAST(ACTION_STATEMENT AS CHAR) AS body
+       CAST(EVENT_OBJECT_TABLE AS CHAR) AS table_name, CAST(ACTION_TIMING AS CHAR) AS action_timing,
+       CAST(EVENT_MANIPULATION AS CHAR) AS event_kind, CAST(ACTION_STATEMENT AS CHAR) AS body
 FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = DATABASE()
 ORDER BY EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_ORDER";
 
 const ROUTINES: &str = "SELECT CAST(ROUTINE_NAME AS CHAR) AS name,
-       CAST(ROUTINE_TYPE AS CHAR) AS kind, CAST(ROUTINE_DEFINITION AS CHAR) AS body,
-       CAST(IS_DETERMINISTIC AS CHAR) AS deterministic, CAST(SQL_DATA_ACCESS AS CHAR) AS access,
-       CAST(SECURITY_TYPE AS CHAR) AS security, CAST(ROUTINE_COMMENT AS CHAR) AS comment
+       CAST(ROUTINE_TYPE AS CHAR) AS routine_type, CAST(ROUTINE_DEFINITION AS CHAR) AS body,
+       CAST(IS_DETERMINISTIC AS CHAR) AS is_deterministic, CAST(SQL_DATA_ACCESS AS CHAR) AS data_access,
+       CAST(SECURITY_TYPE AS CHAR) AS security_type, CAST(ROUTINE_COMMENT AS CHAR) AS comment
 FROM information_schema.ROUTINES
 WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_TYPE IN ('FUNCTION', 'PROCEDURE')
 ORDER BY ROUTINE_TYPE, ROUTINE_NAME";
 
 const PARAMETERS: &str = "SELECT CAST(SPECIFIC_NAME AS CHAR) AS routine_name,
-       CAST(ROUTINE_TYPE AS CHAR) AS kind, ORDINAL_POSITION AS position,
-       CAST(PARAMETER_MODE AS CHAR) AS mode, CAST(PARAMETER_NAME AS CHAR) AS name,
-       CAST(DTD_IDENTIFIER AS CHAR) AS ty, CAST(CHARACTER_SET_NAME AS CHAR) AS charset,
+       CAST(ROUTINE_TYPE AS CHAR) AS routine_type, ORDINAL_POSITION AS ordinal,
+       CAST(PARAMETER_MODE AS CHAR) AS param_mode, CAST(PARAMETER_NAME AS CHAR) AS param_name,
+       CAST(DTD_IDENTIFIER AS CHAR) AS param_type, CAST(CHARACTER_SET_NAME AS CHAR) AS charset,
        CAST(COLLATION_NAME AS CHAR) AS collation
 FROM information_schema.PARAMETERS WHERE SPECIFIC_SCHEMA = DATABASE()
 ORDER BY ROUTINE_TYPE, SPECIFIC_NAME, ORDINAL_POSITION";
 
 const EVENTS: &str = "SELECT CAST(EVENT_NAME AS CHAR) AS name,
-       CAST(EVENT_DEFINITION AS CHAR) AS body, CAST(EVENT_TYPE AS CHAR) AS kind,
+       CAST(EVENT_DEFINITION AS CHAR) AS body, CAST(EVENT_TYPE AS CHAR) AS event_type,
        CAST(EXECUTE_AT AS CHAR) AS execute_at, CAST(INTERVAL_VALUE AS CHAR) AS interval_value,
-       CAST(INTERVAL_FIELD AS CHAR) AS interval_field, CAST(STARTS AS CHAR) AS starts,
-       CAST(ENDS AS CHAR) AS ends, CAST(STATUS AS CHAR) AS status,
+       CAST(INTERVAL_FIELD AS CHAR) AS interval_field, CAST(STARTS AS CHAR) AS starts_at,
+       CAST(ENDS AS CHAR) AS ends_at, CAST(STATUS AS CHAR) AS event_status,
        CAST(ON_COMPLETION AS CHAR) AS on_completion, CAST(EVENT_COMMENT AS CHAR) AS comment,
        ABS(TIMESTAMPDIFF(SECOND, STARTS, CREATED)) <= 1 AS starts_implicit
 FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() ORDER BY EVENT_NAME";
@@ -119,7 +119,7 @@ fn view(row: &MySqlRow, database: &str) -> Result<Object, DbError> {
     }
     sql.push_str(&format!(
         " SQL SECURITY {} VIEW {} AS {}",
-        text_of(row, "security")?,
+        text_of(row, "security_type")?,
         Q.ident(&name),
         without_database(&text_of(row, "body")?, database)
     ));
@@ -136,8 +136,8 @@ fn trigger(row: &MySqlRow) -> Result<Object, DbError> {
     let sql = format!(
         "CREATE TRIGGER {} {} {} ON {} FOR EACH ROW {}",
         Q.ident(&name),
-        text_of(row, "timing")?,
-        text_of(row, "event")?,
+        text_of(row, "action_timing")?,
+        text_of(row, "event_kind")?,
         Q.ident(&table),
         text_of(row, "body")?
     );
@@ -151,12 +151,12 @@ type Parameters = BTreeMap<(String, String), (Vec<String>, Option<String>)>;
 fn parameters_by_routine(rows: &[MySqlRow]) -> Result<Parameters, DbError> {
     let mut out: Parameters = BTreeMap::new();
     for row in rows {
-        let key = (text_of(row, "kind")?, text_of(row, "routine_name")?);
+        let key = (text_of(row, "routine_type")?, text_of(row, "routine_name")?);
         let position: i64 = row
-            .try_get::<Option<i64>, _>("position")
+            .try_get::<Option<i64>, _>("ordinal")
             .map_err(DbError::query)?
             .unwrap_or_default();
-        let mut ty = text_of(row, "ty")?;
+        let mut ty = text_of(row, "param_type")?;
         let charset = text_of(row, "charset")?;
         if !charset.is_empty() {
             ty.push_str(&format!(
@@ -169,8 +169,8 @@ fn parameters_by_routine(rows: &[MySqlRow]) -> Result<Parameters, DbError> {
             entry.1 = Some(ty);
             continue;
         }
-        let mode = text_of(row, "mode")?;
-        let name = Q.ident(&text_of(row, "name")?);
+        let mode = text_of(row, "param_mode")?;
+        let name = Q.ident(&text_of(row, "param_name")?);
         entry.0.push(match key.0.as_str() {
             "PROCEDURE" => format!("{mode} {name} {ty}"),
             _ => format!("{name} {ty}"),
@@ -181,7 +181,7 @@ fn parameters_by_routine(rows: &[MySqlRow]) -> Result<Parameters, DbError> {
 
 fn routine(row: &MySqlRow, parameters: &Parameters) -> Result<Object, DbError> {
     let name = text_of(row, "name")?;
-    let kind_word = text_of(row, "kind")?;
+    let kind_word = text_of(row, "routine_type")?;
     let (params, returns) = parameters
         .get(&(kind_word.clone(), name.clone()))
         .cloned()
@@ -194,13 +194,13 @@ fn routine(row: &MySqlRow, parameters: &Parameters) -> Result<Object, DbError> {
     if let Some(returns) = returns {
         sql.push_str(&format!(" RETURNS {returns}"));
     }
-    if text_of(row, "deterministic")? == "YES" {
+    if text_of(row, "is_deterministic")? == "YES" {
         sql.push_str(" DETERMINISTIC");
     }
     sql.push_str(&format!(
         " {} SQL SECURITY {}",
-        text_of(row, "access")?,
-        text_of(row, "security")?
+        text_of(row, "data_access")?,
+        text_of(row, "security_type")?
     ));
     let comment = text_of(row, "comment")?;
     if !comment.is_empty() {
@@ -217,7 +217,7 @@ fn routine(row: &MySqlRow, parameters: &Parameters) -> Result<Object, DbError> {
 fn event(row: &MySqlRow) -> Result<Object, DbError> {
     let name = text_of(row, "name")?;
     let mut sql = format!("CREATE EVENT {} ON SCHEDULE ", Q.ident(&name));
-    if text_of(row, "kind")? == "ONE TIME" {
+    if text_of(row, "event_type")? == "ONE TIME" {
         sql.push_str(&format!(
             "AT {}",
             text::literal(&text_of(row, "execute_at")?)
@@ -229,11 +229,11 @@ fn event(row: &MySqlRow) -> Result<Object, DbError> {
             text_of(row, "interval_field")?
         ));
         let implicit: Option<i64> = row.try_get("starts_implicit").map_err(DbError::query)?;
-        let starts = text_of(row, "starts")?;
+        let starts = text_of(row, "starts_at")?;
         if implicit != Some(1) && !starts.is_empty() {
             sql.push_str(&format!(" STARTS {}", text::literal(&starts)));
         }
-        let ends = text_of(row, "ends")?;
+        let ends = text_of(row, "ends_at")?;
         if !ends.is_empty() {
             sql.push_str(&format!(" ENDS {}", text::literal(&ends)));
         }
@@ -242,7 +242,7 @@ fn event(row: &MySqlRow) -> Result<Object, DbError> {
         " ON COMPLETION {}",
         text_of(row, "on_completion")?
     ));
-    sql.push_str(match text_of(row, "status")?.as_str() {
+    sql.push_str(match text_of(row, "event_status")?.as_str() {
         "ENABLED" => " ENABLE",
         "DISABLED" => " DISABLE",
         _ => " DISABLE ON SLAVE",

@@ -315,7 +315,7 @@ impl Planner {
                 )]
             }
             Operation::CreateIndex { index, .. } => {
-                check_key(table, &index.columns).map_err(|r| impossible(op, r))?;
+                keys::check_index(table, index).map_err(|r| impossible(op, r))?;
                 vec![format!("ADD {}", render::index_clause(index, s))]
             }
             Operation::DropIndex { name, .. } => {
@@ -416,7 +416,12 @@ impl Planner {
             *column = to.to_string();
         }
         for index in &mut extras.fk_indexes {
-            for c in index.columns.iter_mut().filter(|c| *c == from) {
+            for c in index
+                .columns
+                .iter_mut()
+                .filter_map(|p| p.column.as_mut())
+                .filter(|c| *c == from)
+            {
                 *c = to.to_string();
             }
         }

@@ -9,7 +9,7 @@ use super::introspect::ColumnExtras;
 use super::{Flavor, text, types};
 use crate::dialect::expr;
 use crate::dialect::sql::Quote;
-use crate::schema::{Action, Column, ForeignKey, Index, Table};
+use crate::schema::{Action, Column, ForeignKey, Index, KeyPart, Table};
 
 pub(crate) const Q: Quote = Quote::Backtick;
 
@@ -170,15 +170,44 @@ pub(crate) fn foreign_key_clause(fk: &ForeignKey, syntax: Syntax) -> String {
     )
 }
 
-/// The index part of `CREATE TABLE`/`ALTER TABLE ADD`: `[UNIQUE] INDEX name (cols)`.
+/// The index part of `CREATE TABLE`/`ALTER TABLE ADD`: `[UNIQUE|FULLTEXT|SPATIAL] INDEX name
+/// (parts) [USING HASH]`.
 pub(crate) fn index_clause(index: &Index, syntax: Syntax) -> String {
-    format!(
-        "{}INDEX{} {} ({})",
-        if index.unique { "UNIQUE " } else { "" },
+    let method = index.method.as_deref().map(str::to_ascii_lowercase);
+    let kind = match method.as_deref() {
+        Some("fulltext") => "FULLTEXT ",
+        Some("spatial") => "SPATIAL ",
+        _ if index.unique => "UNIQUE ",
+        _ => "",
+    };
+    let parts: Vec<String> = index.columns.iter().map(key_part).collect();
+    let mut out = format!(
+        "{kind}INDEX{} {} ({})",
         syntax.if_not_exists(),
         Q.ident(&index.name),
-        Q.list(&index.columns)
-    )
+        parts.join(", ")
+    );
+    if let Some(m @ ("hash" | "btree")) = method.as_deref() {
+        out.push_str(&format!(" USING {}", m.to_ascii_uppercase()));
+    }
+    out
+}
+
+/// A key part: the column with its prefix length, or the expression in parentheses (MySQL
+/// 8's functional key parts), and `DESC`.
+fn key_part(part: &KeyPart) -> String {
+    let mut out = match (&part.column, &part.expr) {
+        (Some(c), _) => Q.ident(c),
+        (None, Some(e)) => format!("({})", text::to_mysql(e)),
+        (None, None) => String::new(),
+    };
+    if let Some(n) = part.length {
+        out.push_str(&format!("({n})"));
+    }
+    if part.desc {
+        out.push_str(" DESC");
+    }
+    out
 }
 
 /// `CREATE TABLE` with every column, key, index and check, plus the indexes keeping its

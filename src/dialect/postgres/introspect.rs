@@ -16,7 +16,8 @@ use sqlx::{PgConnection, Row};
 use super::{text, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique,
+    Action, Check, Column, ForeignKey, Generated, KeyPart, PrimaryKey, Schema, Table, Type,
+    Unique,
 };
 
 const TABLES: &str = r"SELECT c.oid::int8 AS table_oid, c.relname::text AS table_name,
@@ -33,6 +34,9 @@ const COLUMNS: &str = r"SELECT a.attrelid::int8 AS table_oid, a.attname::text AS
        t.typtype::text AS type_kind, format_type(a.atttypid, a.atttypmod) AS type_sql,
        a.attnotnull AS not_null, a.attidentity::text AS identity,
        a.attgenerated::text AS generated,
+       CASE WHEN a.attcollation <> t.typcollation
+            THEN (SELECT co.collname::text FROM pg_collation co WHERE co.oid = a.attcollation)
+       END AS collation,
        pg_get_expr(ad.adbin, ad.adrelid, true) AS default_expr,
        seq_ns.nspname::text AS seq_schema, seq.relname::text AS seq_name,
        dep.deptype::text AS seq_dep, d.description AS comment
@@ -77,7 +81,10 @@ WHERE n.nspname = ANY($1) AND con.contype IN ('p', 'u', 'f', 'c', 'x')
   AND c.relkind IN ('r', 'p')
 ORDER BY con.conrelid, con.contype, con.conname";
 
-/// The index query; `indnullsnotdistinct` exists from PostgreSQL 15 on.
+/// The index query; `indnullsnotdistinct` exists from PostgreSQL 15 on. One row per index,
+/// each key part in arrays by position: its column (none for an expression), its expression
+/// text, its order and place of NULLs, its operator class and collation when not the default;
+/// then the covering columns, the predicate, the method and the storage parameters.
 macro_rules! indexes_query {
     ($nulls_not_distinct:literal) => {
         concat!(
@@ -87,8 +94,9 @@ macro_rules! indexes_query {
             $nulls_not_distinct,
             r" AS nulls_not_distinct,
        con.conname::text AS owned_by_constraint, i.indnkeyatts::int4 AS key_count,
-       p.columns, p.plain,
-       i.indpred IS NOT NULL AS partial,
+       p.columns, p.exprs, p.descs, p.nulls_firsts, p.opclasses, p.collations,
+       pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
+       array_to_string(ic.reloptions, ', ') AS with_options,
        pg_get_indexdef(i.indexrelid, 0, true) AS definition
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -99,14 +107,22 @@ LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.
                            AND con.contype IN ('p', 'u', 'x')
 CROSS JOIN LATERAL (
   SELECT array_agg(a.attname::text ORDER BY k.pos) AS columns,
-         -- A plain key position: a column, ascending, default nulls order, operator class
-         -- and collation.
-         array_agg(a.attname IS NOT NULL
-                   AND (i.indoption[k.pos - 1] & 3) = 0
-                   AND oc.opcdefault
-                   AND (i.indcollation[k.pos - 1] IN (0, 100)
-                        OR i.indcollation[k.pos - 1] = a.attcollation)
-                   ORDER BY k.pos) AS plain
+         array_agg(CASE WHEN i.indkey[k.pos - 1] = 0
+                        THEN pg_get_indexdef(i.indexrelid, k.pos, true) END ORDER BY k.pos) AS exprs,
+         array_agg(k.pos <= i.indnkeyatts AND (i.indoption[k.pos - 1] & 1) = 1 ORDER BY k.pos) AS descs,
+         -- NULLS FIRST is the default of DESC, NULLS LAST of ASC: only the other one is said.
+         array_agg(CASE WHEN k.pos > i.indnkeyatts THEN NULL
+                        WHEN (i.indoption[k.pos - 1] & 1) = 1 AND (i.indoption[k.pos - 1] & 2) = 0 THEN 'last'
+                        WHEN (i.indoption[k.pos - 1] & 1) = 0 AND (i.indoption[k.pos - 1] & 2) = 2 THEN 'first'
+                   END ORDER BY k.pos) AS nulls_firsts,
+         array_agg(CASE WHEN k.pos <= i.indnkeyatts AND NOT oc.opcdefault THEN oc.opcname::text END
+                   ORDER BY k.pos) AS opclasses,
+         array_agg(CASE WHEN k.pos <= i.indnkeyatts AND i.indcollation[k.pos - 1] <> 0
+                         AND i.indcollation[k.pos - 1] <> coalesce(a.attcollation, 0)
+                         AND i.indcollation[k.pos - 1] <> 100
+                        THEN (SELECT co.collname::text FROM pg_collation co
+                               WHERE co.oid = i.indcollation[k.pos - 1]) END
+                   ORDER BY k.pos) AS collations
     FROM generate_series(1, i.indnatts) AS k(pos)
     LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.pos - 1]
                             AND i.indkey[k.pos - 1] <> 0
@@ -150,9 +166,6 @@ pub struct TableExtras {
     /// `serial` columns and their owned sequence (`schema.name`, quoted as needed): the model
     /// calls them autoincrement like identity columns, but they are turned off differently.
     pub serial: BTreeMap<String, (String, String)>,
-    /// Generated (`GENERATED ALWAYS AS (...) STORED`) columns, whose expression the model does
-    /// not hold.
-    pub generated: Vec<String>,
     /// Whether the table is a partitioned table (its partitions are not listed).
     pub partitioned: bool,
 }
@@ -348,23 +361,24 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         name: name.clone(),
         ty,
         nullable: !get::<bool>(row, "not_null")?,
-        default: default.filter(|_| !serial && !generated),
+        default: default.clone().filter(|_| !serial && !generated),
         autoincrement: identity || serial,
         comment: get(row, "comment")?,
         renamed_from: None,
         backfill: None,
         generated: None,
-        collation: None,
+        collation: get(row, "collation")?,
     };
+    let mut column = column;
+    if generated {
+        column.generated = default.clone().map(|expr| Generated { expr, stored: true });
+    }
     let oid: i64 = get(row, "table_oid")?;
     let Some((table, extras)) = reader.table(oid) else {
         return Ok(());
     };
     if serial && let Some(sequence) = sequence {
         extras.serial.insert(name.clone(), sequence);
-    }
-    if generated {
-        extras.generated.push(name);
     }
     table.columns.push(column);
     Ok(())
@@ -437,29 +451,42 @@ fn read_index(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         return Ok(());
     }
     let name: String = get(row, "index_name")?;
+    let key_count = usize::try_from(get::<i32>(row, "key_count")?).unwrap_or_default();
     let columns: Vec<Option<String>> = get(row, "columns")?;
-    let plain: Vec<Option<bool>> = get(row, "plain")?;
-    let key_count: i32 = get(row, "key_count")?;
-    let simple = get::<String>(row, "method")? == "btree"
-        && !get::<bool>(row, "partial")?
-        && !get::<bool>(row, "nulls_not_distinct")?
-        && usize::try_from(key_count).ok() == Some(columns.len())
-        && plain.iter().all(|p| *p == Some(true));
-    let definition: String = get(row, "definition")?;
-    let definition = reader.local(&definition);
-    let unique: bool = get(row, "is_unique")?;
-    let oid: i64 = get(row, "table_oid")?;
-    let Some((table, extras)) = reader.table(oid) else {
-        return Ok(());
-    };
-    if simple {
-        table.indexes.push(Index {
-            name,
-            columns: columns.into_iter().flatten().collect(),
-            unique,
+    let exprs: Vec<Option<String>> = get(row, "exprs")?;
+    let descs: Vec<Option<bool>> = get(row, "descs")?;
+    let nulls: Vec<Option<String>> = get(row, "nulls_firsts")?;
+    let opclasses: Vec<Option<String>> = get(row, "opclasses")?;
+    let collations: Vec<Option<String>> = get(row, "collations")?;
+    let mut ix = crate::schema::index(name, Vec::<KeyPart>::new());
+    for (pos, column) in columns.into_iter().enumerate() {
+        if pos >= key_count {
+            ix.include.extend(column);
+            continue;
+        }
+        let expr = exprs.get(pos).cloned().flatten();
+        ix.columns.push(KeyPart {
+            column: column.clone(),
+            expr: expr.filter(|_| column.is_none()).map(|e| reader.local(&e)),
+            desc: descs.get(pos).copied().flatten().unwrap_or(false),
+            nulls_first: match nulls.get(pos).cloned().flatten().as_deref() {
+                Some("first") => Some(true),
+                Some("last") => Some(false),
+                _ => None,
+            },
+            opclass: opclasses.get(pos).cloned().flatten(),
+            collation: collations.get(pos).cloned().flatten(),
+            length: None,
         });
-    } else {
-        extras.opaque_indexes.push(Opaque { name, definition });
+    }
+    ix.unique = get(row, "is_unique")?;
+    ix.nulls_not_distinct = get(row, "nulls_not_distinct")?;
+    ix.predicate = get::<Option<String>>(row, "predicate")?.map(|p| reader.local(&p));
+    ix.method = Some(get::<String>(row, "method")?).filter(|m| m != "btree");
+    ix.with = get::<Option<String>>(row, "with_options")?.filter(|w| !w.is_empty());
+    let oid: i64 = get(row, "table_oid")?;
+    if let Some((table, _)) = reader.table(oid) {
+        table.indexes.push(ix);
     }
     Ok(())
 }

@@ -192,17 +192,6 @@ WHERE c.relnamespace = (SELECT oid FROM own)
                                    AND dd.refclassid = 'pg_class'::regclass AND dd.refobjid = c.oid
                   WHERE ad.adrelid = own_dep.refobjid AND ad.adnum = own_dep.refobjsubid)
 UNION ALL
--- schemas other than ours ('public' only when something lives in it)
-SELECT 'schema', n.nspname::text, NULL, format('CREATE SCHEMA IF NOT EXISTS %I', n.nspname),
-       d.description
-FROM pg_namespace n
-LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass AND d.objsubid = 0
-WHERE n.oid <> (SELECT oid FROM own) AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-  AND (n.nspname <> 'public'
-       OR EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = n.oid)
-       OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = n.oid)
-       OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = n.oid AND t.typtype <> 'b'))
-UNION ALL
 -- row-level security switched on (and forced)
 SELECT 'row_security', c.relname::text, c.relname::text,
        format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', c.relname)

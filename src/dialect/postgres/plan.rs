@@ -221,7 +221,25 @@ impl<'a> Planner<'a> {
                     })
                     .into_iter()
                     .collect();
-                out.extend(self.ddl.alter_column(table, column, changes, &current)?);
+                match (&changes.generated, current.column) {
+                    // PostgreSQL cannot change how a column is computed, nor make a column
+                    // computed: the column is made again (its values are computed anew).
+                    (Some(Some(_)), Some(now)) => {
+                        let mut next = now.clone();
+                        changes.apply_to(&mut next);
+                        out.push(format!(
+                            "ALTER TABLE {} DROP COLUMN {}",
+                            self.ddl.name(table),
+                            Q.ident(column)
+                        ));
+                        out.push(format!(
+                            "ALTER TABLE {} ADD COLUMN {}",
+                            self.ddl.name(table),
+                            self.ddl.column_def(table, &next)?
+                        ));
+                    }
+                    _ => out.extend(self.ddl.alter_column(table, column, changes, &current)?),
+                }
                 out
             }
             Operation::AlterEnum {

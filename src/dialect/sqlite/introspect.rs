@@ -8,7 +8,7 @@ use sqlx::{Row, SqliteConnection};
 use super::{text, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Generated, Index, Object, ObjectKind, PrimaryKey, Schema,
+    Action, Check, Column, ForeignKey, Generated, Object, ObjectKind, PrimaryKey, Schema,
     Table, Type, Unique, naming,
 };
 
@@ -234,12 +234,17 @@ async fn read_indexes(
         match origin.as_str() {
             "pk" => {}
             "u" => r.table.uniques.push(Unique { name, columns }),
-            _ if opaque => r.extras.opaque_indexes.extend(sql),
-            _ => r.table.indexes.push(Index {
-                name,
-                columns,
-                unique,
-            }),
+            // Expressions, collations, order and predicates are only in the statement.
+            _ if opaque || sql.is_some() => {
+                match sql.as_deref().and_then(|sql| text::parse_index(&name, sql)) {
+                    Some(ix) => r.table.indexes.push(ix),
+                    None => r.extras.opaque_indexes.extend(sql),
+                }
+            }
+            _ => {
+                let ix = crate::schema::index(name, columns);
+                r.table.indexes.push(if unique { ix.unique() } else { ix });
+            }
         }
     }
     Ok(())

@@ -157,6 +157,7 @@ impl Planner {
         if let Operation::CreateTable(t) = op {
             check_numbered(t)?;
         }
+        check_indexes(op)?;
         let out = direct(op);
         if self.known.contains(&table) || matches!(op, Operation::CreateTable(_)) {
             self.apply_known(op)?;
@@ -282,6 +283,22 @@ fn check_numbered(table: &Table) -> Result<(), PlanError> {
         Some(c) => Err(PlanError::Impossible {
             operation: format!("autoincrement column '{}.{}'", table.name, c.name),
             reason: "SQLite numbers only a column that is the whole primary key; make it the primary key or remove autoincrement".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Refuses an index SQLite cannot make (a method, an operator class...), naming it.
+fn check_indexes(op: &Operation) -> Result<(), PlanError> {
+    let indexes: Vec<&crate::schema::Index> = match op {
+        Operation::CreateTable(t) => t.indexes.iter().collect(),
+        Operation::CreateIndex { index, .. } => vec![index],
+        _ => Vec::new(),
+    };
+    match indexes.into_iter().find_map(render::index_problem) {
+        Some(reason) => Err(PlanError::Impossible {
+            operation: op.to_string(),
+            reason,
         }),
         None => Ok(()),
     }

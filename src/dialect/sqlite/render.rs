@@ -5,7 +5,7 @@ use sqlparser::dialect::SQLiteDialect;
 use super::types;
 use crate::dialect::expr;
 use crate::dialect::sql::{Quote, literal};
-use crate::schema::{Column, ForeignKey, Index, Table, Type};
+use crate::schema::{Column, ForeignKey, Index, KeyPart, Table, Type};
 
 const Q: Quote = Quote::Double;
 
@@ -139,15 +139,62 @@ fn foreign_key_clause(fk: &ForeignKey) -> String {
     out
 }
 
-/// `CREATE [UNIQUE] INDEX`.
+/// `CREATE [UNIQUE] INDEX ... [WHERE ...]`. SQLite has one access method and no operator
+/// classes, covering columns or prefixes: planning refuses those first.
 pub(crate) fn create_index(table: &str, index: &Index) -> String {
     let unique = if index.unique { "UNIQUE " } else { "" };
-    format!(
+    let parts: Vec<String> = index.columns.iter().map(key_part).collect();
+    let mut out = format!(
         "CREATE {unique}INDEX {} ON {} ({})",
         Q.ident(&index.name),
         Q.ident(table),
-        Q.list(&index.columns)
-    )
+        parts.join(", ")
+    );
+    if let Some(predicate) = &index.predicate {
+        out.push_str(&format!(" WHERE {predicate}"));
+    }
+    out
+}
+
+/// A key part: the column or the expression, its collation, `DESC`.
+fn key_part(part: &KeyPart) -> String {
+    let mut out = match (&part.column, &part.expr) {
+        (Some(c), _) => Q.ident(c),
+        (None, Some(e)) => e.clone(),
+        (None, None) => String::new(),
+    };
+    if let Some(c) = &part.collation {
+        out.push_str(&format!(" COLLATE {}", Q.ident(c)));
+    }
+    if part.desc {
+        out.push_str(" DESC");
+    }
+    out
+}
+
+/// Why SQLite cannot create `index`, if it cannot.
+pub(crate) fn index_problem(index: &Index) -> Option<String> {
+    let problem = if index.method.is_some() {
+        "an access method (SQLite has only B-trees)"
+    } else if !index.include.is_empty() {
+        "covering columns (INCLUDE)"
+    } else if index.nulls_not_distinct {
+        "NULLS NOT DISTINCT"
+    } else if index.with.is_some() {
+        "storage parameters"
+    } else if index.columns.iter().any(|p| p.opclass.is_some()) {
+        "an operator class"
+    } else if index.columns.iter().any(|p| p.length.is_some()) {
+        "a prefix length"
+    } else if index.columns.iter().any(|p| p.nulls_first.is_some()) {
+        "NULLS FIRST or LAST"
+    } else {
+        return None;
+    };
+    Some(format!(
+        "index '{}' has {problem}, which SQLite does not have; keep it for the servers",
+        index.name
+    ))
 }
 
 #[cfg(test)]

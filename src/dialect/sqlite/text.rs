@@ -7,8 +7,11 @@
 //! removed, as the pragmas already gave them) and parsed again.
 
 use sqlparser::ast::{
-    ColumnOption, CreateTable, Ident, IndexColumn, ObjectName, Statement, TableConstraint,
+    ColumnOption, CreateTable, Expr, Ident, IndexColumn, ObjectName, OrderBySort, Statement,
+    TableConstraint,
 };
+
+use crate::schema::{Index, KeyPart};
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
@@ -91,6 +94,33 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
         }
     }
     Some(ddl)
+}
+
+/// Reads a `CREATE INDEX` statement as SQLite stores it: key parts (columns, expressions,
+/// collations, order) and the predicate of a partial index; `None` when it does not parse.
+pub(crate) fn parse_index(name: &str, sql: &str) -> Option<Index> {
+    let statement = Parser::parse_sql(&SQLiteDialect {}, sql).ok()?.into_iter().next()?;
+    let Statement::CreateIndex(create) = statement else {
+        return None;
+    };
+    let mut ix = crate::schema::index(name, Vec::<KeyPart>::new());
+    for column in &create.columns {
+        let options = &column.column.options;
+        let (expr, collation) = match &column.column.expr {
+            Expr::Collate { expr, collation } => (expr.as_ref(), Some(object_name(collation))),
+            other => (other, None),
+        };
+        let mut part = match expr {
+            Expr::Identifier(id) => crate::schema::key_column(ident(id)),
+            other => crate::schema::key_expr(other.to_string()),
+        };
+        part.collation = collation;
+        part.desc = matches!(options.sort, Some(OrderBySort::Desc));
+        ix.columns.push(part);
+    }
+    ix.unique = create.unique;
+    ix.predicate = create.predicate.as_ref().map(ToString::to_string);
+    Some(ix)
 }
 
 fn parse_create(sql: &str) -> Option<CreateTable> {

@@ -3,7 +3,9 @@
 use super::layout::Expr;
 use super::sql_consts::SqlConsts;
 use crate::ops::{Alter, Constraint, Operation};
-use crate::schema::{Action, Column, ForeignKey, Index, Object, ObjectKind, Table, Type};
+use crate::schema::{
+    Action, Column, ForeignKey, Index, KeyPart, Object, ObjectKind, Table, Type,
+};
 
 fn atom(text: impl Into<String>) -> Expr {
     Expr::Atom(text.into())
@@ -124,16 +126,62 @@ fn foreign_key(fk: &ForeignKey) -> Expr {
     chain(base, methods)
 }
 
+/// `index("ix", ["a", "b"]).unique()`, or with written-out parts
+/// (`[key_column("a").desc(), key_expr("lower(b)")]`) and the index's other clauses.
 fn index(i: &Index) -> Expr {
-    let base = call("index", vec![string(&i.name), strings(&i.columns)]);
-    chain(
-        base,
-        if i.unique {
-            vec![("unique", vec![])]
-        } else {
-            vec![]
-        },
-    )
+    let plain = i.columns.iter().all(|p| p.plain_column().is_some());
+    let parts = match plain {
+        true => strings(&i.column_names()),
+        false => Expr::Array(i.columns.iter().map(key_part).collect()),
+    };
+    let base = call("index", vec![string(&i.name), parts]);
+    let mut methods = Vec::new();
+    if i.unique {
+        methods.push(("unique", vec![]));
+    }
+    if let Some(m) = &i.method {
+        methods.push(("using", vec![string(m)]));
+    }
+    if !i.include.is_empty() {
+        methods.push(("include", vec![strings(&i.include)]));
+    }
+    if i.nulls_not_distinct {
+        methods.push(("nulls_not_distinct", vec![]));
+    }
+    if let Some(w) = &i.with {
+        methods.push(("with", vec![string(w)]));
+    }
+    if let Some(p) = &i.predicate {
+        methods.push(("filter", vec![string(p)]));
+    }
+    chain(base, methods)
+}
+
+/// `key_column("a").desc()`, `key_expr("lower(b)")`.
+fn key_part(p: &KeyPart) -> Expr {
+    let base = match (&p.column, &p.expr) {
+        (Some(c), _) => call("key_column", vec![string(c)]),
+        (None, e) => call("key_expr", vec![string(e.as_deref().unwrap_or_default())]),
+    };
+    let mut methods = Vec::new();
+    if let Some(n) = p.length {
+        methods.push(("length", vec![atom(n.to_string())]));
+    }
+    if let Some(c) = &p.collation {
+        methods.push(("collate", vec![string(c)]));
+    }
+    if let Some(o) = &p.opclass {
+        methods.push(("opclass", vec![string(o)]));
+    }
+    if p.desc {
+        methods.push(("desc", vec![]));
+    }
+    match p.nulls_first {
+        Some(true) => methods.push(("nulls_first", vec![])),
+        Some(false) => methods.push(("nulls_last", vec![])),
+        None => {}
+    }
+    chain(base, methods)
 }
 
 /// `table("name").column(..)...` with every constraint and index.
@@ -150,8 +198,13 @@ pub(crate) fn table(t: &Table) -> Expr {
         methods.push(("unique", vec![string(&u.name), strings(&u.columns)]));
     }
     for i in &t.indexes {
-        let method = if i.unique { "unique_index" } else { "index" };
-        methods.push((method, vec![string(&i.name), strings(&i.columns)]));
+        match i.plain_columns() {
+            Some(columns) => {
+                let method = if i.unique { "unique_index" } else { "index" };
+                methods.push((method, vec![string(&i.name), strings(&columns)]));
+            }
+            None => methods.push(("with_index", vec![index(i)])),
+        }
     }
     for fk in &t.foreign_keys {
         methods.push(("foreign_key", vec![foreign_key(fk)]));

@@ -31,7 +31,12 @@ impl Planner {
             }
         }
         let uniques = table.uniques.iter().map(|u| (&u.name, &u.columns));
-        let indexes = table.indexes.iter().map(|i| (&i.name, &i.columns));
+        let indexes: Vec<(&String, Vec<String>)> = table
+            .indexes
+            .iter()
+            .map(|i| (&i.name, i.column_names().into_iter().map(str::to_string).collect()))
+            .collect();
+        let indexes = indexes.iter().map(|(n, c)| (*n, c));
         for (name, _) in uniques.chain(indexes).filter(|(_, c)| holds(c)) {
             out.push(format!("DROP INDEX{} {}", s.if_exists(), Q.ident(name)));
         }
@@ -133,7 +138,7 @@ impl Planner {
         for index in std::mem::take(&mut extras.fk_indexes) {
             let key = after.foreign_keys.iter().find(|k| k.name == index.name);
             match key {
-                Some(k) if !keys::covered(after, k) && index.columns == k.columns => {
+                Some(k) if !keys::covered(after, k) && index.key_columns() == k.columns => {
                     kept.push(index)
                 }
                 // Dropping a column drops its single-column indexes by itself.
@@ -164,7 +169,8 @@ impl Planner {
 
 fn dropped_with_column(op: &Operation, index: &Index) -> bool {
     matches!(op, Operation::DropColumn { column, .. }
-        if index.columns.len() == 1 && index.columns[0].eq_ignore_ascii_case(column))
+        if index.columns.len() == 1
+            && index.columns[0].column.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(column)))
 }
 
 fn constraint_named(table: &Table, name: &str) -> Option<Constraint> {

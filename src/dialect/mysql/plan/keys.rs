@@ -22,16 +22,12 @@ pub(crate) fn covered(table: &Table, key: &ForeignKey) -> bool {
         .as_ref()
         .is_some_and(|k| starts(&k.columns))
         || table.uniques.iter().any(|u| starts(&u.columns))
-        || table.indexes.iter().any(|i| starts(&i.columns))
+        || table.indexes.iter().any(|i| starts(&i.key_columns()))
 }
 
 /// The index we give a foreign key no model index covers: its name, its columns.
 pub(crate) fn support_index(key: &ForeignKey) -> Index {
-    Index {
-        name: key.name.clone(),
-        columns: key.columns.clone(),
-        unique: false,
-    }
+    crate::schema::index(key.name.clone(), &key.columns)
 }
 
 /// The support indexes a table needs.
@@ -61,7 +57,7 @@ pub(crate) fn starts_key(table: &Table, fk_indexes: &[Index], column: &str) -> b
             .indexes
             .iter()
             .chain(fk_indexes)
-            .any(|i| first(&i.columns))
+            .any(|i| first(&i.key_columns()))
 }
 
 /// Whether the expression names `column` (outside string literals).
@@ -81,7 +77,9 @@ pub(crate) fn op_mentions(op: &Operation, column: &str) -> bool {
         Operation::AddColumn { column: c, .. } => is(&c.name),
         Operation::DropColumn { column: c, .. } | Operation::AlterColumn { column: c, .. } => is(c),
         Operation::RenameColumn { from, to, .. } => is(from) || is(to),
-        Operation::CreateIndex { index, .. } => has(&index.columns),
+        Operation::CreateIndex { index, .. } => {
+            has(&index.column_names().into_iter().map(str::to_string).collect::<Vec<_>>())
+        }
         Operation::AddConstraint { constraint, .. } => match constraint {
             Constraint::PrimaryKey(k) => has(&k.columns),
             Constraint::Unique(u) => has(&u.columns),
@@ -117,6 +115,15 @@ pub(crate) fn check_key(table: &Table, columns: &[String]) -> Result<(), String>
     Ok(())
 }
 
+/// Why an index cannot be created, if it cannot: its whole-column parts are checked as a
+/// key's (a prefix length, a full-text or spatial index may cover a text column).
+pub(crate) fn check_index(table: &Table, index: &Index) -> Result<(), String> {
+    match index.method.as_deref() {
+        Some("fulltext" | "spatial") => Ok(()),
+        _ => check_key(table, &index.whole_columns()),
+    }
+}
+
 /// MySQL numbers at most one column of a table, and only a column that starts a key.
 fn check_numbered(table: &Table) -> Result<(), String> {
     let numbered: Vec<&str> = table
@@ -148,10 +155,12 @@ pub(crate) fn check_table(table: &Table) -> Result<(), String> {
     let keys = table.primary_key.iter().map(|k| &k.columns);
     let keys = keys
         .chain(table.uniques.iter().map(|u| &u.columns))
-        .chain(table.indexes.iter().map(|i| &i.columns))
         .chain(table.foreign_keys.iter().map(|k| &k.columns));
     for columns in keys {
         check_key(table, columns)?;
+    }
+    for index in &table.indexes {
+        check_index(table, index)?;
     }
     check_numbered(table)?;
     match table.foreign_keys.iter().find_map(render::action_problem) {

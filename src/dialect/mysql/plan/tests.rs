@@ -5,7 +5,7 @@ use crate::dialect::mysql::render;
 use crate::dialect::{PlanError, VersionChange};
 use crate::ops::{Constraint, DialectName, Operation, alter};
 use crate::schema::{
-    Action, Check, Index, PrimaryKey, Schema, Table, Type, Unique, column, foreign_key, table,
+    Action, Check, PrimaryKey, Schema, Table, Type, Unique, column, foreign_key, table,
 };
 
 fn parent() -> Table {
@@ -247,11 +247,7 @@ fn tables_renames_raw_sql_and_enums() {
 fn what_mysql_cannot_do_is_refused_by_name() {
     let text_key = Operation::CreateIndex {
         table: "child".into(),
-        index: Index {
-            name: "ix_child_body".into(),
-            columns: vec!["body".into()],
-            unique: false,
-        },
+        index: crate::schema::index("ix_child_body", ["body"]),
     };
     let err = render(&[text_key], &schema()).unwrap_err();
     assert!(matches!(err, PlanError::Impossible { .. }));

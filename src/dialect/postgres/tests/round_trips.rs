@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::ops::{Constraint, alter, reverse_all};
-use crate::schema::{Check, Index, PrimaryKey, Table, Unique, index};
+use crate::schema::{Check, PrimaryKey, Table, Unique, index};
 
 fn state(labels: &[&str]) -> Type {
     Type::enumeration("state", labels.iter().copied())
@@ -257,11 +257,7 @@ async fn constraints_and_indexes_change_and_change_back() {
     round_trip(&server, "constraint op", &base(), &added).await;
     let created = [Operation::CreateIndex {
         table: "parent".into(),
-        index: Index {
-            name: "ix_parent_code_id".into(),
-            columns: vec!["code".into(), "id".into()],
-            unique: false,
-        },
+        index: crate::schema::index("ix_parent_code_id", ["code", "id"]),
     }];
     round_trip(&server, "index op", &base(), &created).await;
 }
