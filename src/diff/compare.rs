@@ -1,6 +1,6 @@
 //! How two values are compared: each dialect has its own normal form.
 
-use crate::schema::{Column, Index, Object, Table, Type};
+use crate::schema::{Column, Index, Numbering, Object, Table, Type};
 
 /// The dialect's answers to "are these the same?". The differ compares the normal forms but
 /// always emits the desired schema's own values, so a revision stays dialect-neutral.
@@ -37,6 +37,11 @@ pub trait Compare {
     /// The normal form of a column's autoincrement flag within its table.
     fn autoincrement(&self, _table: &Table, column: &Column) -> bool {
         column.autoincrement
+    }
+
+    /// The normal form of an autoincrement column's numbering (`None` for the others).
+    fn numbering(&self, column: &Column) -> Option<Numbering> {
+        column.numbering.clone().filter(|_| column.autoincrement)
     }
 
     /// The normal form of a column's generation: its expression's normal form (as a check's)
@@ -84,6 +89,11 @@ pub trait Compare {
             index.include,
             index.nulls_not_distinct,
         )
+    }
+
+    /// Whether the database keeps a primary key's name (MySQL calls every one `PRIMARY`).
+    fn names_primary_keys(&self) -> bool {
+        true
     }
 
     /// The normal form of an object's definition: two objects whose normal forms are equal

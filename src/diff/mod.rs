@@ -113,6 +113,9 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
     for c in changes.values() {
         ops.extend(c.drop_constraints.iter().cloned());
     }
+    for c in changes.values() {
+        ops.extend(c.renames.iter().cloned());
+    }
     ops.extend(dropped_first);
     let creation = order::creation_order(&created);
     for t in &creation.tables {

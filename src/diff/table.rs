@@ -19,6 +19,8 @@ pub(crate) struct TableChanges {
     pub columns: Vec<Operation>,
     /// Columns to drop (destroying their data: after every other change).
     pub drop_columns: Vec<Operation>,
+    /// Constraints and indexes renamed to the names the desired side gives them.
+    pub renames: Vec<Operation>,
     /// Constraints and indexes to add (foreign keys excluded).
     pub add_constraints: Vec<Operation>,
     /// Foreign keys to add (after every table exists).
@@ -32,6 +34,7 @@ impl TableChanges {
             && self.drop_constraints.is_empty()
             && self.columns.is_empty()
             && self.drop_columns.is_empty()
+            && self.renames.is_empty()
             && self.add_constraints.is_empty()
             && self.add_foreign_keys.is_empty()
     }
@@ -142,6 +145,9 @@ fn alter_column(
     if cmp.autoincrement(current_table, old) == cmp.autoincrement(desired_table, new) {
         (changes.autoincrement, previous.autoincrement) = (None, None);
     }
+    if changes.numbering.is_some() && cmp.numbering(old) == cmp.numbering(new) {
+        (changes.numbering, previous.numbering) = (None, None);
+    }
     if changes.generated.is_some() && cmp.generated(old) == cmp.generated(new) {
         (changes.generated, previous.generated) = (None, None);
     }
@@ -177,10 +183,7 @@ fn items(table: &Table, cmp: &dyn Compare) -> Vec<(String, Item)> {
         ));
     }
     for i in &table.indexes {
-        out.push((
-            format!("ix {}", cmp.index(i)),
-            Item::Index(i.clone()),
-        ));
+        out.push((format!("ix {}", cmp.index(i)), Item::Index(i.clone())));
     }
     for f in &table.foreign_keys {
         let key = format!(
@@ -204,6 +207,48 @@ enum Item {
     Index(crate::schema::Index),
 }
 
+impl Item {
+    fn name(&self) -> &str {
+        match self {
+            Item::Constraint(c) => c.name(),
+            Item::Index(i) => &i.name,
+        }
+    }
+
+    /// Whether the name is Outflow's convention for the item (`pk_t`, `uq_t_...`): a model that
+    /// leaves the name to the convention keeps the name a database has; one that says its own
+    /// name (a database compared with another, a model naming it) gets it.
+    fn conventional_name(&self, table: &str) -> bool {
+        let prefix = match self {
+            Item::Constraint(Constraint::PrimaryKey(_)) => {
+                return self.name() == crate::schema::naming::primary_key(table);
+            }
+            Item::Constraint(Constraint::Unique(_)) => "uq",
+            Item::Constraint(Constraint::ForeignKey(_)) => "fk",
+            Item::Constraint(Constraint::Check(_)) => "ck",
+            Item::Index(_) => "ix",
+        };
+        self.name().starts_with(&format!("{prefix}_{table}_"))
+    }
+}
+
+/// The rename that gives an item matched by definition the name the desired side says, when
+/// it says one of its own.
+fn rename(table: &str, current: &Item, desired: &Item, cmp: &dyn Compare) -> Option<Operation> {
+    if current.name() == desired.name() || desired.conventional_name(table) {
+        return None;
+    }
+    if matches!(desired, Item::Constraint(Constraint::PrimaryKey(_))) && !cmp.names_primary_keys() {
+        return None;
+    }
+    let (from, to) = (current.name().to_string(), desired.name().to_string());
+    let table = table.to_string();
+    Some(match desired {
+        Item::Index(_) => Operation::RenameIndex { table, from, to },
+        Item::Constraint(_) => Operation::RenameConstraint { table, from, to },
+    })
+}
+
 fn compare_constraints(
     current: &Table,
     desired: &Table,
@@ -217,7 +262,10 @@ fn compare_constraints(
     for (key, item) in new {
         match old.iter().position(|(k, _)| *k == key) {
             Some(found) => {
-                old.remove(found);
+                let (_, was) = old.remove(found);
+                if let Some(op) = rename(name, &was, &item, cmp) {
+                    out.renames.push(op);
+                }
             }
             None => added.push(item),
         }

@@ -1,6 +1,6 @@
 //! The attribute changes of an `alter_column`.
 
-use crate::schema::{Column, Generated, Type};
+use crate::schema::{Column, Generated, Numbering, Type};
 
 /// New values for the attributes of a column that change; `None` fields stay as they are.
 ///
@@ -23,6 +23,8 @@ pub struct Alter {
     pub comment: Option<Option<String>>,
     /// New autoincrement flag.
     pub autoincrement: Option<bool>,
+    /// New numbering of an autoincrement column (`Some(None)`: the dialect's default).
+    pub numbering: Option<Option<Numbering>>,
     /// New generation expression (`Some(None)`: the column is no longer generated).
     pub generated: Option<Option<Generated>>,
     /// New collation (`Some(None)`: the default one).
@@ -91,6 +93,12 @@ impl Alter {
     /// Turns database-generated values on or off.
     pub fn set_autoincrement(mut self, on: bool) -> Alter {
         self.autoincrement = Some(on);
+        self
+    }
+
+    /// Says how the database numbers the column (`None`: the dialect's default).
+    pub fn set_numbering(mut self, numbering: Option<Numbering>) -> Alter {
+        self.numbering = Some(numbering);
         self
     }
 
@@ -166,6 +174,9 @@ impl Alter {
         if let Some(autoincrement) = self.autoincrement {
             column.autoincrement = autoincrement;
         }
+        if let Some(numbering) = &self.numbering {
+            column.numbering = numbering.clone();
+        }
         if let Some(generated) = &self.generated {
             column.generated = generated.clone();
         }
@@ -197,6 +208,10 @@ impl Alter {
         if from.autoincrement != to.autoincrement {
             next.autoincrement = Some(to.autoincrement);
             previous.autoincrement = Some(from.autoincrement);
+        }
+        if from.numbering != to.numbering {
+            next.numbering = Some(to.numbering.clone());
+            previous.numbering = Some(from.numbering.clone());
         }
         if from.generated != to.generated {
             next.generated = Some(to.generated.clone());

@@ -103,6 +103,9 @@ impl Operation {
                 changes.apply_to(column_mut(table_mut(schema, table)?, column)?);
             }
             RenameColumn { table, from, to } => rename_column(schema, table, from, to)?,
+            RenameIndex { table, from, to } | RenameConstraint { table, from, to } => {
+                rename_object(table_mut(schema, table)?, from, to)?
+            }
             CreateIndex { table, index } => {
                 let t = table_mut(schema, table)?;
                 ensure_free(t, &index.name)?;
@@ -201,6 +204,33 @@ fn rename_table(schema: &mut Schema, from: &str, to: &str) -> Result<(), ApplyEr
     Ok(())
 }
 
+/// Renames the constraint or index called `from`.
+fn rename_object(t: &mut Table, from: &str, to: &str) -> Result<(), ApplyError> {
+    ensure_free(t, to)?;
+    let mut found = false;
+    let mut rename = |name: &mut String| {
+        if name == from {
+            *name = to.to_string();
+            found = true;
+        }
+    };
+    if let Some(k) = &mut t.primary_key {
+        rename(&mut k.name);
+    }
+    t.uniques.iter_mut().for_each(|u| rename(&mut u.name));
+    t.indexes.iter_mut().for_each(|i| rename(&mut i.name));
+    t.foreign_keys.iter_mut().for_each(|f| rename(&mut f.name));
+    t.checks.iter_mut().for_each(|c| rename(&mut c.name));
+    if !found {
+        return Err(ApplyError::NoSuchObject {
+            table: t.name.clone(),
+            name: from.to_string(),
+        });
+    }
+    t.sort_constraints();
+    Ok(())
+}
+
 fn drop_column(table: &mut Table, column: &str) -> Result<(), ApplyError> {
     let before = table.columns.len();
     table.columns.retain(|c| c.name != column);
@@ -225,7 +255,10 @@ fn drop_column(table: &mut Table, column: &str) -> Result<(), ApplyError> {
         };
         !(i.column_names().contains(&column)
             || i.include.iter().any(|c| c == column)
-            || i.columns.iter().filter_map(|p| p.expr.as_deref()).any(named)
+            || i.columns
+                .iter()
+                .filter_map(|p| p.expr.as_deref())
+                .any(named)
             || i.predicate.as_deref().is_some_and(named))
     });
     table.foreign_keys.retain(|f| !uses(&f.columns));

@@ -47,6 +47,12 @@ impl fmt::Display for Operation {
                 )
             }
             DropIndex { table, name, .. } => write!(f, "drop index '{name}' on '{table}'"),
+            RenameIndex { table, from, to } => {
+                write!(f, "rename index '{from}' on '{table}' to '{to}'")
+            }
+            RenameConstraint { table, from, to } => {
+                write!(f, "rename constraint '{from}' on '{table}' to '{to}'")
+            }
             AddConstraint { table, constraint } => {
                 write!(
                     f,
@@ -185,6 +191,12 @@ fn alter_summary(
             "autoincrement off".into()
         });
     }
+    if let Some(numbering) = &changes.numbering {
+        parts.push(match numbering {
+            Some(n) => format!("numbered {}", numbering_words(n)),
+            None => "numbered by default".into(),
+        });
+    }
     if let Some(generated) = &changes.generated {
         parts.push(match generated {
             Some(g) if g.stored => format!("generated as ({}) stored", g.expr),
@@ -278,5 +290,18 @@ mod tests {
         for (op, text) in cases {
             assert_eq!(op.to_string(), text);
         }
+    }
+}
+
+/// `as an identity always (START WITH 10)`, `by a serial sequence`.
+fn numbering_words(n: &crate::schema::Numbering) -> String {
+    let kind = match n.kind {
+        crate::schema::NumberingKind::ByDefault => "as an identity",
+        crate::schema::NumberingKind::Always => "as an identity always",
+        crate::schema::NumberingKind::Serial => "by a serial sequence",
+    };
+    match &n.options {
+        Some(o) => format!("{kind} ({o})"),
+        None => kind.to_string(),
     }
 }

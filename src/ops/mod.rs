@@ -177,6 +177,24 @@ pub enum Operation {
         /// What is dropped (makes the operation reversible).
         definition: Option<Index>,
     },
+    /// Rename an index.
+    RenameIndex {
+        /// Table.
+        table: String,
+        /// Current name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// Rename a constraint (the index of a primary key or unique constraint goes with it).
+    RenameConstraint {
+        /// Table.
+        table: String,
+        /// Current name.
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// Add a constraint to an existing table.
     AddConstraint {
         /// Table.
@@ -334,6 +352,16 @@ impl Operation {
                 from: to.clone(),
                 to: from.clone(),
             },
+            RenameIndex { table, from, to } => RenameIndex {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
+            RenameConstraint { table, from, to } => RenameConstraint {
+                table: table.clone(),
+                from: to.clone(),
+                to: from.clone(),
+            },
             CreateIndex { table, index } => DropIndex {
                 table: table.clone(),
                 name: index.name.clone(),
@@ -465,6 +493,8 @@ impl Operation {
             | DropColumn { table, .. }
             | AlterColumn { table, .. }
             | RenameColumn { table, .. }
+            | RenameIndex { table, .. }
+            | RenameConstraint { table, .. }
             | CreateIndex { table, .. }
             | DropIndex { table, .. }
             | AddConstraint { table, .. }

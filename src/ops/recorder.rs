@@ -270,6 +270,26 @@ impl Operations {
         });
     }
 
+    /// Renames an index.
+    #[track_caller]
+    pub fn rename_index(&mut self, table: &str, from: &str, to: &str) {
+        self.push(Operation::RenameIndex {
+            table: table.into(),
+            from: from.into(),
+            to: to.into(),
+        });
+    }
+
+    /// Renames a constraint.
+    #[track_caller]
+    pub fn rename_constraint(&mut self, table: &str, from: &str, to: &str) {
+        self.push(Operation::RenameConstraint {
+            table: table.into(),
+            from: from.into(),
+            to: to.into(),
+        });
+    }
+
     /// Creates a view, trigger, function... from the SQL that creates it.
     #[track_caller]
     pub fn create_object(&mut self, object: Object) {

@@ -360,7 +360,11 @@ mod tests {
     fn a_plain_part_is_a_name_in_yaml_and_the_others_are_written_out() {
         let ix = index(
             "ix",
-            [key_column("a"), key_expr("lower(b)").desc(), key_column("c").length(10)],
+            [
+                key_column("a"),
+                key_expr("lower(b)").desc(),
+                key_column("c").length(10),
+            ],
         )
         .filter("a > 0");
         let yaml = yaml_serde::to_string(&ix).unwrap();
@@ -376,7 +380,10 @@ mod tests {
 
     #[test]
     fn plain_indexes_are_told_apart() {
-        assert_eq!(index("ix", ["a", "b"]).plain_columns(), Some(vec!["a", "b"]));
+        assert_eq!(
+            index("ix", ["a", "b"]).plain_columns(),
+            Some(vec!["a", "b"])
+        );
         assert!(!index("ix", ["a"]).using("gin").is_plain());
         assert!(!index("ix", [key_column("a").desc()]).is_plain());
         assert_eq!(

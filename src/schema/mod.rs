@@ -22,11 +22,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use column::{Column, Generated, column};
+pub use column::{Column, Generated, Numbering, NumberingKind, column, numbering};
+pub use index::{Index, KeyPart, index, key_column, key_expr};
 pub use object::{Object, ObjectKey, ObjectKind, describe as describe_object, object, view};
 pub(crate) use outflow_types::split_args;
 pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
-pub use index::{Index, KeyPart, index, key_column, key_expr};
 pub use table::{Action, Check, ForeignKey, PrimaryKey, Table, Unique, foreign_key, table};
 pub use validate::SchemaError;
 

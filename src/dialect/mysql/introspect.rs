@@ -249,6 +249,7 @@ fn read_columns(
             comment: non_empty(text_of(row, "comment")?),
             renamed_from: None,
             backfill: None,
+            numbering: None,
             generated: None,
             collation: None,
         };
@@ -389,7 +390,9 @@ fn finish(mut f: Found) -> (Table, TableExtras) {
                 .iter()
                 .any(|k| k.name == name && k.columns == columns)
         {
-            f.extras.fk_indexes.push(crate::schema::index(name, columns));
+            f.extras
+                .fk_indexes
+                .push(crate::schema::index(name, columns));
         } else if unique && !name.starts_with("ix_") {
             f.table.uniques.push(Unique { name, columns });
         } else {

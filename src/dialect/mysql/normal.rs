@@ -281,6 +281,15 @@ impl Compare for MySqlCompare {
         types::normal(&column.ty)
     }
 
+    fn names_primary_keys(&self) -> bool {
+        false
+    }
+
+    /// MySQL numbers one way: `AUTO_INCREMENT`.
+    fn numbering(&self, _column: &Column) -> Option<crate::schema::Numbering> {
+        None
+    }
+
     fn default(&self, column: &Column) -> Option<String> {
         default(column)
     }

@@ -327,6 +327,12 @@ impl Planner {
             Operation::DropConstraint {
                 name, definition, ..
             } => self.drop_constraint(op, table, name, definition.as_ref())?,
+            Operation::RenameIndex { from, to, .. } => {
+                vec![format!("RENAME INDEX {} TO {}", Q.ident(from), Q.ident(to))]
+            }
+            Operation::RenameConstraint { from, to, .. } => {
+                self.rename_constraint(op, table, from, to)?
+            }
             _ => unreachable!("handled in push"),
         })
     }
@@ -443,6 +449,43 @@ fn find_column<'a>(table: &'a Table, name: &str, op: &Operation) -> Result<&'a C
             column: name.to_string(),
         },
     })
+}
+
+impl Planner {
+    /// MySQL names no primary key (it is `PRIMARY`), renames a unique key as an index, and
+    /// renames a foreign key or a check by dropping it and adding it under the new name.
+    fn rename_constraint(
+        &mut self,
+        op: &Operation,
+        table: &Table,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<String>, PlanError> {
+        let Some(found) = drops::constraint_named(table, from) else {
+            return Err(impossible(
+                op,
+                format!("table '{}' has no constraint '{from}'", table.name),
+            ));
+        };
+        Ok(match found {
+            Constraint::PrimaryKey(_) => Vec::new(),
+            Constraint::Unique(_) => {
+                vec![format!("RENAME INDEX {} TO {}", Q.ident(from), Q.ident(to))]
+            }
+            mut other => {
+                let mut out = self.drop_constraint(op, table, from, Some(&other))?;
+                match &mut other {
+                    Constraint::ForeignKey(k) => k.name = to.to_string(),
+                    Constraint::Check(c) => c.name = to.to_string(),
+                    _ => {}
+                }
+                out.push(
+                    add_constraint(table, &other, self.syntax).map_err(|r| impossible(op, r))?,
+                );
+                out
+            }
+        })
+    }
 }
 
 fn add_constraint(table: &Table, constraint: &Constraint, s: Syntax) -> Result<String, String> {

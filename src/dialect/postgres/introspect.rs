@@ -14,10 +14,13 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, Row};
 
 use super::{text, types};
+use crate::dialect::sql::Quote;
+
+const Q: Quote = Quote::Double;
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Generated, KeyPart, PrimaryKey, Schema, Table, Type,
-    Unique,
+    Action, Check, Column, ForeignKey, Generated, KeyPart, Numbering, NumberingKind, PrimaryKey,
+    Schema, Table, Type, Unique,
 };
 
 const TABLES: &str = r"SELECT c.oid::int8 AS table_oid, c.relname::text AS table_name,
@@ -39,7 +42,10 @@ const COLUMNS: &str = r"SELECT a.attrelid::int8 AS table_oid, a.attname::text AS
        END AS collation,
        pg_get_expr(ad.adbin, ad.adrelid, true) AS default_expr,
        seq_ns.nspname::text AS seq_schema, seq.relname::text AS seq_name,
-       dep.deptype::text AS seq_dep, d.description AS comment
+       dep.deptype::text AS seq_dep, d.description AS comment,
+       format_type(ps.seqtypid, NULL) AS seq_type, ps.seqstart AS seq_start,
+       ps.seqincrement AS seq_increment, ps.seqmin AS seq_min, ps.seqmax AS seq_max,
+       ps.seqcache AS seq_cache, ps.seqcycle AS seq_cycle
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -52,6 +58,7 @@ LEFT JOIN (pg_depend dep
        ON dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum
       AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
       AND dep.deptype IN ('a', 'i')
+LEFT JOIN pg_sequence ps ON ps.seqrelid = seq.oid
 LEFT JOIN pg_description d
        ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = a.attnum
 WHERE n.nspname = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
@@ -198,6 +205,10 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
+    fn table_name(&self, oid: i64) -> String {
+        self.names.get(&oid).cloned().unwrap_or_default()
+    }
+
     fn table(&mut self, oid: i64) -> Option<(&mut Table, &mut TableExtras)> {
         let name = self.names.get(&oid)?;
         let table = self.tables.get_mut(name)?;
@@ -340,7 +351,7 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
     let default: Option<String> = get::<Option<String>>(row, "default_expr")?;
     let default = default.map(|d| reader.local(&d));
     let name: String = get(row, "column_name")?;
-    let identity = !get::<String>(row, "identity")?.is_empty();
+    let identity: String = get(row, "identity")?;
     let generated = !get::<String>(row, "generated")?.is_empty();
     let sequence: Option<(String, String)> = match (
         get::<Option<String>>(row, "seq_schema")?,
@@ -350,22 +361,41 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         _ => None,
     };
     let seq_dep: Option<String> = get(row, "seq_dep")?;
-    // serial: a sequence the default calls on an integer column, owned by it (`serial`,
-    // dependency 'a') or standing alone (`CREATE SEQUENCE` then `DEFAULT nextval(...)`, as
-    // pg_dump writes older schemas): the model holds both as autoincrement.
+    // serial: a sequence the column owns (dependency 'a') that its default calls. A sequence
+    // the default calls without the column owning it is a default and an object of its own.
     let calls_sequence = default
         .as_deref()
         .is_some_and(|d| d.starts_with("nextval("));
-    let serial = calls_sequence && (seq_dep.as_deref() == Some("a") || ty.is_integer());
+    let serial = calls_sequence && seq_dep.as_deref() == Some("a");
+    let kind = match identity.as_str() {
+        "a" => Some(NumberingKind::Always),
+        "d" => Some(NumberingKind::ByDefault),
+        _ if serial => Some(NumberingKind::Serial),
+        _ => None,
+    };
+    let numbering = match kind {
+        Some(kind) => Some(Numbering {
+            kind,
+            options: sequence_options(
+                row,
+                &reader.table_name(get(row, "table_oid")?),
+                &name,
+                &ty,
+                kind,
+            )?,
+        }),
+        None => None,
+    };
     let column = Column {
         name: name.clone(),
         ty,
         nullable: !get::<bool>(row, "not_null")?,
         default: default.clone().filter(|_| !serial && !generated),
-        autoincrement: identity || serial,
+        autoincrement: kind.is_some(),
         comment: get(row, "comment")?,
         renamed_from: None,
         backfill: None,
+        numbering,
         generated: None,
         collation: get(row, "collation")?,
     };
@@ -382,6 +412,68 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
     }
     table.columns.push(column);
     Ok(())
+}
+
+/// The options of a numbered column's sequence that are not the defaults, as SQL (`START WITH
+/// -200 INCREMENT BY 10`), with its name when it is not the one PostgreSQL would give.
+fn sequence_options(
+    row: &PgRow,
+    table: &str,
+    column: &str,
+    ty: &Type,
+    kind: NumberingKind,
+) -> Result<Option<String>, DbError> {
+    let Some(seq_type) = get::<Option<String>>(row, "seq_type")? else {
+        return Ok(None);
+    };
+    let name: Option<String> = get(row, "seq_name")?;
+    let increment: i64 = get(row, "seq_increment")?;
+    let (start, min, max): (i64, i64, i64) = (
+        get(row, "seq_start")?,
+        get(row, "seq_min")?,
+        get(row, "seq_max")?,
+    );
+    let (cache, cycle): (i64, bool) = (get(row, "seq_cache")?, get(row, "seq_cycle")?);
+    let (type_min, type_max) = match seq_type.as_str() {
+        "smallint" => (i64::from(i16::MIN), i64::from(i16::MAX)),
+        "integer" => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let (default_min, default_max) = match increment > 0 {
+        true => (1, type_max),
+        false => (type_min, -1),
+    };
+    let default_start = if increment > 0 { min } else { max };
+    let mut out = Vec::new();
+    if types::render(&types::normal(ty), "").to_lowercase() != seq_type {
+        out.push(format!("AS {seq_type}"));
+    }
+    let default_name = super::render::sequence_name(table, column);
+    if kind != NumberingKind::Serial && name.as_deref().is_some_and(|n| n != default_name) {
+        out.push(format!(
+            "SEQUENCE NAME {}",
+            Q.ident(name.as_deref().unwrap_or_default())
+        ));
+    }
+    if start != default_start {
+        out.push(format!("START WITH {start}"));
+    }
+    if increment != 1 {
+        out.push(format!("INCREMENT BY {increment}"));
+    }
+    if min != default_min {
+        out.push(format!("MINVALUE {min}"));
+    }
+    if max != default_max {
+        out.push(format!("MAXVALUE {max}"));
+    }
+    if cache != 1 {
+        out.push(format!("CACHE {cache}"));
+    }
+    if cycle {
+        out.push("CYCLE".into());
+    }
+    Ok((!out.is_empty()).then(|| out.join(" ")))
 }
 
 fn column_type(reader: &Reader<'_>, row: &PgRow) -> Result<Type, DbError> {

@@ -32,6 +32,10 @@ impl Compare for PgCompare {
         check(expr)
     }
 
+    fn numbering(&self, column: &Column) -> Option<crate::schema::Numbering> {
+        super::render::numbering_of(column)
+    }
+
     fn autoincrement(&self, _table: &Table, column: &Column) -> bool {
         let serial = matches!(&column.ty, Type::Raw(s) if types::is_serial(s));
         serial || (column.autoincrement && types::normal(&column.ty).is_integer())

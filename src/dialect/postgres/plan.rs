@@ -282,15 +282,23 @@ impl<'a> Planner<'a> {
                     serial.insert(to.clone(), sequence);
                 }
             }
-            // Whatever the column was, it is no serial any more.
+            // Whatever the column was, it is no serial any more, unless it now is one.
             Operation::AlterColumn {
                 table,
                 column,
                 changes,
                 ..
-            } if changes.autoincrement.is_some() => {
-                if let Some(e) = known.extras.get_mut(table) {
-                    e.serial.remove(column);
+            } if changes.autoincrement.is_some() || changes.numbering.is_some() => {
+                let becomes_serial = changes.numbering.as_ref().is_some_and(|n| {
+                    n.as_ref()
+                        .is_some_and(|n| n.kind == crate::schema::NumberingKind::Serial)
+                });
+                let e = known.extras.entry(table.clone()).or_default();
+                e.serial.remove(column);
+                if becomes_serial && changes.autoincrement != Some(false) {
+                    let sequence = super::render::sequence_name(table, column);
+                    e.serial
+                        .insert(column.clone(), (self.ddl.schema.to_string(), sequence));
                 }
             }
             _ => {}
@@ -326,6 +334,7 @@ impl<'a> Planner<'a> {
                     d.name(table),
                     d.column_def(table, column)?
                 )];
+                out.extend(d.serial_options(table, column));
                 if let Some(comment) = &column.comment {
                     out.push(d.column_comment(table, &column.name, Some(comment)));
                 }
@@ -344,6 +353,17 @@ impl<'a> Planner<'a> {
             )],
             CreateIndex { table, index } => vec![d.create_index(table, index)],
             DropIndex { name, .. } => vec![format!("DROP INDEX {}", d.name(name))],
+            RenameIndex { from, to, .. } => vec![format!(
+                "ALTER INDEX {} RENAME TO {}",
+                d.name(from),
+                Q.ident(to)
+            )],
+            RenameConstraint { table, from, to } => vec![format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                d.name(table),
+                Q.ident(from),
+                Q.ident(to)
+            )],
             AddConstraint { table, constraint } => vec![format!(
                 "ALTER TABLE {} ADD {}",
                 d.name(table),

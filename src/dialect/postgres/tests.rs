@@ -332,14 +332,20 @@ async fn indexes_and_generated_columns_of_every_kind_are_read_and_made_again() {
             .with("fillfactor=70")
     );
     let total = child.column_named("total").unwrap();
-    assert_eq!(total.generated.as_ref().unwrap().expr, "amount * 2::numeric");
+    assert_eq!(
+        total.generated.as_ref().unwrap().expr,
+        "amount * 2::numeric"
+    );
     assert_eq!(total.default, None);
     assert_eq!(
         child.column_named("label").unwrap().collation.as_deref(),
         Some("C")
     );
     // The model cannot hold an exclusion constraint: it is kept aside, never dropped.
-    assert_eq!(found.extras["parent"].opaque_constraints[0].name, "ex_parent");
+    assert_eq!(
+        found.extras["parent"].opaque_constraints[0].name,
+        "ex_parent"
+    );
     // What was read makes the same schema again from nothing.
     let Some(copy) = TestDb::new("indexes_copy").await else {
         return;

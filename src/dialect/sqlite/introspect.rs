@@ -8,8 +8,8 @@ use sqlx::{Row, SqliteConnection};
 use super::{text, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Generated, Object, ObjectKind, PrimaryKey, Schema,
-    Table, Type, Unique, naming,
+    Action, Check, Column, ForeignKey, Generated, Object, ObjectKind, PrimaryKey, Schema, Table,
+    Type, Unique, naming,
 };
 
 const TABLES: &str = r"SELECT m.name AS table_name, m.sql AS create_sql FROM sqlite_master m
@@ -183,6 +183,7 @@ async fn read_columns(
             comment: None,
             renamed_from: None,
             backfill: None,
+            numbering: None,
             generated: None,
             collation: None,
         });

@@ -46,6 +46,11 @@ impl Compare for SqliteCompare {
         false
     }
 
+    /// SQLite numbers one way: `INTEGER PRIMARY KEY AUTOINCREMENT`.
+    fn numbering(&self, _column: &Column) -> Option<crate::schema::Numbering> {
+        None
+    }
+
     /// A primary-key column is NOT NULL. SQLite lets a non-`INTEGER` key hold NULL (a bug kept
     /// for compatibility, never a design) and reads such a column back as nullable; a model
     /// cannot say "nullable key", and rebuilding a table only to forbid what nobody stores is

@@ -77,7 +77,8 @@ impl Planner {
     /// can be planned, if any.
     pub fn needs(&self, op: &Operation) -> Option<String> {
         let table = op.table()?;
-        (needs_rebuild(op) && !self.known.contains(table)).then(|| table.to_string())
+        let needs_known = needs_rebuild(op) || matches!(op, Operation::RenameIndex { .. });
+        (needs_known && !self.known.contains(table)).then(|| table.to_string())
     }
 
     /// Gives the current definition of a table (as the database has it now).
@@ -158,6 +159,9 @@ impl Planner {
             check_numbered(t)?;
         }
         check_indexes(op)?;
+        if let Operation::RenameIndex { table, from, to } = op {
+            return self.rename_index(op, table, from, to);
+        }
         let out = direct(op);
         if self.known.contains(&table) || matches!(op, Operation::CreateTable(_)) {
             self.apply_known(op)?;
@@ -188,6 +192,36 @@ impl Planner {
             }
         }
         Ok(out)
+    }
+
+    /// SQLite renames no index: it is dropped and made again under the new name.
+    fn rename_index(
+        &mut self,
+        op: &Operation,
+        table: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<String>, PlanError> {
+        let found = self
+            .known
+            .table(table)
+            .and_then(|t| t.indexes.iter().find(|i| i.name == from))
+            .cloned();
+        self.apply_known(op)?;
+        let Some(mut index) = found else {
+            return Err(PlanError::Apply {
+                operation: op.to_string(),
+                source: crate::ops::ApplyError::NoSuchObject {
+                    table: table.to_string(),
+                    name: from.to_string(),
+                },
+            });
+        };
+        index.name = to.to_string();
+        Ok(vec![
+            format!("DROP INDEX {}", Q.ident(from)),
+            render::create_index(table, &index),
+        ])
     }
 
     /// Writes every pending rebuild.
@@ -332,7 +366,8 @@ fn needs_rebuild(op: &Operation) -> bool {
         }
         Operation::DropColumn { .. }
         | Operation::AddConstraint { .. }
-        | Operation::DropConstraint { .. } => true,
+        | Operation::DropConstraint { .. }
+        | Operation::RenameConstraint { .. } => true,
         _ => false,
     }
 }
@@ -369,6 +404,8 @@ fn direct(op: &Operation) -> Vec<String> {
         DropColumn { .. }
         | AddConstraint { .. }
         | DropConstraint { .. }
+        | RenameIndex { .. }
+        | RenameConstraint { .. }
         | Execute { .. }
         | RunRust(_)
         | CreateEnum { .. }

@@ -99,7 +99,10 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
 /// Reads a `CREATE INDEX` statement as SQLite stores it: key parts (columns, expressions,
 /// collations, order) and the predicate of a partial index; `None` when it does not parse.
 pub(crate) fn parse_index(name: &str, sql: &str) -> Option<Index> {
-    let statement = Parser::parse_sql(&SQLiteDialect {}, sql).ok()?.into_iter().next()?;
+    let statement = Parser::parse_sql(&SQLiteDialect {}, sql)
+        .ok()?
+        .into_iter()
+        .next()?;
     let Statement::CreateIndex(create) = statement else {
         return None;
     };

@@ -3,9 +3,7 @@
 use super::layout::Expr;
 use super::sql_consts::SqlConsts;
 use crate::ops::{Alter, Constraint, Operation};
-use crate::schema::{
-    Action, Column, ForeignKey, Index, KeyPart, Object, ObjectKind, Table, Type,
-};
+use crate::schema::{Action, Column, ForeignKey, Index, KeyPart, Object, ObjectKind, Table, Type};
 
 fn atom(text: impl Into<String>) -> Expr {
     Expr::Atom(text.into())
@@ -95,6 +93,9 @@ pub(crate) fn column(c: &Column) -> Expr {
     if let Some(comment) = &c.comment {
         methods.push(("comment", vec![string(comment)]));
     }
+    if let Some(n) = &c.numbering {
+        methods.push(("numbered", vec![numbering(n)]));
+    }
     match &c.generated {
         Some(g) if g.stored => methods.push(("generated_stored", vec![string(&g.expr)])),
         Some(g) => methods.push(("generated", vec![string(&g.expr)])),
@@ -155,6 +156,20 @@ fn index(i: &Index) -> Expr {
         methods.push(("filter", vec![string(p)]));
     }
     chain(base, methods)
+}
+
+/// `numbering(NumberingKind::Always).options("START WITH 10")`.
+fn numbering(n: &crate::schema::Numbering) -> Expr {
+    let kind = match n.kind {
+        crate::schema::NumberingKind::ByDefault => "NumberingKind::ByDefault",
+        crate::schema::NumberingKind::Always => "NumberingKind::Always",
+        crate::schema::NumberingKind::Serial => "NumberingKind::Serial",
+    };
+    let base = call("numbering", vec![atom(kind)]);
+    match &n.options {
+        Some(o) => chain(base, vec![("options", vec![string(o)])]),
+        None => base,
+    }
 }
 
 /// `key_column("a").desc()`, `key_expr("lower(b)")`.
@@ -240,6 +255,11 @@ fn alter(a: &Alter) -> Expr {
     }
     if let Some(on) = a.autoincrement {
         methods.push(("set_autoincrement", vec![atom(on.to_string())]));
+    }
+    match &a.numbering {
+        Some(Some(n)) => methods.push(("set_numbering", vec![call("Some", vec![numbering(n)])])),
+        Some(None) => methods.push(("set_numbering", vec![atom("None")])),
+        None => {}
     }
     match &a.generated {
         Some(Some(g)) if g.stored => methods.push(("set_generated_stored", vec![string(&g.expr)])),
@@ -353,6 +373,14 @@ pub(crate) fn operation(op: &Operation, consts: &SqlConsts) -> Expr {
         ),
         CreateIndex { table, index: i } => op_call("create_index", vec![string(table), index(i)]),
         DropIndex { table, name, .. } => op_call("drop_index", vec![string(table), string(name)]),
+        RenameIndex { table, from, to } => op_call(
+            "rename_index",
+            vec![string(table), string(from), string(to)],
+        ),
+        RenameConstraint { table, from, to } => op_call(
+            "rename_constraint",
+            vec![string(table), string(from), string(to)],
+        ),
         AddConstraint { table, constraint } => add_constraint(table, constraint),
         DropConstraint { table, name, .. } => {
             op_call("drop_constraint", vec![string(table), string(name)])

@@ -34,7 +34,12 @@ impl Planner {
         let indexes: Vec<(&String, Vec<String>)> = table
             .indexes
             .iter()
-            .map(|i| (&i.name, i.column_names().into_iter().map(str::to_string).collect()))
+            .map(|i| {
+                (
+                    &i.name,
+                    i.column_names().into_iter().map(str::to_string).collect(),
+                )
+            })
             .collect();
         let indexes = indexes.iter().map(|(n, c)| (*n, c));
         for (name, _) in uniques.chain(indexes).filter(|(_, c)| holds(c)) {
@@ -173,7 +178,7 @@ fn dropped_with_column(op: &Operation, index: &Index) -> bool {
             && index.columns[0].column.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(column)))
 }
 
-fn constraint_named(table: &Table, name: &str) -> Option<Constraint> {
+pub(super) fn constraint_named(table: &Table, name: &str) -> Option<Constraint> {
     if let Some(pk) = table.primary_key.as_ref().filter(|k| k.name == name) {
         return Some(Constraint::PrimaryKey(pk.clone()));
     }

@@ -77,9 +77,11 @@ pub(crate) fn op_mentions(op: &Operation, column: &str) -> bool {
         Operation::AddColumn { column: c, .. } => is(&c.name),
         Operation::DropColumn { column: c, .. } | Operation::AlterColumn { column: c, .. } => is(c),
         Operation::RenameColumn { from, to, .. } => is(from) || is(to),
-        Operation::CreateIndex { index, .. } => {
-            has(&index.column_names().into_iter().map(str::to_string).collect::<Vec<_>>())
-        }
+        Operation::CreateIndex { index, .. } => has(&index
+            .column_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()),
         Operation::AddConstraint { constraint, .. } => match constraint {
             Constraint::PrimaryKey(k) => has(&k.columns),
             Constraint::Unique(u) => has(&u.columns),
