@@ -78,8 +78,8 @@ pub mod migration {
         pub use crate::ops::{DataError, DataResult, DialectName, Operations, Row, Rows, alter};
         pub use crate::schema::value::Value;
         pub use crate::schema::{
-            Action, NumberingKind, ObjectKind, Type, column, foreign_key, index, key_column,
-            key_expr, numbering, object, table,
+            Action, NumberingKind, ObjectKind, Type, check, column, exclusion, foreign_key, index,
+            key_column, key_expr, numbering, object, primary_key, table, unique,
         };
     }
 }

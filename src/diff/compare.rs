@@ -1,6 +1,6 @@
 //! How two values are compared: each dialect has its own normal form.
 
-use crate::schema::{Column, Index, Numbering, Object, Table, Type};
+use crate::schema::{Column, ConstraintOptions, Index, Numbering, Object, Table, Type};
 
 /// The dialect's answers to "are these the same?". The differ compares the normal forms but
 /// always emits the desired schema's own values, so a revision stays dialect-neutral.
@@ -91,6 +91,16 @@ pub trait Compare {
         )
     }
 
+    /// The normal form of what a constraint says beyond its definition (without the comment
+    /// where the database stores none).
+    fn constraint_options(&self, options: &ConstraintOptions) -> ConstraintOptions {
+        let mut options = options.clone();
+        if !self.comments() {
+            options.comment = None;
+        }
+        options
+    }
+
     /// Whether the database keeps a primary key's name (MySQL calls every one `PRIMARY`).
     fn names_primary_keys(&self) -> bool {
         true
@@ -100,7 +110,14 @@ pub trait Compare {
     /// are the same. By default, the text with its runs of white space made one space and
     /// without a final `;`.
     fn definition(&self, object: &Object) -> String {
-        let text = object.definition.trim().trim_end_matches(';');
+        self.definition_text(&object.definition)
+    }
+
+    /// The normal form of a piece of SQL the model holds whole (an object's definition, an
+    /// exclusion constraint's clause): by default, runs of white space made one space, no
+    /// final `;`.
+    fn definition_text(&self, text: &str) -> String {
+        let text = text.trim().trim_end_matches(';');
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 

@@ -172,13 +172,21 @@ fn items(table: &Table, cmp: &dyn Compare) -> Vec<(String, Item)> {
     let mut out = Vec::new();
     if let Some(pk) = &table.primary_key {
         out.push((
-            format!("pk {:?}", pk.columns),
+            format!(
+                "pk {:?} {:?}",
+                pk.columns,
+                cmp.constraint_options(&pk.options)
+            ),
             Item::Constraint(Constraint::PrimaryKey(pk.clone())),
         ));
     }
     for u in &table.uniques {
         out.push((
-            format!("uq {:?}", u.columns),
+            format!(
+                "uq {:?} {:?}",
+                u.columns,
+                cmp.constraint_options(&u.options)
+            ),
             Item::Constraint(Constraint::Unique(u.clone())),
         ));
     }
@@ -187,15 +195,34 @@ fn items(table: &Table, cmp: &dyn Compare) -> Vec<(String, Item)> {
     }
     for f in &table.foreign_keys {
         let key = format!(
-            "fk {:?} {} {:?} {:?} {:?}",
-            f.columns, f.ref_table, f.ref_columns, f.on_delete, f.on_update
+            "fk {:?} {} {:?} {:?} {:?} {:?}",
+            f.columns,
+            f.ref_table,
+            f.ref_columns,
+            f.on_delete,
+            f.on_update,
+            cmp.constraint_options(&f.options)
         );
         out.push((key, Item::Constraint(Constraint::ForeignKey(f.clone()))));
     }
     for c in &table.checks {
         out.push((
-            format!("ck {}", cmp.check(&c.expr)),
+            format!(
+                "ck {} {:?}",
+                cmp.check(&c.expr),
+                cmp.constraint_options(&c.options)
+            ),
             Item::Constraint(Constraint::Check(c.clone())),
+        ));
+    }
+    for x in &table.exclusions {
+        out.push((
+            format!(
+                "ex {} {:?}",
+                cmp.definition_text(&x.definition),
+                cmp.constraint_options(&x.options)
+            ),
+            Item::Constraint(Constraint::Exclusion(x.clone())),
         ));
     }
     out
@@ -226,6 +253,7 @@ impl Item {
             Item::Constraint(Constraint::Unique(_)) => "uq",
             Item::Constraint(Constraint::ForeignKey(_)) => "fk",
             Item::Constraint(Constraint::Check(_)) => "ck",
+            Item::Constraint(Constraint::Exclusion(_)) => "ex",
             Item::Index(_) => "ix",
         };
         self.name().starts_with(&format!("{prefix}_{table}_"))

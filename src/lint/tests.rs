@@ -71,6 +71,7 @@ fn every_rule() -> Vec<Operation> {
             constraint: Constraint::Unique(Unique {
                 name: "uq_person_name".into(),
                 columns: vec!["name".into()],
+                options: Default::default(),
             }),
         },
         Operation::AddConstraint {
@@ -78,6 +79,7 @@ fn every_rule() -> Vec<Operation> {
             constraint: Constraint::Check(Check {
                 name: "ck_person_score".into(),
                 expr: "score >= 0".into(),
+                options: Default::default(),
             }),
         },
         Operation::CreateTable(

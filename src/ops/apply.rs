@@ -221,6 +221,7 @@ fn rename_object(t: &mut Table, from: &str, to: &str) -> Result<(), ApplyError> 
     t.indexes.iter_mut().for_each(|i| rename(&mut i.name));
     t.foreign_keys.iter_mut().for_each(|f| rename(&mut f.name));
     t.checks.iter_mut().for_each(|c| rename(&mut c.name));
+    t.exclusions.iter_mut().for_each(|c| rename(&mut c.name));
     if !found {
         return Err(ApplyError::NoSuchObject {
             table: t.name.clone(),
@@ -334,6 +335,7 @@ fn add_constraint(table: &mut Table, constraint: &Constraint) -> Result<(), Appl
         Constraint::Unique(u) => table.uniques.push(u.clone()),
         Constraint::ForeignKey(f) => table.foreign_keys.push(f.clone()),
         Constraint::Check(c) => table.checks.push(c.clone()),
+        Constraint::Exclusion(c) => table.exclusions.push(c.clone()),
     }
     table.sort_constraints();
     Ok(())
@@ -344,11 +346,14 @@ fn drop_constraint(table: &mut Table, name: &str) -> Result<(), ApplyError> {
         table.primary_key = None;
         return Ok(());
     }
-    let before = table.uniques.len() + table.foreign_keys.len() + table.checks.len();
+    let count =
+        |t: &Table| t.uniques.len() + t.foreign_keys.len() + t.checks.len() + t.exclusions.len();
+    let before = count(table);
     table.uniques.retain(|u| u.name != name);
     table.foreign_keys.retain(|f| f.name != name);
     table.checks.retain(|c| c.name != name);
-    if table.uniques.len() + table.foreign_keys.len() + table.checks.len() == before {
+    table.exclusions.retain(|c| c.name != name);
+    if count(table) == before {
         return Err(ApplyError::NoSuchObject {
             table: table.name.clone(),
             name: name.to_string(),
@@ -483,6 +488,7 @@ mod tests {
                 constraint: Constraint::Check(crate::schema::Check {
                     name: "ck".into(),
                     expr: "x <> ''".into(),
+                    options: Default::default(),
                 }),
             },
             Operation::RenameTable {

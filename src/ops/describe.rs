@@ -230,6 +230,7 @@ fn constraint_summary(f: &mut fmt::Formatter<'_>, constraint: &Constraint) -> fm
             k.ref_columns.join(", ")
         ),
         Constraint::Check(c) => write!(f, "({})", c.expr),
+        Constraint::Exclusion(c) => write!(f, "{}", c.definition),
     }
 }
 

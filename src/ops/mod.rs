@@ -18,7 +18,8 @@ mod recorder;
 pub mod version;
 
 use crate::schema::{
-    Check, Column, ForeignKey, Index, Object, ObjectKind, PrimaryKey, Table, Unique,
+    Check, Column, ConstraintOptions, Exclusion, ForeignKey, Index, Object, ObjectKind, PrimaryKey,
+    Table, Unique,
 };
 
 pub use alter::{Alter, Backfill, alter};
@@ -82,9 +83,52 @@ pub enum Constraint {
     ForeignKey(ForeignKey),
     /// Check constraint.
     Check(Check),
+    /// Exclusion constraint (PostgreSQL).
+    Exclusion(Exclusion),
+}
+
+impl From<PrimaryKey> for Constraint {
+    fn from(c: PrimaryKey) -> Constraint {
+        Constraint::PrimaryKey(c)
+    }
+}
+
+impl From<Unique> for Constraint {
+    fn from(c: Unique) -> Constraint {
+        Constraint::Unique(c)
+    }
+}
+
+impl From<ForeignKey> for Constraint {
+    fn from(c: ForeignKey) -> Constraint {
+        Constraint::ForeignKey(c)
+    }
+}
+
+impl From<Check> for Constraint {
+    fn from(c: Check) -> Constraint {
+        Constraint::Check(c)
+    }
+}
+
+impl From<Exclusion> for Constraint {
+    fn from(c: Exclusion) -> Constraint {
+        Constraint::Exclusion(c)
+    }
 }
 
 impl Constraint {
+    /// What the constraint says beyond its definition.
+    pub fn options(&self) -> &ConstraintOptions {
+        match self {
+            Constraint::PrimaryKey(c) => &c.options,
+            Constraint::Unique(c) => &c.options,
+            Constraint::ForeignKey(c) => &c.options,
+            Constraint::Check(c) => &c.options,
+            Constraint::Exclusion(c) => &c.options,
+        }
+    }
+
     /// The constraint's name.
     pub fn name(&self) -> &str {
         match self {
@@ -92,6 +136,7 @@ impl Constraint {
             Constraint::Unique(c) => &c.name,
             Constraint::ForeignKey(c) => &c.name,
             Constraint::Check(c) => &c.name,
+            Constraint::Exclusion(c) => &c.name,
         }
     }
 
@@ -102,6 +147,7 @@ impl Constraint {
             Constraint::Unique(_) => "unique constraint",
             Constraint::ForeignKey(_) => "foreign key",
             Constraint::Check(_) => "check constraint",
+            Constraint::Exclusion(_) => "exclusion constraint",
         }
     }
 }

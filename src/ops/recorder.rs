@@ -168,6 +168,7 @@ impl Operations {
         let key = PrimaryKey {
             name: name.into(),
             columns: columns.into_iter().map(Into::into).collect(),
+            options: Default::default(),
         };
         self.add_constraint(table, Constraint::PrimaryKey(key));
     }
@@ -181,6 +182,7 @@ impl Operations {
         let unique = Unique {
             name: name.into(),
             columns: columns.into_iter().map(Into::into).collect(),
+            options: Default::default(),
         };
         self.add_constraint(table, Constraint::Unique(unique));
     }
@@ -199,15 +201,9 @@ impl Operations {
             Constraint::Check(Check {
                 name: name.into(),
                 expr: expr.into(),
+                options: Default::default(),
             }),
         );
-    }
-
-    fn add_constraint(&mut self, table: &str, constraint: Constraint) {
-        self.push(Operation::AddConstraint {
-            table: table.into(),
-            constraint,
-        });
     }
 
     /// Drops a constraint (primary key, unique, foreign key or check) by name.
@@ -267,6 +263,15 @@ impl Operations {
             name: name.into(),
             values,
             previous: None,
+        });
+    }
+
+    /// Adds any constraint, with its options (`unique("uq_t_a", ["a"]).initially_deferred()`).
+    #[track_caller]
+    pub fn add_constraint(&mut self, table: &str, constraint: impl Into<Constraint>) {
+        self.push(Operation::AddConstraint {
+            table: table.into(),
+            constraint: constraint.into(),
         });
     }
 

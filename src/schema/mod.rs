@@ -11,6 +11,7 @@
 //! `docs/schema-description.md`).
 
 mod column;
+mod constraint;
 mod index;
 pub mod naming;
 mod object;
@@ -23,11 +24,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use column::{Column, Generated, Numbering, NumberingKind, column, numbering};
+pub use constraint::{check, exclusion, primary_key, unique};
 pub use index::{Index, KeyPart, index, key_column, key_expr};
 pub use object::{Object, ObjectKey, ObjectKind, describe as describe_object, object, view};
 pub(crate) use outflow_types::split_args;
 pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
-pub use table::{Action, Check, ForeignKey, PrimaryKey, Table, Unique, foreign_key, table};
+pub use table::{
+    Action, Check, ConstraintOptions, Deferral, Exclusion, ForeignKey, PrimaryKey, Table, Unique,
+    foreign_key, table,
+};
 pub use validate::SchemaError;
 
 /// A set of tables, keyed and ordered by name, and the other objects (views, triggers,

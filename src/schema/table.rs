@@ -40,6 +40,9 @@ pub struct Table {
     /// Check constraints.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// Exclusion constraints (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusions: Vec<Exclusion>,
     /// Table comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
@@ -65,6 +68,9 @@ pub struct PrimaryKey {
     pub name: String,
     /// Key columns in order.
     pub columns: Vec<String>,
+    /// What else is said of it (deferral, comment).
+    #[serde(default, skip_serializing_if = "ConstraintOptions::is_default")]
+    pub options: ConstraintOptions,
 }
 
 /// A named unique constraint.
@@ -75,6 +81,66 @@ pub struct Unique {
     pub name: String,
     /// Columns in order.
     pub columns: Vec<String>,
+    /// What else is said of it (deferral, NULLS NOT DISTINCT, comment).
+    #[serde(default, skip_serializing_if = "ConstraintOptions::is_default")]
+    pub options: ConstraintOptions,
+}
+
+/// What a constraint says beyond its definition. Each is for the databases that have it
+/// (PostgreSQL has them all; SQLite defers foreign keys); a dialect without one refuses it by
+/// name rather than drop it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintOptions {
+    /// Checked at the end of the transaction rather than of each statement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferrable: Option<Deferral>,
+    /// Not checked against the rows already there when it was added (`NOT VALID`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub not_valid: bool,
+    /// A check not inherited by child tables (`NO INHERIT`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub no_inherit: bool,
+    /// A foreign key whose columns are all NULL or none (`MATCH FULL`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub match_full: bool,
+    /// A unique constraint for which NULLs are equal (`NULLS NOT DISTINCT`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
+    /// The constraint's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl ConstraintOptions {
+    /// Whether nothing is said.
+    pub fn is_default(&self) -> bool {
+        *self == ConstraintOptions::default()
+    }
+}
+
+/// When a deferrable constraint is checked by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Deferral {
+    /// `DEFERRABLE INITIALLY IMMEDIATE`: at each statement unless a transaction defers it.
+    InitiallyImmediate,
+    /// `DEFERRABLE INITIALLY DEFERRED`: at the end of the transaction.
+    InitiallyDeferred,
+}
+
+/// A named exclusion constraint (PostgreSQL): no two rows may match by its operators. Held
+/// as its SQL (`EXCLUDE USING gist (room WITH =, during WITH &&)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    /// Constraint name.
+    pub name: String,
+    /// The clause after the name: `EXCLUDE USING ... (...) [WHERE (...)]`.
+    pub definition: String,
+    /// What else is said of it (deferral, comment).
+    #[serde(default, skip_serializing_if = "ConstraintOptions::is_default")]
+    pub options: ConstraintOptions,
 }
 
 /// What a foreign key does when the referenced row is deleted or updated.
@@ -143,6 +209,9 @@ pub struct ForeignKey {
     /// `ON UPDATE` action.
     #[serde(default, skip_serializing_if = "Action::is_default")]
     pub on_update: Action,
+    /// What else is said of it (deferral, `MATCH FULL`, `NOT VALID`, comment).
+    #[serde(default, skip_serializing_if = "ConstraintOptions::is_default")]
+    pub options: ConstraintOptions,
 }
 
 /// A named check constraint over an SQL expression.
@@ -153,6 +222,9 @@ pub struct Check {
     pub name: String,
     /// The SQL expression that must hold.
     pub expr: String,
+    /// What else is said of it (`NOT VALID`, `NO INHERIT`, comment).
+    #[serde(default, skip_serializing_if = "ConstraintOptions::is_default")]
+    pub options: ConstraintOptions,
 }
 
 /// Starts a table definition.
@@ -165,6 +237,7 @@ pub fn table(name: impl Into<String>) -> Table {
         indexes: Vec::new(),
         foreign_keys: Vec::new(),
         checks: Vec::new(),
+        exclusions: Vec::new(),
         comment: None,
         renamed_from: None,
     }
@@ -190,6 +263,7 @@ where
         ref_columns: strings(ref_columns),
         on_delete: Action::NoAction,
         on_update: Action::NoAction,
+        options: Default::default(),
     }
 }
 
@@ -217,6 +291,7 @@ impl Table {
         self.primary_key = Some(PrimaryKey {
             name: name.into(),
             columns: strings(columns),
+            options: Default::default(),
         });
         self
     }
@@ -230,6 +305,7 @@ impl Table {
         self.uniques.push(Unique {
             name: name.into(),
             columns: strings(columns),
+            options: Default::default(),
         });
         self
     }
@@ -271,6 +347,7 @@ impl Table {
         self.checks.push(Check {
             name: name.into(),
             expr: expr.into(),
+            options: Default::default(),
         });
         self
     }
@@ -315,6 +392,7 @@ impl Table {
             .chain(self.indexes.iter().map(|i| i.name.as_str()))
             .chain(self.foreign_keys.iter().map(|f| f.name.as_str()))
             .chain(self.checks.iter().map(|c| c.name.as_str()))
+            .chain(self.exclusions.iter().map(|c| c.name.as_str()))
     }
 
     /// Sorts constraint and index lists by name, so equal tables compare equal whatever the
@@ -324,6 +402,7 @@ impl Table {
         self.indexes.sort_by(|a, b| a.name.cmp(&b.name));
         self.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
         self.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        self.exclusions.sort_by(|a, b| a.name.cmp(&b.name));
     }
 }
 

@@ -292,7 +292,10 @@ impl Conn {
             for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
             usize: sqlx::ColumnIndex<R>,
         {
-            (0..row.len()).map(|i| row.try_get(i).unwrap()).collect()
+            // A column that is not text (SHOW CREATE TRIGGER's `Created`) reads as NULL.
+            (0..row.len())
+                .map(|i| row.try_get(i).ok().flatten())
+                .collect()
         }
         let q = || sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
         match self {

@@ -332,6 +332,7 @@ fn read_foreign_keys(
                     ref_columns: vec![ref_column],
                     on_delete,
                     on_update,
+                    options: Default::default(),
                 });
             }
         }
@@ -367,7 +368,11 @@ fn read_checks(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Result
                 .column_checks
                 .insert(name.clone(), column.name.clone());
         }
-        f.table.checks.push(Check { name, expr });
+        f.table.checks.push(Check {
+            name,
+            expr,
+            options: Default::default(),
+        });
     }
     Ok(())
 }
@@ -383,6 +388,7 @@ fn finish(mut f: Found) -> (Table, TableExtras) {
             f.table.primary_key = Some(PrimaryKey {
                 name: naming::primary_key(&table_name),
                 columns,
+                options: Default::default(),
             });
         } else if !unique
             && f.table
@@ -394,7 +400,11 @@ fn finish(mut f: Found) -> (Table, TableExtras) {
                 .fk_indexes
                 .push(crate::schema::index(name, columns));
         } else if unique && !name.starts_with("ix_") {
-            f.table.uniques.push(Unique { name, columns });
+            f.table.uniques.push(Unique {
+                name,
+                columns,
+                options: Default::default(),
+            });
         } else {
             let ix = crate::schema::index(name, columns);
             f.table.indexes.push(if unique { ix.unique() } else { ix });

@@ -489,7 +489,9 @@ impl Planner {
 }
 
 fn add_constraint(table: &Table, constraint: &Constraint, s: Syntax) -> Result<String, String> {
+    keys::check_options(constraint)?;
     Ok(match constraint {
+        Constraint::Exclusion(_) => unreachable!("refused by check_options"),
         Constraint::PrimaryKey(k) => {
             check_key(table, &k.columns)?;
             let (name, cols) = (Q.ident(&k.name), Q.list(&k.columns));

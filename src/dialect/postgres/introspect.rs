@@ -19,8 +19,8 @@ use crate::dialect::sql::Quote;
 const Q: Quote = Quote::Double;
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Generated, KeyPart, Numbering, NumberingKind, PrimaryKey,
-    Schema, Table, Type, Unique,
+    Action, Check, Column, ConstraintOptions, Deferral, Exclusion, ForeignKey, Generated, KeyPart,
+    Numbering, NumberingKind, PrimaryKey, Schema, Table, Type, Unique,
 };
 
 const TABLES: &str = r"SELECT c.oid::int8 AS table_oid, c.relname::text AS table_name,
@@ -78,7 +78,11 @@ const CONSTRAINTS: &str = r"SELECT con.conrelid::int8 AS table_oid,
        con.confupdtype::text AS on_update, con.confdeltype::text AS on_delete,
        CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid, true) END
            AS check_expr,
-       pg_get_constraintdef(con.oid, true) AS definition
+       pg_get_constraintdef(con.oid, true) AS definition,
+       con.condeferrable AS deferrable, con.condeferred AS deferred,
+       NOT con.convalidated AS not_valid, con.connoinherit AS no_inherit,
+       con.confmatchtype = 'f' AS match_full,
+       obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -511,6 +515,21 @@ fn read_constraint(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> 
     let definition: String = get(row, "definition")?;
     let check: Option<String> = get::<Option<String>>(row, "check_expr")?;
     let check = check.map(|c| reader.local(&c));
+    let options = ConstraintOptions {
+        deferrable: match (
+            get::<bool>(row, "deferrable")?,
+            get::<bool>(row, "deferred")?,
+        ) {
+            (true, true) => Some(Deferral::InitiallyDeferred),
+            (true, false) => Some(Deferral::InitiallyImmediate),
+            _ => None,
+        },
+        not_valid: get::<bool>(row, "not_valid")? && matches!(kind.as_str(), "c" | "f"),
+        no_inherit: get::<bool>(row, "no_inherit")? && kind == "c",
+        match_full: get::<bool>(row, "match_full")? && kind == "f",
+        nulls_not_distinct: kind == "u" && definition.contains("NULLS NOT DISTINCT"),
+        comment: get(row, "comment")?,
+    };
     let foreign = ForeignKey {
         name: name.clone(),
         columns: columns.clone(),
@@ -518,23 +537,58 @@ fn read_constraint(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> 
         ref_columns: get(row, "ref_columns")?,
         on_delete: action(&get::<String>(row, "on_delete")?),
         on_update: action(&get::<String>(row, "on_update")?),
+        options: options.clone(),
     };
     let schema = reader.schema.to_string();
+    let exclusion = without_options(&reader.local(&definition));
     let oid: i64 = get(row, "table_oid")?;
     let Some((table, extras)) = reader.table(oid) else {
         return Ok(());
     };
     match kind.as_str() {
-        "p" => table.primary_key = Some(PrimaryKey { name, columns }),
-        "u" => table.uniques.push(Unique { name, columns }),
+        "p" => {
+            table.primary_key = Some(PrimaryKey {
+                name,
+                columns,
+                options,
+            })
+        }
+        "u" => table.uniques.push(Unique {
+            name,
+            columns,
+            options,
+        }),
         "f" if ref_schema.as_deref() == Some(schema.as_str()) => table.foreign_keys.push(foreign),
+        "x" => table.exclusions.push(Exclusion {
+            name,
+            definition: exclusion,
+            options,
+        }),
         "c" => table.checks.push(Check {
             name,
             expr: check.unwrap_or_default(),
+            options,
         }),
         _ => extras.opaque_constraints.push(Opaque { name, definition }),
     }
     Ok(())
+}
+
+/// A constraint's definition without the words its options say (`DEFERRABLE ...`, `NOT
+/// VALID`), which pg_get_constraintdef appends.
+fn without_options(definition: &str) -> String {
+    let mut text = definition.trim().to_string();
+    for tail in [
+        " NOT VALID",
+        " INITIALLY DEFERRED",
+        " DEFERRABLE",
+        " NO INHERIT",
+    ] {
+        if let Some(rest) = text.strip_suffix(tail) {
+            text = rest.to_string();
+        }
+    }
+    text
 }
 
 fn read_index(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {

@@ -364,11 +364,17 @@ impl<'a> Planner<'a> {
                 Q.ident(from),
                 Q.ident(to)
             )],
-            AddConstraint { table, constraint } => vec![format!(
-                "ALTER TABLE {} ADD {}",
-                d.name(table),
-                d.constraint(table, constraint)?
-            )],
+            AddConstraint { table, constraint } => {
+                let mut out = vec![format!(
+                    "ALTER TABLE {} ADD {}",
+                    d.name(table),
+                    d.constraint(table, constraint)?
+                )];
+                if let Some(comment) = &constraint.options().comment {
+                    out.push(d.constraint_comment(table, constraint.name(), Some(comment)));
+                }
+                out
+            }
             // Constraint names are real on PostgreSQL: the name is all a drop needs.
             DropConstraint { table, name, .. } => vec![format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",

@@ -13,7 +13,7 @@ use super::{normal, text, types};
 use crate::dialect::PlanError;
 use crate::dialect::sql::{Quote, literal};
 use crate::ops::{Alter, Constraint};
-use crate::schema::{Column, ForeignKey, Generated, Index, KeyPart, Table, Type};
+use crate::schema::{Column, Deferral, ForeignKey, Generated, Index, KeyPart, Table, Type};
 
 const Q: Quote = Quote::Double;
 
@@ -108,16 +108,65 @@ impl Ddl<'_> {
 
     /// The table-constraint clause `CONSTRAINT "name" ...`.
     pub fn constraint(&self, table: &str, constraint: &Constraint) -> Result<String, PlanError> {
-        let body = match constraint {
+        let options = constraint.options();
+        let mut body = match constraint {
             Constraint::PrimaryKey(k) => format!("PRIMARY KEY ({})", Q.list(&k.columns)),
+            Constraint::Unique(u) if options.nulls_not_distinct => {
+                format!("UNIQUE NULLS NOT DISTINCT ({})", Q.list(&u.columns))
+            }
             Constraint::Unique(u) => format!("UNIQUE ({})", Q.list(&u.columns)),
             Constraint::ForeignKey(fk) => self.foreign_key(fk),
             Constraint::Check(c) => {
                 let what = || format!("check '{}'", c.name);
                 format!("CHECK ({})", self.expr(table, what, &c.expr)?)
             }
+            Constraint::Exclusion(x) => {
+                let what = || format!("exclusion constraint '{}'", x.name);
+                self.clause(table, what, &x.definition)?
+            }
         };
+        if options.no_inherit {
+            body.push_str(" NO INHERIT");
+        }
+        match options.deferrable {
+            Some(Deferral::InitiallyDeferred) => body.push_str(" DEFERRABLE INITIALLY DEFERRED"),
+            Some(Deferral::InitiallyImmediate) => body.push_str(" DEFERRABLE"),
+            None => {}
+        }
+        if options.not_valid {
+            body.push_str(" NOT VALID");
+        }
         Ok(format!("CONSTRAINT {} {body}", Q.ident(constraint.name())))
+    }
+
+    /// A clause of SQL the model holds whole (an exclusion's `EXCLUDE USING ...`), checked
+    /// to end where it should: balanced, no `;`, no comment.
+    fn clause(
+        &self,
+        table: &str,
+        what: impl FnOnce() -> String,
+        text: &str,
+    ) -> Result<String, PlanError> {
+        let stripped = text.trim();
+        let inner = stripped
+            .split_once('(')
+            .map(|(_, rest)| format!("({rest}"))
+            .unwrap_or_default();
+        if !inner.is_empty() && text::is_single_expression(&inner.replace(" WHERE ", " AND ")) {
+            Ok(stripped.to_string())
+        } else {
+            Err(unsafe_text(table, what()))
+        }
+    }
+
+    /// `COMMENT ON CONSTRAINT ... ON ... IS ...`.
+    pub fn constraint_comment(&self, table: &str, name: &str, comment: Option<&str>) -> String {
+        format!(
+            "COMMENT ON CONSTRAINT {} ON {} IS {}",
+            Q.ident(name),
+            self.name(table),
+            comment.map_or("NULL".into(), literal)
+        )
     }
 
     fn foreign_key(&self, fk: &ForeignKey) -> String {
@@ -127,6 +176,9 @@ impl Ddl<'_> {
             self.name(&fk.ref_table),
             Q.list(&fk.ref_columns)
         );
+        if fk.options.match_full {
+            out.push_str(" MATCH FULL");
+        }
         for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
             if action != crate::schema::Action::NoAction {
                 out.push_str(&format!(" {clause} {}", action.sql()));
@@ -156,15 +208,32 @@ impl Ddl<'_> {
                     .cloned()
                     .map(Constraint::ForeignKey),
             )
-            .chain(table.checks.iter().cloned().map(Constraint::Check));
-        for c in constraints {
-            lines.push(self.constraint(name, &c)?);
+            .chain(table.checks.iter().cloned().map(Constraint::Check))
+            .chain(table.exclusions.iter().cloned().map(Constraint::Exclusion));
+        // NOT VALID means nothing in CREATE TABLE (PostgreSQL checks it anyway and forgets the
+        // words): those constraints are added after it.
+        let (later, inline): (Vec<Constraint>, Vec<Constraint>) =
+            constraints.partition(|c| c.options().not_valid);
+        for c in &inline {
+            lines.push(self.constraint(name, c)?);
         }
         let mut out = vec![format!(
             "CREATE TABLE {} (\n    {}\n)",
             self.name(name),
             lines.join(",\n    ")
         )];
+        for c in &later {
+            out.push(format!(
+                "ALTER TABLE {} ADD {}",
+                self.name(name),
+                self.constraint(name, c)?
+            ));
+        }
+        for c in inline.iter().chain(&later) {
+            if let Some(comment) = &c.options().comment {
+                out.push(self.constraint_comment(name, c.name(), Some(comment)));
+            }
+        }
         for c in &table.columns {
             out.extend(self.serial_options(name, c));
         }

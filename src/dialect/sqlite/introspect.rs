@@ -234,7 +234,11 @@ async fn read_indexes(
         } = found;
         match origin.as_str() {
             "pk" => {}
-            "u" => r.table.uniques.push(Unique { name, columns }),
+            "u" => r.table.uniques.push(Unique {
+                name,
+                columns,
+                options: Default::default(),
+            }),
             // Expressions, collations, order and predicates are only in the statement.
             _ if opaque || sql.is_some() => {
                 match sql.as_deref().and_then(|sql| text::parse_index(&name, sql)) {
@@ -277,6 +281,7 @@ async fn read_foreign_keys(
             ref_columns: Vec::new(),
             on_delete: Action::from_sql(&on_delete).unwrap_or_default(),
             on_update: Action::from_sql(&on_update).unwrap_or_default(),
+            options: Default::default(),
         });
         fk.columns.push(column);
         fk.ref_columns.extend(ref_column);
@@ -364,7 +369,11 @@ fn finish(mut r: Raw) -> (Table, TableExtras) {
             .primary_key_name
             .clone()
             .unwrap_or_else(|| naming::primary_key(&t.name));
-        t.primary_key = Some(PrimaryKey { name, columns });
+        t.primary_key = Some(PrimaryKey {
+            name,
+            columns,
+            options: Default::default(),
+        });
     }
     if let Some(auto) = &ddl.autoincrement
         && let Some(c) = t.column_named_mut(auto)
@@ -383,8 +392,12 @@ fn finish(mut r: Raw) -> (Table, TableExtras) {
     for fk in &mut t.foreign_keys {
         let found = named_fks
             .iter()
-            .position(|(_, cols, parent)| *cols == fk.columns && *parent == fk.ref_table);
-        let given = found.and_then(|i| named_fks.remove(i).0);
+            .position(|(_, cols, parent, _)| *cols == fk.columns && *parent == fk.ref_table);
+        let (given, deferral) = match found.map(|i| named_fks.remove(i)) {
+            Some((name, _, _, deferral)) => (name, deferral),
+            None => (None, None),
+        };
+        fk.options.deferrable = deferral;
         fk.name = given.unwrap_or_else(|| naming::foreign_key(&t.name, &fk.columns, &fk.ref_table));
     }
     let mut unnamed = 0;
@@ -397,7 +410,11 @@ fn finish(mut r: Raw) -> (Table, TableExtras) {
             unnamed += 1;
             naming::check(&t.name, &unnamed.to_string())
         });
-        t.checks.push(Check { name, expr });
+        t.checks.push(Check {
+            name,
+            expr,
+            options: Default::default(),
+        });
     }
     for (column, expr, stored) in &ddl.generated {
         if let Some(c) = t.column_named_mut(column) {

@@ -292,6 +292,12 @@ impl Planner {
         let target = self.known.table(table).expect("pending tables are known");
         check_numbered(target)?;
         let extras = self.extras.get(table).cloned().unwrap_or_default();
+        if let Some(reason) = render::constraint_problem(target) {
+            return Err(PlanError::Impossible {
+                operation: format!("rebuild of table '{table}'"),
+                reason,
+            });
+        }
         self.rebuilds += 1;
         rebuild(&pending, target, &extras, self.copy_facts)
     }
@@ -322,8 +328,17 @@ fn check_numbered(table: &Table) -> Result<(), PlanError> {
     }
 }
 
-/// Refuses an index SQLite cannot make (a method, an operator class...), naming it.
+/// Refuses an index or a constraint SQLite cannot make (a method, an operator class, a
+/// deferred check...), naming it.
 fn check_indexes(op: &Operation) -> Result<(), PlanError> {
+    if let Operation::CreateTable(t) = op
+        && let Some(reason) = render::constraint_problem(t)
+    {
+        return Err(PlanError::Impossible {
+            operation: op.to_string(),
+            reason,
+        });
+    }
     let indexes: Vec<&crate::schema::Index> = match op {
         Operation::CreateTable(t) => t.indexes.iter().collect(),
         Operation::CreateIndex { index, .. } => vec![index],

@@ -136,7 +136,46 @@ fn foreign_key_clause(fk: &ForeignKey) -> String {
         out.push_str(" ON UPDATE ");
         out.push_str(fk.on_update.sql());
     }
+    match fk.options.deferrable {
+        Some(crate::schema::Deferral::InitiallyDeferred) => {
+            out.push_str(" DEFERRABLE INITIALLY DEFERRED")
+        }
+        Some(crate::schema::Deferral::InitiallyImmediate) => out.push_str(" DEFERRABLE"),
+        None => {}
+    }
     out
+}
+
+/// Why SQLite cannot hold the table's constraints, if it cannot: exclusion constraints, and
+/// what it cannot say of a constraint (it defers foreign keys only, and stores no comment).
+pub(crate) fn constraint_problem(table: &Table) -> Option<String> {
+    if let Some(x) = table.exclusions.first() {
+        return Some(format!(
+            "SQLite has no exclusion constraints ('{}'); keep it for PostgreSQL",
+            x.name
+        ));
+    }
+    let options = table
+        .primary_key
+        .iter()
+        .map(|k| (&k.name, &k.options, false))
+        .chain(table.uniques.iter().map(|u| (&u.name, &u.options, false)))
+        .chain(table.checks.iter().map(|c| (&c.name, &c.options, false)))
+        .chain(
+            table
+                .foreign_keys
+                .iter()
+                .map(|f| (&f.name, &f.options, true)),
+        );
+    for (name, o, foreign_key) in options {
+        let deferral = o.deferrable.is_some() && !foreign_key;
+        if deferral || o.not_valid || o.no_inherit || o.match_full || o.nulls_not_distinct {
+            return Some(format!(
+                "constraint '{name}' says what SQLite cannot (it defers foreign keys only, and has no NOT VALID, NO INHERIT, MATCH FULL or NULLS NOT DISTINCT); remove it for SQLite"
+            ));
+        }
+    }
+    None
 }
 
 /// `CREATE [UNIQUE] INDEX ... [WHERE ...]`. SQLite has one access method and no operator

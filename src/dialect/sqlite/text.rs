@@ -11,7 +11,7 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
-use crate::schema::{Index, KeyPart};
+use crate::schema::{Deferral, Index, KeyPart};
 use sqlparser::dialect::SQLiteDialect;
 use sqlparser::parser::Parser;
 
@@ -24,8 +24,8 @@ pub(crate) struct TableDdl {
     pub autoincrement: Option<String>,
     /// Unique constraints: name (if given) and columns.
     pub uniques: Vec<(Option<String>, Vec<String>)>,
-    /// Foreign keys: name (if given), columns, referenced table.
-    pub foreign_keys: Vec<(Option<String>, Vec<String>, String)>,
+    /// Foreign keys: name (if given), columns, referenced table, deferral.
+    pub foreign_keys: Vec<(Option<String>, Vec<String>, String, Option<Deferral>)>,
     /// Checks: name (if given) and the expression as sqlparser prints it.
     pub checks: Vec<(Option<String>, String)>,
     /// Generated columns: column, expression (as sqlparser prints it), whether stored.
@@ -45,10 +45,12 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
             match &def.option {
                 ColumnOption::PrimaryKey(_) => ddl.primary_key_name = name,
                 ColumnOption::Unique(_) => ddl.uniques.push((name, col)),
-                ColumnOption::ForeignKey(fk) => {
-                    ddl.foreign_keys
-                        .push((name, col, object_name(&fk.foreign_table)))
-                }
+                ColumnOption::ForeignKey(fk) => ddl.foreign_keys.push((
+                    name,
+                    col,
+                    object_name(&fk.foreign_table),
+                    deferral(fk.characteristics.as_ref()),
+                )),
                 ColumnOption::Check(check) => ddl.checks.push((name, check.expr.to_string())),
                 ColumnOption::Generated {
                     generation_expr: Some(expr),
@@ -86,6 +88,7 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
                 fk.name.as_ref().map(ident),
                 fk.columns.iter().map(ident).collect(),
                 object_name(&fk.foreign_table),
+                deferral(fk.characteristics.as_ref()),
             )),
             TableConstraint::Check(c) => ddl
                 .checks
@@ -124,6 +127,18 @@ pub(crate) fn parse_index(name: &str, sql: &str) -> Option<Index> {
     ix.unique = create.unique;
     ix.predicate = create.predicate.as_ref().map(ToString::to_string);
     Some(ix)
+}
+
+/// `DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]` as the model holds it.
+fn deferral(c: Option<&sqlparser::ast::ConstraintCharacteristics>) -> Option<Deferral> {
+    let c = c?;
+    if c.deferrable != Some(true) {
+        return None;
+    }
+    Some(match c.initially {
+        Some(sqlparser::ast::DeferrableInitial::Deferred) => Deferral::InitiallyDeferred,
+        _ => Deferral::InitiallyImmediate,
+    })
 }
 
 fn parse_create(sql: &str) -> Option<CreateTable> {
@@ -308,8 +323,8 @@ mod tests {
         assert_eq!(
             ddl.foreign_keys,
             [
-                (Some("fk_p".into()), vec!["p".into()], "parent".into()),
-                (None, vec!["a".into()], "other".into()),
+                (Some("fk_p".into()), vec!["p".into()], "parent".into(), None),
+                (None, vec!["a".into()], "other".into(), None),
             ]
         );
         assert_eq!(

@@ -124,6 +124,7 @@ fn foreign_key(fk: &ForeignKey) -> Expr {
     if fk.on_update != Action::NoAction {
         methods.push(("on_update", vec![action(fk.on_update)]));
     }
+    methods.extend(option_methods(&fk.options));
     chain(base, methods)
 }
 
@@ -207,10 +208,22 @@ pub(crate) fn table(t: &Table) -> Expr {
         .map(|c| ("column", vec![column(c)]))
         .collect();
     if let Some(pk) = &t.primary_key {
-        methods.push(("primary_key", vec![string(&pk.name), strings(&pk.columns)]));
+        match pk.options.is_default() {
+            true => methods.push(("primary_key", vec![string(&pk.name), strings(&pk.columns)])),
+            false => methods.push((
+                "with_primary_key",
+                vec![constraint_value(&Constraint::PrimaryKey(pk.clone()))],
+            )),
+        }
     }
     for u in &t.uniques {
-        methods.push(("unique", vec![string(&u.name), strings(&u.columns)]));
+        match u.options.is_default() {
+            true => methods.push(("unique", vec![string(&u.name), strings(&u.columns)])),
+            false => methods.push((
+                "with_unique",
+                vec![constraint_value(&Constraint::Unique(u.clone()))],
+            )),
+        }
     }
     for i in &t.indexes {
         match i.plain_columns() {
@@ -225,7 +238,19 @@ pub(crate) fn table(t: &Table) -> Expr {
         methods.push(("foreign_key", vec![foreign_key(fk)]));
     }
     for c in &t.checks {
-        methods.push(("check", vec![string(&c.name), string(&c.expr)]));
+        match c.options.is_default() {
+            true => methods.push(("check", vec![string(&c.name), string(&c.expr)])),
+            false => methods.push((
+                "with_check",
+                vec![constraint_value(&Constraint::Check(c.clone()))],
+            )),
+        }
+    }
+    for x in &t.exclusions {
+        methods.push((
+            "exclusion",
+            vec![constraint_value(&Constraint::Exclusion(x.clone()))],
+        ));
     }
     if let Some(comment) = &t.comment {
         methods.push(("comment", vec![string(comment)]));
@@ -422,8 +447,55 @@ pub(crate) fn operation(op: &Operation, consts: &SqlConsts) -> Expr {
     }
 }
 
+/// The option methods of a constraint (`.initially_deferred().comment("..")`).
+fn option_methods(o: &crate::schema::ConstraintOptions) -> Vec<(&'static str, Vec<Expr>)> {
+    let mut methods = Vec::new();
+    match o.deferrable {
+        Some(crate::schema::Deferral::InitiallyDeferred) => {
+            methods.push(("initially_deferred", vec![]))
+        }
+        Some(crate::schema::Deferral::InitiallyImmediate) => methods.push(("deferrable", vec![])),
+        None => {}
+    }
+    for (on, name) in [
+        (o.not_valid, "not_valid"),
+        (o.no_inherit, "no_inherit"),
+        (o.match_full, "match_full"),
+        (o.nulls_not_distinct, "nulls_not_distinct"),
+    ] {
+        if on {
+            methods.push((name, vec![]));
+        }
+    }
+    if let Some(c) = &o.comment {
+        methods.push(("comment", vec![string(c)]));
+    }
+    methods
+}
+
+/// `unique("uq", ["a"]).deferrable()`, `check(..)`, `exclusion(..)`: a constraint with its
+/// options, as a value.
+fn constraint_value(constraint: &Constraint) -> Expr {
+    let base = match constraint {
+        Constraint::PrimaryKey(k) => {
+            call("primary_key", vec![string(&k.name), strings(&k.columns)])
+        }
+        Constraint::Unique(u) => call("unique", vec![string(&u.name), strings(&u.columns)]),
+        Constraint::ForeignKey(fk) => return foreign_key(fk),
+        Constraint::Check(c) => call("check", vec![string(&c.name), string(&c.expr)]),
+        Constraint::Exclusion(x) => call("exclusion", vec![string(&x.name), string(&x.definition)]),
+    };
+    chain(base, option_methods(constraint.options()))
+}
+
 fn add_constraint(table: &str, constraint: &Constraint) -> Expr {
+    let plain = constraint.options().is_default();
     match constraint {
+        _ if !plain || matches!(constraint, Constraint::Exclusion(_)) => op_call(
+            "add_constraint",
+            vec![string(table), constraint_value(constraint)],
+        ),
+        Constraint::Exclusion(_) => unreachable!("written out above"),
         Constraint::PrimaryKey(k) => op_call(
             "create_primary_key",
             vec![string(table), string(&k.name), strings(&k.columns)],

@@ -154,6 +154,7 @@ pub(crate) fn every_operation() -> Vec<Operation> {
             constraint: Constraint::PrimaryKey(crate::schema::PrimaryKey {
                 name: "pk_child".into(),
                 columns: vec!["id".into()],
+                options: Default::default(),
             }),
         },
         Operation::AddConstraint {
@@ -161,6 +162,7 @@ pub(crate) fn every_operation() -> Vec<Operation> {
             constraint: Constraint::Unique(crate::schema::Unique {
                 name: "uq_child_remark".into(),
                 columns: vec!["remark".into()],
+                options: Default::default(),
             }),
         },
         Operation::AddConstraint {
@@ -168,6 +170,7 @@ pub(crate) fn every_operation() -> Vec<Operation> {
             constraint: Constraint::Check(Check {
                 name: "ck_child_id".into(),
                 expr: "id > 0".into(),
+                options: Default::default(),
             }),
         },
         Operation::AddConstraint {

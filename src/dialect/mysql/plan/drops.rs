@@ -79,6 +79,12 @@ impl Planner {
                 Q.ident(name)
             )],
             Some(Constraint::Check(_)) => self.drop_check(op, table, name)?,
+            Some(Constraint::Exclusion(_)) => {
+                return Err(PlanError::Impossible {
+                    operation: op.to_string(),
+                    reason: "MySQL has no exclusion constraints".into(),
+                });
+            }
             None => {
                 return Err(PlanError::Apply {
                     operation: op.to_string(),

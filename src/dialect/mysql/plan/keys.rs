@@ -87,6 +87,7 @@ pub(crate) fn op_mentions(op: &Operation, column: &str) -> bool {
             Constraint::Unique(u) => has(&u.columns),
             Constraint::ForeignKey(k) => has(&k.columns),
             Constraint::Check(c) => mentions(&c.expr, column),
+            Constraint::Exclusion(x) => mentions(&x.definition, column),
         },
         _ => false,
     }
@@ -115,6 +116,25 @@ pub(crate) fn check_key(table: &Table, columns: &[String]) -> Result<(), String>
         }
     }
     Ok(())
+}
+
+/// Refuses what MySQL cannot say of a constraint: exclusion constraints, deferral, `NOT
+/// VALID`, `NO INHERIT`, `MATCH FULL`, `NULLS NOT DISTINCT`, comments.
+pub(crate) fn check_options(constraint: &Constraint) -> Result<(), String> {
+    if let Constraint::Exclusion(x) = constraint {
+        return Err(format!(
+            "MySQL has no exclusion constraints ('{}'); keep it for PostgreSQL",
+            x.name
+        ));
+    }
+    if constraint.options().is_default() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} '{}' says what MySQL cannot (deferral, NOT VALID, NO INHERIT, MATCH FULL, NULLS NOT DISTINCT or a comment); remove it for MySQL",
+        constraint.kind(),
+        constraint.name()
+    ))
 }
 
 /// Why an index cannot be created, if it cannot: its whole-column parts are checked as a
@@ -163,6 +183,25 @@ pub(crate) fn check_table(table: &Table) -> Result<(), String> {
     }
     for index in &table.indexes {
         check_index(table, index)?;
+    }
+    let constraints = table
+        .primary_key
+        .iter()
+        .cloned()
+        .map(Constraint::PrimaryKey);
+    let constraints = constraints
+        .chain(table.uniques.iter().cloned().map(Constraint::Unique))
+        .chain(
+            table
+                .foreign_keys
+                .iter()
+                .cloned()
+                .map(Constraint::ForeignKey),
+        )
+        .chain(table.checks.iter().cloned().map(Constraint::Check))
+        .chain(table.exclusions.iter().cloned().map(Constraint::Exclusion));
+    for c in constraints {
+        check_options(&c)?;
     }
     check_numbered(table)?;
     match table.foreign_keys.iter().find_map(render::action_problem) {

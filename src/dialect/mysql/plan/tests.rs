@@ -157,6 +157,7 @@ fn constraints_and_indexes_are_added() {
             Constraint::Check(Check {
                 name: "ck_child_flag".into(),
                 expr: "flag IN (0, 1)".into(),
+                options: Default::default(),
             }),
         ),
         add(
@@ -164,6 +165,7 @@ fn constraints_and_indexes_are_added() {
             Constraint::Unique(Unique {
                 name: "uq_child_state".into(),
                 columns: vec!["state".into()],
+                options: Default::default(),
             }),
         ),
         Operation::CreateIndex {
@@ -196,6 +198,7 @@ fn an_autoincrement_key_comes_with_its_column() {
             Constraint::PrimaryKey(PrimaryKey {
                 name: "pk_t".into(),
                 columns: vec!["id".into()],
+                options: Default::default(),
             }),
         ),
     ];

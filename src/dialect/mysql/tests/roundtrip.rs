@@ -148,6 +148,7 @@ async fn constraint_changes_round_trip() {
     c.checks.push(Check {
         name: "ck_child_big".into(),
         expr: "big <> 7".into(),
+        options: Default::default(),
     });
     c.foreign_keys
         .retain(|k| k.name != "fk_child_parent_code_parent");
@@ -156,6 +157,7 @@ async fn constraint_changes_round_trip() {
     c.uniques.push(crate::schema::Unique {
         name: "uq_child_id_name".into(),
         columns: vec!["id".into(), "name".into()],
+        options: Default::default(),
     });
     c.indexes.retain(|i| i.name != "ix_child_tiny_big");
     c.indexes.push(crate::schema::index(
@@ -196,11 +198,13 @@ async fn primary_keys_and_autoincrement_round_trip() {
     p.primary_key = Some(PrimaryKey {
         name: "pk_parent".into(),
         columns: vec!["id".into()],
+        options: Default::default(),
     });
     let c = child(&mut after);
     c.primary_key = Some(PrimaryKey {
         name: "pk_child".into(),
         columns: vec!["id".into(), "name".into()],
+        options: Default::default(),
     });
     c.column_named_mut("name").unwrap().nullable = false;
     c.column_named_mut("name").unwrap().default = Some("''".into());
@@ -237,6 +241,7 @@ async fn renames_and_drops_round_trip() {
             constraint: Constraint::Check(Check {
                 name: "ck_child_title".into(),
                 expr: "title <> 'x'".into(),
+                options: Default::default(),
             }),
         },
         Operation::SetTableComment {

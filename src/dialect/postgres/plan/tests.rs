@@ -80,6 +80,7 @@ fn every_other_operation() {
             constraint: Constraint::Check(Check {
                 name: "ck_person_years".into(),
                 expr: "years >= 0".into(),
+                options: Default::default(),
             }),
         },
         Operation::DropConstraint {

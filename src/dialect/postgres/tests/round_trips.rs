@@ -200,6 +200,7 @@ async fn enum_labels_change_and_change_back() {
     item(&mut before).checks.push(Check {
         name: "ck_item_state".into(),
         expr: "state IN ('a', 'b') AND state <> 'c'".into(),
+        options: Default::default(),
     });
     let mut after = before.clone();
     relabel(&["b", "a", "c", "d"])(&mut after);
@@ -223,6 +224,7 @@ async fn constraints_and_indexes_change_and_change_back() {
         item(s).uniques.push(Unique {
             name: "uq_item_name".into(),
             columns: vec!["name".into()],
+            options: Default::default(),
         });
     })
     .await;
@@ -230,6 +232,7 @@ async fn constraints_and_indexes_change_and_change_back() {
         item(s).checks = vec![Check {
             name: "ck_item_name".into(),
             expr: "length(name) > 1 AND name NOT LIKE '%!%'".into(),
+            options: Default::default(),
         }];
     })
     .await;
@@ -243,6 +246,7 @@ async fn constraints_and_indexes_change_and_change_back() {
         item(s).primary_key = Some(PrimaryKey {
             name: "pk_item".into(),
             columns: vec!["id".into(), "name".into()],
+            options: Default::default(),
         });
     })
     .await;
@@ -252,6 +256,7 @@ async fn constraints_and_indexes_change_and_change_back() {
         constraint: Constraint::Unique(Unique {
             name: "uq_item_id_qty".into(),
             columns: vec!["id".into(), "qty".into()],
+            options: Default::default(),
         }),
     }];
     round_trip(&server, "constraint op", &base(), &added).await;

@@ -107,6 +107,7 @@ fn several_changes_to_one_table_make_one_rebuild() {
             constraint: Constraint::Check(Check {
                 name: "ck_person_years".into(),
                 expr: "years >= 0".into(),
+                options: Default::default(),
             }),
         },
         Operation::CreateIndex {
