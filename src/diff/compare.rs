@@ -101,6 +101,17 @@ pub trait Compare {
         options
     }
 
+    /// The normal form of a table's options: those that differ from what the database gives
+    /// a table it is not told anything about.
+    fn table_options(&self, table: &Table) -> std::collections::BTreeMap<String, String> {
+        table.options.clone()
+    }
+
+    /// The normal form of a column's `ON UPDATE` expression.
+    fn on_update(&self, column: &Column) -> Option<String> {
+        column.on_update.as_deref().map(|e| self.check(e))
+    }
+
     /// Whether the database keeps a primary key's name (MySQL calls every one `PRIMARY`).
     fn names_primary_keys(&self) -> bool {
         true

@@ -73,6 +73,16 @@ pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare)
             }
         }
     }
+    if cmp.table_options(current) != cmp.table_options(desired) {
+        out.columns.insert(
+            0,
+            Operation::SetTableOptions {
+                table: name.clone(),
+                options: desired.options.clone(),
+                previous: Some(current.options.clone()),
+            },
+        );
+    }
     if cmp.comments() && current.comment != desired.comment {
         out.columns.push(Operation::SetTableComment {
             table: name.clone(),
@@ -147,6 +157,9 @@ fn alter_column(
     }
     if changes.numbering.is_some() && cmp.numbering(old) == cmp.numbering(new) {
         (changes.numbering, previous.numbering) = (None, None);
+    }
+    if changes.on_update.is_some() && cmp.on_update(old) == cmp.on_update(new) {
+        (changes.on_update, previous.on_update) = (None, None);
     }
     if changes.generated.is_some() && cmp.generated(old) == cmp.generated(new) {
         (changes.generated, previous.generated) = (None, None);

@@ -25,6 +25,8 @@ pub struct Alter {
     pub autoincrement: Option<bool>,
     /// New numbering of an autoincrement column (`Some(None)`: the dialect's default).
     pub numbering: Option<Option<Numbering>>,
+    /// New `ON UPDATE` expression (`Some(None)` removes it).
+    pub on_update: Option<Option<String>>,
     /// New generation expression (`Some(None)`: the column is no longer generated).
     pub generated: Option<Option<Generated>>,
     /// New collation (`Some(None)`: the default one).
@@ -99,6 +101,12 @@ impl Alter {
     /// Says how the database numbers the column (`None`: the dialect's default).
     pub fn set_numbering(mut self, numbering: Option<Numbering>) -> Alter {
         self.numbering = Some(numbering);
+        self
+    }
+
+    /// Sets the value the column takes when its row is updated, or removes it (`None`).
+    pub fn set_on_update(mut self, expr: Option<&str>) -> Alter {
+        self.on_update = Some(expr.map(str::to_string));
         self
     }
 
@@ -177,6 +185,9 @@ impl Alter {
         if let Some(numbering) = &self.numbering {
             column.numbering = numbering.clone();
         }
+        if let Some(on_update) = &self.on_update {
+            column.on_update = on_update.clone();
+        }
         if let Some(generated) = &self.generated {
             column.generated = generated.clone();
         }
@@ -212,6 +223,10 @@ impl Alter {
         if from.numbering != to.numbering {
             next.numbering = Some(to.numbering.clone());
             previous.numbering = Some(from.numbering.clone());
+        }
+        if from.on_update != to.on_update {
+            next.on_update = Some(to.on_update.clone());
+            previous.on_update = Some(from.on_update.clone());
         }
         if from.generated != to.generated {
             next.generated = Some(to.generated.clone());

@@ -127,6 +127,9 @@ impl Operation {
                 add_constraint(table_mut(schema, table)?, constraint)?
             }
             DropConstraint { table, name, .. } => drop_constraint(table_mut(schema, table)?, name)?,
+            SetTableOptions { table, options, .. } => {
+                table_mut(schema, table)?.options = options.clone()
+            }
             SetTableComment { table, comment, .. } => {
                 table_mut(schema, table)?.comment = comment.clone()
             }

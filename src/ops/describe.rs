@@ -87,6 +87,10 @@ impl fmt::Display for Operation {
             CreateEnum { name, values } => {
                 write!(f, "create enum type '{name}' ({})", labels(values))
             }
+            SetTableOptions { table, options, .. } => {
+                let list: Vec<String> = options.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                write!(f, "set options of table '{table}' ({})", list.join(", "))
+            }
             CreateObject(o) => write!(f, "create {}", o.describe()),
             DropObject {
                 kind, table, name, ..

@@ -257,6 +257,15 @@ pub enum Operation {
         /// What is dropped (makes the operation reversible).
         definition: Option<Constraint>,
     },
+    /// Set a table's options (engine, character set, `UNLOGGED`, `STRICT`...).
+    SetTableOptions {
+        /// Table.
+        table: String,
+        /// Every option the table has after the change.
+        options: std::collections::BTreeMap<String, String>,
+        /// The options before, when known (makes it reversible).
+        previous: Option<std::collections::BTreeMap<String, String>>,
+    },
     /// Set or remove a table comment.
     SetTableComment {
         /// Table.
@@ -455,6 +464,17 @@ impl Operation {
                     .ok_or_else(|| missing("the type's previous labels are not recorded"))?,
                 previous: Some(values.clone()),
             },
+            SetTableOptions {
+                table,
+                options,
+                previous,
+            } => SetTableOptions {
+                table: table.clone(),
+                options: previous
+                    .clone()
+                    .ok_or_else(|| missing("the previous options are not recorded"))?,
+                previous: Some(options.clone()),
+            },
             SetTableComment {
                 table,
                 comment,
@@ -545,7 +565,8 @@ impl Operation {
             | DropIndex { table, .. }
             | AddConstraint { table, .. }
             | DropConstraint { table, .. }
-            | SetTableComment { table, .. } => Some(table),
+            | SetTableComment { table, .. }
+            | SetTableOptions { table, .. } => Some(table),
             Execute { .. }
             | RunRust(_)
             | CreateEnum { .. }

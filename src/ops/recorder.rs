@@ -275,6 +275,23 @@ impl Operations {
         });
     }
 
+    /// Sets every option of a table (`engine`, `charset`, `unlogged`, `strict`...).
+    #[track_caller]
+    pub fn set_table_options<'a>(
+        &mut self,
+        table: &str,
+        options: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) {
+        self.push(Operation::SetTableOptions {
+            table: table.into(),
+            options: options
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            previous: None,
+        });
+    }
+
     /// Renames an index.
     #[track_caller]
     pub fn rename_index(&mut self, table: &str, from: &str, to: &str) {

@@ -30,6 +30,10 @@ pub struct Column {
     /// it" (PostgreSQL: an identity `ALWAYS`, a `serial`, the sequence's options).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbering: Option<Numbering>,
+    /// The value the column takes when its row is updated (MySQL's `ON UPDATE
+    /// current_timestamp()`), an SQL expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_update: Option<String>,
     /// How the database computes the column, when it is generated (`GENERATED ALWAYS AS`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated: Option<Generated>,
@@ -109,6 +113,7 @@ pub fn column(name: impl Into<String>, ty: Type) -> Column {
         autoincrement: false,
         comment: None,
         numbering: None,
+        on_update: None,
         generated: None,
         collation: None,
         renamed_from: None,
@@ -165,6 +170,12 @@ impl Column {
             expr: expr.into(),
             stored: true,
         });
+        self
+    }
+
+    /// Sets the value the column takes when its row is updated (MySQL's `ON UPDATE`).
+    pub fn on_update(mut self, expr: impl Into<String>) -> Column {
+        self.on_update = Some(expr.into());
         self
     }
 

@@ -1,5 +1,7 @@
 //! Tables, columns and constraints, with the builder functions revision files use.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::Column;
@@ -46,6 +48,12 @@ pub struct Table {
     /// Table comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Options of the table, by the names each database gives them: MySQL `engine`,
+    /// `charset`, `collation`, `row_format`, `key_block_size`; PostgreSQL `unlogged` and its
+    /// storage parameters (`fillfactor`); SQLite `strict` and `without_rowid`. A database that
+    /// does not know an option refuses the table, naming it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub options: BTreeMap<String, String>,
     /// The name the table had before (a model's hint: autogenerate renames the old table
     /// instead of dropping it and creating this one). No database state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -239,6 +247,7 @@ pub fn table(name: impl Into<String>) -> Table {
         checks: Vec::new(),
         exclusions: Vec::new(),
         comment: None,
+        options: BTreeMap::new(),
         renamed_from: None,
     }
 }
@@ -349,6 +358,12 @@ impl Table {
             expr: expr.into(),
             options: Default::default(),
         });
+        self
+    }
+
+    /// Sets an option of the table (`engine`, `charset`, `unlogged`, `strict`...).
+    pub fn option(mut self, name: impl Into<String>, value: impl Into<String>) -> Table {
+        self.options.insert(name.into(), value.into());
         self
     }
 

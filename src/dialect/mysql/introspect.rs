@@ -30,13 +30,21 @@ use sqlx::{Connection, Row};
 use super::{Flavor, normal, text, types};
 use crate::dialect::DbError;
 use crate::schema::{
-    Action, Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Type, Unique, naming,
+    Action, Check, Column, ForeignKey, Generated, Index, KeyPart, PrimaryKey, Schema, Table, Type,
+    Unique, naming,
 };
 
 const TABLES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
-       CAST(TABLE_COLLATION AS CHAR) AS table_collation, CAST(TABLE_COMMENT AS CHAR) AS comment
+       CAST(TABLE_COLLATION AS CHAR) AS table_collation, CAST(TABLE_COMMENT AS CHAR) AS comment,
+       CAST(ENGINE AS CHAR) AS engine, CAST(CREATE_OPTIONS AS CHAR) AS create_options
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
+
+/// Each character set's default collation: a table's collation is an option only when it is
+/// not its character set's default.
+const CHARSETS: &str = "SELECT CAST(CHARACTER_SET_NAME AS CHAR) AS charset,
+       CAST(DEFAULT_COLLATE_NAME AS CHAR) AS collation
+FROM information_schema.CHARACTER_SETS";
 
 const COLUMNS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
        CAST(COLUMN_NAME AS CHAR) AS column_name, CAST(COLUMN_TYPE AS CHAR) AS column_type,
@@ -50,7 +58,8 @@ ORDER BY TABLE_NAME, ORDINAL_POSITION";
 const INDEXES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
        CAST(INDEX_NAME AS CHAR) AS index_name, CAST(NON_UNIQUE AS SIGNED) AS non_unique,
        CAST(COLUMN_NAME AS CHAR) AS column_name, CAST(SUB_PART AS SIGNED) AS sub_part,
-       CAST(INDEX_TYPE AS CHAR) AS index_type
+       CAST(INDEX_TYPE AS CHAR) AS index_type, CAST(COLLATION AS CHAR) AS part_order,
+       CAST(INDEX_COMMENT AS CHAR) AS index_comment
 FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX";
@@ -95,19 +104,6 @@ pub struct TableExtras {
     /// MariaDB column-level checks: check name → column (dropped by `MODIFY`, kept by it only
     /// when repeated).
     pub column_checks: BTreeMap<String, String>,
-    /// Per column, what its definition holds beyond the model.
-    pub columns: BTreeMap<String, ColumnExtras>,
-}
-
-/// What a column definition holds beyond the model, which `MODIFY` must repeat.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ColumnExtras {
-    /// `COLLATE`, when it differs from the table's.
-    pub collation: Option<String>,
-    /// `ON UPDATE ...` (`current_timestamp(6)`).
-    pub on_update: Option<String>,
-    /// `VIRTUAL`/`STORED` generation, with the expression: the model cannot hold it.
-    pub generated: Option<String>,
 }
 
 /// A schema as read, with the extras by table name.
@@ -123,8 +119,8 @@ struct Found {
     table: Table,
     collation: Option<String>,
     extras: TableExtras,
-    /// Index name → (unique, parts); a part is `None` when the model cannot hold it.
-    indexes: BTreeMap<String, (bool, Vec<Option<String>>)>,
+    /// Index name → the index as read, its parts in order.
+    indexes: BTreeMap<String, Index>,
 }
 
 /// Reads every base table of the connection's database but those `skip` names; `queries`
@@ -147,6 +143,7 @@ pub(crate) async fn introspect(
             .map_err(DbError::query)
     };
     let tables = fetch(TABLES).await?;
+    let charsets = fetch(CHARSETS).await?;
     let columns = fetch(COLUMNS).await?;
     let indexes = fetch(INDEXES).await?;
     let foreign_keys = fetch(FOREIGN_KEYS).await?;
@@ -159,7 +156,7 @@ pub(crate) async fn introspect(
     let objects = super::objects::read(&mut tx, flavor, queries).await?;
     tx.commit().await.map_err(DbError::query)?;
 
-    let mut found = read_tables(&tables, skip)?;
+    let mut found = read_tables(&tables, &charsets, skip)?;
     read_columns(&columns, flavor, &mut found)?;
     read_indexes(&indexes, &mut found)?;
     read_foreign_keys(&foreign_keys, &rules, &mut found)?;
@@ -195,8 +192,13 @@ fn non_empty(text: String) -> Option<String> {
 
 fn read_tables(
     rows: &[MySqlRow],
+    charsets: &[MySqlRow],
     skip: &dyn Fn(&str) -> bool,
 ) -> Result<BTreeMap<String, Found>, DbError> {
+    let mut defaults: BTreeMap<String, String> = BTreeMap::new();
+    for row in charsets {
+        defaults.insert(text_of(row, "collation")?, text_of(row, "charset")?);
+    }
     let mut found = BTreeMap::new();
     for row in rows {
         let name = text_of(row, "table_name")?;
@@ -205,7 +207,13 @@ fn read_tables(
         }
         let mut table = crate::schema::table(name.clone());
         table.comment = non_empty(text_of(row, "comment")?);
-        let collation = get(row, "table_collation")?;
+        let collation: Option<String> = get(row, "table_collation")?;
+        table.options = table_options(
+            &text_of(row, "engine")?,
+            collation.as_deref().unwrap_or_default(),
+            &text_of(row, "create_options")?,
+            &defaults,
+        );
         found.insert(
             name,
             Found {
@@ -217,6 +225,35 @@ fn read_tables(
         );
     }
     Ok(found)
+}
+
+/// The options of a table that are not what we create a table with (InnoDB, utf8mb4, the
+/// character set's default collation), and the row format and key block size it was given.
+fn table_options(
+    engine: &str,
+    collation: &str,
+    create_options: &str,
+    default_collations: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if !engine.eq_ignore_ascii_case("InnoDB") && !engine.is_empty() {
+        out.insert("engine".to_string(), engine.to_string());
+    }
+    let charset = collation.split('_').next().unwrap_or_default();
+    if !charset.is_empty() && charset != "utf8mb4" {
+        out.insert("charset".to_string(), charset.to_string());
+    }
+    if !collation.is_empty() && !default_collations.contains_key(collation) {
+        out.insert("collation".to_string(), collation.to_string());
+    }
+    for option in create_options.split_whitespace() {
+        if let Some((k, v)) = option.split_once('=')
+            && ["row_format", "key_block_size"].contains(&k.to_ascii_lowercase().as_str())
+        {
+            out.insert(k.to_ascii_lowercase(), v.to_string());
+        }
+    }
+    out
 }
 
 fn read_columns(
@@ -250,26 +287,16 @@ fn read_columns(
             renamed_from: None,
             backfill: None,
             numbering: None,
-            generated: None,
-            collation: None,
-        };
-        let collation: Option<String> = get(row, "collation")?;
-        let extras = ColumnExtras {
-            collation: collation.filter(|c| Some(c) != f.collation.as_ref()),
             on_update: lower_extra
                 .find("on update ")
                 .map(|at| extra[at + "on update ".len()..].trim().to_string()),
-            generated: generated.then(|| {
-                format!(
-                    "AS ({}) {}",
-                    text_of(row, "generation_expr").unwrap_or_default(),
-                    extra
-                )
+            generated: generated.then(|| Generated {
+                expr: text::to_neutral(&text_of(row, "generation_expr").unwrap_or_default()),
+                stored: lower_extra.contains("stored"),
             }),
+            collation: get::<Option<String>>(row, "collation")?
+                .filter(|c| Some(c) != f.collation.as_ref()),
         };
-        if extras != ColumnExtras::default() {
-            f.extras.columns.insert(name, extras);
-        }
         f.table.columns.push(column);
     }
     Ok(())
@@ -282,12 +309,25 @@ fn read_indexes(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Resul
         };
         let name = text_of(row, "index_name")?;
         let unique = get::<Option<i64>>(row, "non_unique")? == Some(0);
-        let column: Option<String> = get(row, "column_name")?;
-        let prefix: Option<i64> = get(row, "sub_part")?;
         let kind = text_of(row, "index_type")?;
-        let plain = prefix.is_none() && matches!(kind.as_str(), "BTREE" | "HASH");
-        let entry = f.indexes.entry(name).or_insert((unique, Vec::new()));
-        entry.1.push(column.filter(|_| plain));
+        let index = f.indexes.entry(name.clone()).or_insert_with(|| {
+            let mut ix = crate::schema::index(name, Vec::<KeyPart>::new());
+            ix.unique = unique;
+            ix.method = match kind.as_str() {
+                "FULLTEXT" => Some("fulltext".into()),
+                "SPATIAL" => Some("spatial".into()),
+                _ => None,
+            };
+            ix
+        });
+        let column: Option<String> = get(row, "column_name")?;
+        let mut part = crate::schema::key_column(column.unwrap_or_default());
+        // A spatial index reports a prefix it cannot be given.
+        part.length = get::<Option<i64>>(row, "sub_part")?
+            .filter(|_| index.method.is_none())
+            .and_then(|n| u32::try_from(n).ok());
+        part.desc = text_of(row, "part_order")? == "D";
+        index.columns.push(part);
     }
     Ok(())
 }
@@ -359,9 +399,7 @@ fn read_checks(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Result
             if column.ty == Type::Text && normal::check(&expr) == normal::check(&json_check) {
                 // MariaDB's JSON: the check comes with the type.
                 column.ty = Type::Json;
-                if let Some(extras) = f.extras.columns.get_mut(&column.name) {
-                    extras.collation = None;
-                }
+                column.collation = None;
                 continue;
             }
             f.extras
@@ -380,8 +418,13 @@ fn read_checks(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Result
 /// Sorts the indexes into primary key, uniques, indexes and foreign-key indexes.
 fn finish(mut f: Found) -> (Table, TableExtras) {
     let table_name = f.table.name.clone();
-    for (name, (unique, parts)) in std::mem::take(&mut f.indexes) {
-        let Some(columns) = parts.into_iter().collect::<Option<Vec<String>>>() else {
+    for (name, index) in std::mem::take(&mut f.indexes) {
+        let unique = index.unique;
+        let Some(columns) = index
+            .plain_columns()
+            .map(|c| c.into_iter().map(str::to_string).collect::<Vec<_>>())
+        else {
+            f.table.indexes.push(index);
             continue;
         };
         if name == "PRIMARY" {
@@ -410,9 +453,6 @@ fn finish(mut f: Found) -> (Table, TableExtras) {
             f.table.indexes.push(if unique { ix.unique() } else { ix });
         }
     }
-    f.extras
-        .columns
-        .retain(|_, e| *e != ColumnExtras::default());
     f.table.sort_constraints();
     (f.table, f.extras)
 }

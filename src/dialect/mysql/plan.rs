@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use super::introspect::{ColumnExtras, Introspected, TableExtras};
+use super::introspect::{Introspected, TableExtras};
 use super::render::{self, Q, Syntax};
 use super::{text, types};
 use crate::dialect::PlanError;
@@ -298,7 +298,7 @@ impl Planner {
                 vec![format!(
                     "ADD COLUMN{} {}",
                     s.if_not_exists(),
-                    render::column_def(column, None, &[])
+                    render::column_def(column, &[])
                 )]
             }
             Operation::DropColumn { column, .. } => self.drop_column(table, column),
@@ -327,6 +327,10 @@ impl Planner {
             Operation::DropConstraint {
                 name, definition, ..
             } => self.drop_constraint(op, table, name, definition.as_ref())?,
+            Operation::SetTableOptions { options, .. } => {
+                keys::check_table_options(options).map_err(|r| impossible(op, r))?;
+                vec![render::table_options(options, true).join(", ")]
+            }
             Operation::RenameIndex { from, to, .. } => {
                 vec![format!("RENAME INDEX {} TO {}", Q.ident(from), Q.ident(to))]
             }
@@ -347,16 +351,20 @@ impl Planner {
         let mut new = find_column(table, column, op)?.clone();
         changes.apply_to(&mut new);
         check_column(&new).map_err(|r| impossible(op, r))?;
-        if let Some(generated) = self
-            .column_extras(&table.name, column)
-            .and_then(|e| e.generated.clone())
-        {
-            return Err(PlanError::Unsupported {
-                table: table.name.clone(),
-                reason: format!(
-                    "column '{column}' is generated ({generated}), which the schema model does not hold"
-                ),
-            });
+        if changes.generated.is_some() {
+            // MariaDB turns a column neither into nor out of a generated one, nor between
+            // VIRTUAL and STORED: the column is made again (its values are computed anew).
+            let old = find_column(table, column, op)?;
+            if old.generated.is_some() || new.generated.is_some() {
+                return Ok(vec![
+                    format!("DROP COLUMN {}", Q.ident(column)),
+                    format!(
+                        "ADD COLUMN {}{}",
+                        render::column_def(&new, &[]),
+                        position(table, column)
+                    ),
+                ]);
+            }
         }
         let key = (table.name.clone(), column.to_string());
         match changes.autoincrement {
@@ -378,10 +386,6 @@ impl Planner {
             .unwrap_or_default()
     }
 
-    fn column_extras(&self, table: &str, column: &str) -> Option<&ColumnExtras> {
-        self.extras.get(table)?.columns.get(column)
-    }
-
     /// `MODIFY COLUMN` with the full definition of `column` (as it will be), keeping what the
     /// model does not hold; `without_check` is a column-level check being dropped.
     fn modify(&self, table: &Table, column: &Column, without_check: Option<&str>) -> String {
@@ -400,11 +404,10 @@ impl Planner {
         {
             column.autoincrement = false;
         }
-        let column_extras = extras.and_then(|e| e.columns.get(&column.name));
         format!(
             "MODIFY COLUMN{} {}",
             self.syntax.if_exists(),
-            render::column_def(&column, column_extras, &checks)
+            render::column_def(&column, &checks)
         )
     }
 
@@ -415,9 +418,6 @@ impl Planner {
         let Some(extras) = self.extras.get_mut(table) else {
             return;
         };
-        if let Some(c) = extras.columns.remove(from) {
-            extras.columns.insert(to.to_string(), c);
-        }
         for column in extras.column_checks.values_mut().filter(|c| *c == from) {
             *column = to.to_string();
         }
@@ -485,6 +485,16 @@ impl Planner {
                 out
             }
         })
+    }
+}
+
+/// ` AFTER \`previous\`` (or ` FIRST`): where `column` stands in `table`, so that a column made
+/// again keeps its place.
+fn position(table: &Table, column: &str) -> String {
+    match table.columns.iter().position(|c| c.name == column) {
+        Some(0) => " FIRST".into(),
+        Some(i) => format!(" AFTER {}", Q.ident(&table.columns[i - 1].name)),
+        None => String::new(),
     }
 }
 

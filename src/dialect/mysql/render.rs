@@ -5,7 +5,6 @@
 use sqlparser::ast::{Expr, UnaryOperator, Value};
 use sqlparser::dialect::GenericDialect;
 
-use super::introspect::ColumnExtras;
 use super::{Flavor, text, types};
 use crate::dialect::expr;
 use crate::dialect::sql::Quote;
@@ -67,26 +66,31 @@ impl Syntax {
 /// `` `name` TYPE [NOT NULL] [DEFAULT ...] [AUTO_INCREMENT] [COMMENT '...'] `` with what the
 /// extras say MySQL must be told again (collation, `ON UPDATE`), then column-level `checks`
 /// (MariaDB) in MySQL spelling.
-pub(crate) fn column_def(
-    column: &Column,
-    extras: Option<&ColumnExtras>,
-    checks: &[&str],
-) -> String {
+pub(crate) fn column_def(column: &Column, checks: &[&str]) -> String {
     let mut out = format!("{} {}", Q.ident(&column.name), types::render(&column.ty));
-    if let Some(collation) = extras.and_then(|e| e.collation.as_deref()) {
+    if let Some(collation) = &column.collation {
         out.push_str(" COLLATE ");
         out.push_str(&Q.ident(collation));
     }
-    out.push_str(if column.nullable {
-        " NULL"
+    if let Some(g) = &column.generated {
+        let kind = if g.stored { "STORED" } else { "VIRTUAL" };
+        out.push_str(&format!(" AS ({}) {kind}", text::to_mysql(&g.expr)));
     } else {
-        " NOT NULL"
-    });
-    if let Some(default) = &column.default {
+        out.push_str(if column.nullable {
+            " NULL"
+        } else {
+            " NOT NULL"
+        });
+    }
+    if let Some(default) = column
+        .default
+        .as_ref()
+        .filter(|_| column.generated.is_none())
+    {
         out.push_str(" DEFAULT ");
         out.push_str(&default_clause(column, default));
     }
-    if let Some(on_update) = extras.and_then(|e| e.on_update.as_deref()) {
+    if let Some(on_update) = &column.on_update {
         out.push_str(" ON UPDATE ");
         out.push_str(on_update);
     }
@@ -99,6 +103,35 @@ pub(crate) fn column_def(
     }
     for check in checks {
         out.push_str(&format!(" CHECK ({})", text::to_mysql(check)));
+    }
+    out
+}
+
+/// The options a table is created or altered with: the engine and character set always (we
+/// create InnoDB and utf8mb4 tables unless told otherwise), then what the table says.
+/// Altering, the options a table no longer says are set back (`ROW_FORMAT=DEFAULT`,
+/// `KEY_BLOCK_SIZE=0`).
+pub(crate) fn table_options(
+    options: &std::collections::BTreeMap<String, String>,
+    altering: bool,
+) -> Vec<String> {
+    let get = |k: &str| options.get(k).map(String::as_str);
+    let mut out = vec![
+        format!("ENGINE={}", get("engine").unwrap_or("InnoDB")),
+        format!("DEFAULT CHARSET={}", get("charset").unwrap_or("utf8mb4")),
+    ];
+    if let Some(collation) = get("collation") {
+        out.push(format!("COLLATE={collation}"));
+    }
+    match (get("row_format"), altering) {
+        (Some(format), _) => out.push(format!("ROW_FORMAT={format}")),
+        (None, true) => out.push("ROW_FORMAT=DEFAULT".into()),
+        (None, false) => {}
+    }
+    match (get("key_block_size"), altering) {
+        (Some(size), _) => out.push(format!("KEY_BLOCK_SIZE={size}")),
+        (None, true) => out.push("KEY_BLOCK_SIZE=0".into()),
+        (None, false) => {}
     }
     out
 }
@@ -214,11 +247,7 @@ fn key_part(part: &KeyPart) -> String {
 /// foreign keys usable (`fk_indexes`). InnoDB would create those itself, but it also drops its
 /// own silently when another index covers the key; ours stay until we drop them.
 pub(crate) fn create_table(table: &Table, fk_indexes: &[Index], syntax: Syntax) -> String {
-    let mut lines: Vec<String> = table
-        .columns
-        .iter()
-        .map(|c| column_def(c, None, &[]))
-        .collect();
+    let mut lines: Vec<String> = table.columns.iter().map(|c| column_def(c, &[])).collect();
     if let Some(pk) = &table.primary_key {
         lines.push(format!(
             "CONSTRAINT {} PRIMARY KEY ({})",
@@ -255,10 +284,11 @@ pub(crate) fn create_table(table: &Table, fk_indexes: &[Index], syntax: Syntax) 
         ));
     }
     let mut out = format!(
-        "CREATE TABLE{} {} (\n    {}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+        "CREATE TABLE{} {} (\n    {}\n) {}",
         syntax.if_not_exists(),
         Q.ident(&table.name),
-        lines.join(",\n    ")
+        lines.join(",\n    "),
+        table_options(&table.options, false).join(" ")
     );
     if let Some(comment) = &table.comment {
         out.push_str(" COMMENT=");

@@ -24,7 +24,8 @@ use crate::schema::{
 };
 
 const TABLES: &str = r"SELECT c.oid::int8 AS table_oid, c.relname::text AS table_name,
-       c.relkind::text AS kind, c.relispartition AS is_partition, d.description AS comment
+       c.relkind::text AS kind, c.relispartition AS is_partition, d.description AS comment,
+       c.relpersistence = 'u' AS unlogged, coalesce(c.reloptions, '{}') AS reloptions
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
@@ -339,6 +340,14 @@ fn read_tables(reader: &mut Reader<'_>, rows: &[PgRow], skip: &[&str]) -> Result
         }
         let mut table = crate::schema::table(name.clone());
         table.comment = get(row, "comment")?;
+        if get::<bool>(row, "unlogged")? {
+            table.options.insert("unlogged".into(), "true".into());
+        }
+        for option in get::<Vec<String>>(row, "reloptions")? {
+            if let Some((k, v)) = option.split_once('=') {
+                table.options.insert(k.to_string(), v.to_string());
+            }
+        }
         let extras = TableExtras {
             partitioned: get::<String>(row, "kind")? == "p",
             ..TableExtras::default()
@@ -400,6 +409,7 @@ fn read_column(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
         renamed_from: None,
         backfill: None,
         numbering,
+        on_update: None,
         generated: None,
         collation: get(row, "collation")?,
     };

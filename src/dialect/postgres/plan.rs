@@ -381,6 +381,20 @@ impl<'a> Planner<'a> {
                 d.name(table),
                 Q.ident(name)
             )],
+            SetTableOptions {
+                table,
+                options,
+                previous,
+            } => {
+                let before = self
+                    .known
+                    .as_ref()
+                    .and_then(|k| k.schema.table(table))
+                    .map(|t| t.options.clone())
+                    .or_else(|| previous.clone())
+                    .unwrap_or_default();
+                table_options(d, table, &before, options)?
+            }
             SetTableComment { table, comment, .. } => {
                 vec![d.table_comment(table, comment.as_deref())]
             }
@@ -590,6 +604,49 @@ pub(crate) fn outside_transaction(statement: &str) -> bool {
         ["CREATE" | "DROP", "DATABASE" | "TABLESPACE", ..] => true,
         _ => false,
     }
+}
+
+/// The statements that take a table from the options `before` to `after`: `SET LOGGED` or
+/// `UNLOGGED`, storage parameters set and reset.
+fn table_options(
+    d: &Ddl<'_>,
+    table: &str,
+    before: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<String, String>,
+) -> Result<Vec<String>, PlanError> {
+    let mut out = Vec::new();
+    let name = d.name(table);
+    match (
+        before.contains_key("unlogged"),
+        after.contains_key("unlogged"),
+    ) {
+        (false, true) => out.push(format!("ALTER TABLE {name} SET UNLOGGED")),
+        (true, false) => out.push(format!("ALTER TABLE {name} SET LOGGED")),
+        _ => {}
+    }
+    let gone: std::collections::BTreeMap<String, String> = before
+        .iter()
+        .filter(|(k, _)| !after.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let reset: Vec<String> = d
+        .parameters(table, &gone)?
+        .into_iter()
+        .filter_map(|p| p.split_once(" = ").map(|(k, _)| k.to_string()))
+        .collect();
+    if !reset.is_empty() {
+        out.push(format!("ALTER TABLE {name} RESET ({})", reset.join(", ")));
+    }
+    let changed: std::collections::BTreeMap<String, String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let set = d.parameters(table, &changed)?;
+    if !set.is_empty() {
+        out.push(format!("ALTER TABLE {name} SET ({})", set.join(", ")));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

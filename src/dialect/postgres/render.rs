@@ -159,6 +159,37 @@ impl Ddl<'_> {
         }
     }
 
+    /// ` WITH (fillfactor = 70, ...)`: the table's storage parameters (its options but
+    /// `unlogged`), each checked to be a name and a plain value.
+    fn storage_parameters(&self, table: &Table) -> Result<String, PlanError> {
+        let parameters = self.parameters(&table.name, &table.options)?;
+        Ok(match parameters.is_empty() {
+            true => String::new(),
+            false => format!(" WITH ({})", parameters.join(", ")),
+        })
+    }
+
+    /// `name = value` of each storage parameter among `options`.
+    pub fn parameters(
+        &self,
+        table: &str,
+        options: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Vec<String>, PlanError> {
+        let mut out = Vec::new();
+        for (k, v) in options.iter().filter(|(k, _)| *k != "unlogged") {
+            let plain = |s: &str| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            };
+            if !plain(k) || !plain(v) {
+                return Err(unsafe_text(table, format!("the table option '{k}={v}'")));
+            }
+            out.push(format!("{k} = {v}"));
+        }
+        Ok(out)
+    }
+
     /// `COMMENT ON CONSTRAINT ... ON ... IS ...`.
     pub fn constraint_comment(&self, table: &str, name: &str, comment: Option<&str>) -> String {
         format!(
@@ -217,10 +248,16 @@ impl Ddl<'_> {
         for c in &inline {
             lines.push(self.constraint(name, c)?);
         }
+        let unlogged = if table.options.contains_key("unlogged") {
+            "UNLOGGED "
+        } else {
+            ""
+        };
         let mut out = vec![format!(
-            "CREATE TABLE {} (\n    {}\n)",
+            "CREATE {unlogged}TABLE {} (\n    {}\n){}",
             self.name(name),
-            lines.join(",\n    ")
+            lines.join(",\n    "),
+            self.storage_parameters(table)?
         )];
         for c in &later {
             out.push(format!(

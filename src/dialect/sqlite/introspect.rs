@@ -46,8 +46,6 @@ pub struct TableExtras {
     pub triggers: Vec<Object>,
     /// `CREATE INDEX` statements of expression or partial indexes.
     pub opaque_indexes: Vec<String>,
-    /// Table options after the column list (`WITHOUT ROWID`, `STRICT`).
-    pub options: String,
     /// Why the table cannot be rebuilt faithfully, if it cannot.
     pub unsupported: Option<String>,
 }
@@ -101,14 +99,12 @@ pub(crate) async fn introspect(
             .map_err(DbError::query)?
             .unwrap_or_default();
         let ddl = text::parse(&create_sql);
-        let mut extras = TableExtras {
-            options: table_options(&create_sql),
-            ..TableExtras::default()
-        };
+        let mut extras = TableExtras::default();
         if ddl.is_none() {
             extras.unsupported = Some("its CREATE TABLE statement could not be read".into());
         }
-        let table = crate::schema::table(name.clone());
+        let mut table = crate::schema::table(name.clone());
+        table.options = table_options(&create_sql);
         raw.insert(
             name,
             Raw {
@@ -138,11 +134,24 @@ pub(crate) async fn introspect(
     Ok(out)
 }
 
-fn table_options(create_sql: &str) -> String {
-    create_sql
+/// `STRICT` and `WITHOUT ROWID`, written after the column list.
+fn table_options(create_sql: &str) -> std::collections::BTreeMap<String, String> {
+    let tail = create_sql
         .rfind(')')
-        .map(|i| create_sql[i + 1..].trim().to_string())
-        .unwrap_or_default()
+        .map(|i| create_sql[i + 1..].to_ascii_uppercase())
+        .unwrap_or_default();
+    let words: Vec<&str> = tail
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = std::collections::BTreeMap::new();
+    if words.contains(&"STRICT") {
+        out.insert("strict".to_string(), "true".to_string());
+    }
+    if words.windows(2).any(|w| w == ["WITHOUT", "ROWID"]) {
+        out.insert("without_rowid".to_string(), "true".to_string());
+    }
+    out
 }
 
 async fn read_columns(
@@ -184,6 +193,7 @@ async fn read_columns(
             renamed_from: None,
             backfill: None,
             numbering: None,
+            on_update: None,
             generated: None,
             collation: None,
         });

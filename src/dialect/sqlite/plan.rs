@@ -332,7 +332,7 @@ fn check_numbered(table: &Table) -> Result<(), PlanError> {
 /// deferred check...), naming it.
 fn check_indexes(op: &Operation) -> Result<(), PlanError> {
     if let Operation::CreateTable(t) = op
-        && let Some(reason) = render::constraint_problem(t)
+        && let Some(reason) = render::constraint_problem(t).or_else(|| render::options_problem(t))
     {
         return Err(PlanError::Impossible {
             operation: op.to_string(),
@@ -382,7 +382,8 @@ fn needs_rebuild(op: &Operation) -> bool {
         Operation::DropColumn { .. }
         | Operation::AddConstraint { .. }
         | Operation::DropConstraint { .. }
-        | Operation::RenameConstraint { .. } => true,
+        | Operation::RenameConstraint { .. }
+        | Operation::SetTableOptions { .. } => true,
         _ => false,
     }
 }
@@ -421,6 +422,7 @@ fn direct(op: &Operation) -> Vec<String> {
         | DropConstraint { .. }
         | RenameIndex { .. }
         | RenameConstraint { .. }
+        | SetTableOptions { .. }
         | Execute { .. }
         | RunRust(_)
         | CreateEnum { .. }
@@ -455,11 +457,7 @@ fn rebuild(
 ) -> Result<Vec<String>, PlanError> {
     let name = Q.ident(&target.name);
     let old = Q.ident(&format!("{OLD_PREFIX}{}", target.name));
-    let mut create = render::create_table_named(target, &target.name);
-    if !extras.options.is_empty() {
-        create.push(' ');
-        create.push_str(&extras.options);
-    }
+    let create = render::create_table_named(target, &target.name);
     let (mut into, mut from): (Vec<String>, Vec<String>) = target
         .columns
         .iter()
@@ -480,11 +478,7 @@ fn rebuild(
         })
         .unzip();
     if into.is_empty() {
-        if extras
-            .options
-            .to_ascii_uppercase()
-            .contains("WITHOUT ROWID")
-        {
+        if target.options.contains_key("without_rowid") {
             return Err(PlanError::Impossible {
                 operation: format!("rebuild of table '{}'", target.name),
                 reason: "every column is replaced and a WITHOUT ROWID table has no rowid to carry its rows; keep one column, or copy the rows with op.execute".into(),

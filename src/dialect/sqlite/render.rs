@@ -113,11 +113,41 @@ pub(crate) fn create_table_named(table: &Table, name: &str) -> String {
             c.expr.trim()
         ));
     }
+    let options: Vec<&str> = [("strict", "STRICT"), ("without_rowid", "WITHOUT ROWID")]
+        .into_iter()
+        .filter(|(k, _)| table.options.contains_key(*k))
+        .map(|(_, sql)| sql)
+        .collect();
+    let options = match options.is_empty() {
+        true => String::new(),
+        false => format!(" {}", options.join(", ")),
+    };
     format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "CREATE TABLE {} (\n    {}\n){options}",
         Q.ident(name),
         lines.join(",\n    ")
     )
+}
+
+/// Why SQLite cannot make the table's options, if it cannot: it has `strict` and
+/// `without_rowid` only.
+pub(crate) fn options_problem(table: &Table) -> Option<String> {
+    let unknown: Vec<&String> = table
+        .options
+        .keys()
+        .filter(|k| !["strict", "without_rowid"].contains(&k.as_str()))
+        .collect();
+    (!unknown.is_empty()).then(|| {
+        format!(
+            "table '{}' has option(s) {} that SQLite does not have (it has strict and without_rowid)",
+            table.name,
+            unknown
+                .iter()
+                .map(|k| format!("'{k}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 fn foreign_key_clause(fk: &ForeignKey) -> String {

@@ -96,6 +96,9 @@ pub(crate) fn column(c: &Column) -> Expr {
     if let Some(n) = &c.numbering {
         methods.push(("numbered", vec![numbering(n)]));
     }
+    if let Some(u) = &c.on_update {
+        methods.push(("on_update", vec![string(u)]));
+    }
     match &c.generated {
         Some(g) if g.stored => methods.push(("generated_stored", vec![string(&g.expr)])),
         Some(g) => methods.push(("generated", vec![string(&g.expr)])),
@@ -252,6 +255,9 @@ pub(crate) fn table(t: &Table) -> Expr {
             vec![constraint_value(&Constraint::Exclusion(x.clone()))],
         ));
     }
+    for (k, v) in &t.options {
+        methods.push(("option", vec![string(k), string(v)]));
+    }
     if let Some(comment) = &t.comment {
         methods.push(("comment", vec![string(comment)]));
     }
@@ -284,6 +290,11 @@ fn alter(a: &Alter) -> Expr {
     match &a.numbering {
         Some(Some(n)) => methods.push(("set_numbering", vec![call("Some", vec![numbering(n)])])),
         Some(None) => methods.push(("set_numbering", vec![atom("None")])),
+        None => {}
+    }
+    match &a.on_update {
+        Some(Some(u)) => methods.push(("set_on_update", vec![call("Some", vec![string(u)])])),
+        Some(None) => methods.push(("set_on_update", vec![atom("None")])),
         None => {}
     }
     match &a.generated {
@@ -409,6 +420,13 @@ pub(crate) fn operation(op: &Operation, consts: &SqlConsts) -> Expr {
         AddConstraint { table, constraint } => add_constraint(table, constraint),
         DropConstraint { table, name, .. } => {
             op_call("drop_constraint", vec![string(table), string(name)])
+        }
+        SetTableOptions { table, options, .. } => {
+            let pairs = options
+                .iter()
+                .map(|(k, v)| atom(format!("({k:?}, {v:?})")))
+                .collect();
+            op_call("set_table_options", vec![string(table), Expr::Array(pairs)])
         }
         SetTableComment { table, comment, .. } => {
             let value = match comment {

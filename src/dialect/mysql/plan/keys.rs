@@ -118,6 +118,33 @@ pub(crate) fn check_key(table: &Table, columns: &[String]) -> Result<(), String>
     Ok(())
 }
 
+/// Refuses a table option MySQL does not know, and option values that are not plain words.
+pub(crate) fn check_table_options(
+    options: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    const KNOWN: [&str; 5] = [
+        "engine",
+        "charset",
+        "collation",
+        "row_format",
+        "key_block_size",
+    ];
+    for (k, v) in options {
+        if !KNOWN.contains(&k.as_str()) {
+            return Err(format!(
+                "MySQL has no table option '{k}' (it has {})",
+                KNOWN.join(", ")
+            ));
+        }
+        if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!(
+                "table option '{k}' must be a plain word, not {v:?}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses what MySQL cannot say of a constraint: exclusion constraints, deferral, `NOT
 /// VALID`, `NO INHERIT`, `MATCH FULL`, `NULLS NOT DISTINCT`, comments.
 pub(crate) fn check_options(constraint: &Constraint) -> Result<(), String> {
@@ -184,6 +211,7 @@ pub(crate) fn check_table(table: &Table) -> Result<(), String> {
     for index in &table.indexes {
         check_index(table, index)?;
     }
+    check_table_options(&table.options)?;
     let constraints = table
         .primary_key
         .iter()

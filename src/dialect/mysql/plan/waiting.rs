@@ -90,7 +90,7 @@ impl Planner {
         format!(
             "ADD COLUMN{} {}{position}",
             self.syntax.if_not_exists(),
-            render::column_def(&c, None, &[])
+            render::column_def(&c, &[])
         )
     }
 }
