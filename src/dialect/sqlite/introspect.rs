@@ -46,6 +46,9 @@ pub struct TableExtras {
     pub triggers: Vec<Object>,
     /// `CREATE INDEX` statements of expression or partial indexes.
     pub opaque_indexes: Vec<String>,
+    /// Each index as SQLite stores its statement, with the index read from it: a rebuild
+    /// makes an unchanged index again with the words it was made with.
+    pub index_sql: Vec<(crate::schema::Index, String)>,
     /// Why the table cannot be rebuilt faithfully, if it cannot.
     pub unsupported: Option<String>,
 }
@@ -252,7 +255,12 @@ async fn read_indexes(
             // Expressions, collations, order and predicates are only in the statement.
             _ if opaque || sql.is_some() => {
                 match sql.as_deref().and_then(|sql| text::parse_index(&name, sql)) {
-                    Some(ix) => r.table.indexes.push(ix),
+                    Some(ix) => {
+                        r.extras
+                            .index_sql
+                            .push((ix.clone(), sql.unwrap_or_default()));
+                        r.table.indexes.push(ix);
+                    }
                     None => r.extras.opaque_indexes.extend(sql),
                 }
             }

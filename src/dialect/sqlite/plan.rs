@@ -505,12 +505,12 @@ fn rebuild(
         )));
     }
     out.push(format!("DROP TABLE {old}"));
-    out.extend(
-        target
-            .indexes
-            .iter()
-            .map(|i| render::create_index(&target.name, i)),
-    );
+    out.extend(target.indexes.iter().map(
+        |i| match extras.index_sql.iter().find(|(was, _)| was == i) {
+            Some((_, sql)) => sql.clone(),
+            None => render::create_index(&target.name, i),
+        },
+    ));
     out.extend(extras.opaque_indexes.iter().cloned());
     out.extend(extras.triggers.iter().map(super::objects::definition));
     Ok(out)

@@ -85,6 +85,26 @@ async fn apply(db: &mut SqliteDb, ops: &[crate::ops::Operation]) {
     db.run_step(&step).await.unwrap();
 }
 
+/// Every row of `sql`, each column as text.
+async fn texts(db: &mut SqliteDb, sql: &str) -> Vec<Vec<String>> {
+    use sqlx::Row;
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_all(&mut db.conn)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (0..row.len())
+                .map(|i| {
+                    row.try_get::<String, _>(i)
+                        .or_else(|_| row.try_get::<i64, _>(i).map(|n| n.to_string()))
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 async fn read(db: &mut SqliteDb) -> Schema {
     db.introspect(&["outflow_version"]).await.unwrap().schema
 }
@@ -307,4 +327,66 @@ async fn version_changes_move_rows_and_refuse_a_missing_one() {
         err.to_string().contains("expected exactly one row"),
         "{err}"
     );
+}
+
+/// What SQLite keeps beside a table (partial and expression indexes, its triggers, views over
+/// it) comes back unchanged after a rebuild of the table, the rows with it; and a change to
+/// what the view reads makes the view again around it.
+#[tokio::test]
+async fn a_rebuild_keeps_partial_and_expression_indexes_triggers_and_views() {
+    let (_dir, mut db) = fresh().await;
+    db.execute_raw(
+        "CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INTEGER, note TEXT);\n\
+         CREATE TABLE audit (what TEXT);\n\
+         CREATE INDEX ix_adult ON person (name) WHERE age >= 18;\n\
+         CREATE INDEX ix_lower ON person (lower(name) DESC);\n\
+         CREATE TRIGGER trg_person AFTER INSERT ON person BEGIN INSERT INTO audit VALUES ('in'); END;\n\
+         CREATE VIEW adults AS SELECT id, name FROM person WHERE age >= 18;\n\
+         INSERT INTO person (id, name, age) VALUES (1, 'ada', 36), (2, 'alan', 41);",
+    )
+    .await
+    .unwrap();
+    let objects = "SELECT type, name, sql FROM sqlite_master WHERE name <> 'person' \
+                   AND name NOT LIKE 'outflow_version%' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+    let before = texts(&mut db, objects).await;
+    let live = read(&mut db).await;
+    // A NOT NULL column without a default rebuilds the table; the view reads other columns.
+    let mut target = live.clone();
+    let person = target.table_mut("person").unwrap();
+    person.column_named_mut("note").unwrap().nullable = false;
+    person.column_named_mut("note").unwrap().default = Some("''".into());
+    let ops = diff(&live, &target, &SqliteCompare);
+    apply(&mut db, &ops).await;
+    assert_eq!(texts(&mut db, objects).await, before);
+    assert_eq!(
+        texts(&mut db, "SELECT name FROM adults ORDER BY id").await,
+        [["ada"], ["alan"]]
+    );
+    // Dropping a column the view reads drops the view first and makes it again after.
+    let mut target = read(&mut db).await;
+    let person = target.table_mut("person").unwrap();
+    person.columns.retain(|c| c.name != "age");
+    person.indexes.retain(|i| i.name != "ix_adult");
+    let view = crate::schema::view(
+        "adults",
+        "CREATE VIEW adults AS SELECT id, name FROM person",
+    );
+    target.insert_object(view);
+    let current = read(&mut db).await;
+    let ops = diff(&current, &target, &SqliteCompare);
+    let said: Vec<String> = ops.iter().map(ToString::to_string).collect();
+    let at = |what: &str| said.iter().position(|s| s == what).unwrap_or(usize::MAX);
+    assert!(
+        at("drop view 'adults'") < at("drop column 'person.age'"),
+        "{said:#?}"
+    );
+    assert!(
+        at("create view 'adults'") > at("drop column 'person.age'"),
+        "{said:#?}"
+    );
+    assert!(at("create view 'adults'") < usize::MAX, "{said:#?}");
+    apply(&mut db, &ops).await;
+    let again = read(&mut db).await;
+    assert!(diff(&again, &target, &SqliteCompare).is_empty());
+    assert_eq!(texts(&mut db, "SELECT count(*) FROM adults").await, [["2"]]);
 }
