@@ -81,6 +81,7 @@ pub trait Compare {
             .with
             .as_deref()
             .map(|w| w.split_whitespace().collect::<String>().to_lowercase());
+        // The comment is not part of what the index is: it changes by itself.
         format!(
             "{parts:?} unique={} where={:?} using={:?} include={:?} nnd={} with={with:?}",
             index.unique,

@@ -31,6 +31,12 @@ fn named_enums(schema: &Schema, names_from: Option<&Schema>) -> BTreeMap<String,
             out.entry(name).or_insert_with(|| values.clone());
         }
     }
+    // Types no column uses (yet) are objects; their labels are changed here all the same.
+    for o in schema.objects() {
+        if let Some(labels) = o.enum_labels() {
+            out.entry(o.name.clone()).or_insert(labels);
+        }
+    }
     out
 }
 

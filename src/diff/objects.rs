@@ -52,6 +52,17 @@ pub(crate) fn object_changes(
 ) -> ObjectChanges {
     let mut fates: BTreeMap<ObjectKey, Fate> = BTreeMap::new();
     for o in desired.objects() {
+        if o.enum_labels().is_some() {
+            // Enum types are created, relabelled and dropped with the columns' (diff::enums);
+            // only their comment changes here.
+            let old_comment = current.object(&o.key()).and_then(|c| c.comment.clone());
+            let fate = match cmp.comments() && old_comment != o.comment {
+                true => Fate::Comment,
+                false => Fate::Keep,
+            };
+            fates.insert(o.key(), fate);
+            continue;
+        }
         let fate = match current.object(&o.key()) {
             None => Fate::Create,
             Some(old) if cmp.definition(old) != cmp.definition(o) => {
@@ -67,15 +78,25 @@ pub(crate) fn object_changes(
         fates.insert(o.key(), fate);
     }
     for o in current.objects() {
-        fates.entry(o.key()).or_insert(Fate::Drop);
+        let gone = if o.enum_labels().is_some() {
+            Fate::Keep
+        } else {
+            Fate::Drop
+        };
+        fates.entry(o.key()).or_insert(gone);
     }
     recreate_dependents(current, reshaped, &mut fates);
+    let tables: BTreeSet<String> = current
+        .table_names()
+        .chain(desired.table_names())
+        .map(str::to_lowercase)
+        .collect();
     let mut out = ObjectChanges::default();
     for key in dependency_order(current, &fates).into_iter().rev() {
         let old = current.object(&key).expect("ordered from the current side");
         if matches!(fates[&key], Fate::Drop | Fate::Recreate) {
             let drop = drop_of(old);
-            match old.kind.before_tables() && fates[&key] == Fate::Drop {
+            match !uses_tables(old, &tables) && fates[&key] == Fate::Drop {
                 true => out.late_drops.push(drop),
                 false => out.early_drops.push(drop),
             }
@@ -99,12 +120,24 @@ pub(crate) fn object_changes(
             },
             Fate::Drop | Fate::Keep => continue,
         };
-        match new.kind.before_tables() && fates[&key] != Fate::Comment {
+        match !uses_tables(new, &tables) && fates[&key] != Fate::Comment {
             true => out.before_tables.push(op),
             false => out.after_tables.push(op),
         }
     }
     out
+}
+
+/// Whether `o` needs tables to exist: the kinds that use tables, and a function or type whose
+/// signature names one (a function returning `SETOF customer` needs the table `customer`; its
+/// body is not checked when it is created).
+fn uses_tables(o: &Object, tables: &BTreeSet<String>) -> bool {
+    if !o.kind.before_tables() {
+        return true;
+    }
+    references(&o.definition)
+        .iter()
+        .any(|r| tables.contains(r) && *r != base_name(&o.name))
 }
 
 fn drop_of(o: &Object) -> Operation {

@@ -307,6 +307,17 @@ fn compare_constraints(
                 if let Some(op) = rename(name, &was, &item, cmp) {
                     out.renames.push(op);
                 }
+                if let (Item::Index(old), Item::Index(new)) = (&was, &item)
+                    && cmp.comments()
+                    && old.comment != new.comment
+                {
+                    out.add_constraints.push(Operation::SetIndexComment {
+                        table: name.clone(),
+                        name: new.name.clone(),
+                        comment: new.comment.clone(),
+                        previous: Some(old.comment.clone()),
+                    });
+                }
             }
             None => added.push(item),
         }

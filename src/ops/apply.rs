@@ -127,13 +127,31 @@ impl Operation {
                 add_constraint(table_mut(schema, table)?, constraint)?
             }
             DropConstraint { table, name, .. } => drop_constraint(table_mut(schema, table)?, name)?,
+            SetIndexComment {
+                table,
+                name,
+                comment,
+                ..
+            } => {
+                let t = table_mut(schema, table)?;
+                let Some(index) = t.indexes.iter_mut().find(|i| &i.name == name) else {
+                    return Err(ApplyError::NoSuchObject {
+                        table: table.clone(),
+                        name: name.clone(),
+                    });
+                };
+                index.comment = comment.clone();
+            }
             SetTableOptions { table, options, .. } => {
                 table_mut(schema, table)?.options = options.clone()
             }
             SetTableComment { table, comment, .. } => {
                 table_mut(schema, table)?.comment = comment.clone()
             }
+            CreateEnum { name, values } => objects::enum_created(schema, name, values),
+            DropEnum { name, .. } => objects::enum_dropped(schema, name),
             AlterEnum { name, values, .. } => {
+                objects::enum_created(schema, name, values);
                 // Columns follow their type, as on PostgreSQL.
                 let names: Vec<String> = schema.table_names().map(str::to_owned).collect();
                 for table in names {
@@ -152,7 +170,7 @@ impl Operation {
             | ReplaceObject { .. }
             | SetObjectComment { .. } => objects::apply(self, schema)?,
             // Enum types live in the columns that use them; raw SQL is unknown until it runs.
-            Execute { .. } | RunRust(_) | CreateEnum { .. } | DropEnum { .. } => {}
+            Execute { .. } | RunRust(_) => {}
         }
         Ok(())
     }

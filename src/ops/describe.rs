@@ -87,6 +87,15 @@ impl fmt::Display for Operation {
             CreateEnum { name, values } => {
                 write!(f, "create enum type '{name}' ({})", labels(values))
             }
+            SetIndexComment {
+                table,
+                name,
+                comment,
+                ..
+            } => {
+                let verb = if comment.is_some() { "set" } else { "remove" };
+                write!(f, "{verb} comment on index '{name}' on '{table}'")
+            }
             SetTableOptions { table, options, .. } => {
                 let list: Vec<String> = options.iter().map(|(k, v)| format!("{k}={v}")).collect();
                 write!(f, "set options of table '{table}' ({})", list.join(", "))

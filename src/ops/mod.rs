@@ -257,6 +257,17 @@ pub enum Operation {
         /// What is dropped (makes the operation reversible).
         definition: Option<Constraint>,
     },
+    /// Set or remove an index's comment.
+    SetIndexComment {
+        /// Table.
+        table: String,
+        /// Index.
+        name: String,
+        /// The new comment.
+        comment: Option<String>,
+        /// The old comment, when known (`Some(None)`: there was none).
+        previous: Option<Option<String>>,
+    },
     /// Set a table's options (engine, character set, `UNLOGGED`, `STRICT`...).
     SetTableOptions {
         /// Table.
@@ -464,6 +475,19 @@ impl Operation {
                     .ok_or_else(|| missing("the type's previous labels are not recorded"))?,
                 previous: Some(values.clone()),
             },
+            SetIndexComment {
+                table,
+                name,
+                comment,
+                previous,
+            } => SetIndexComment {
+                table: table.clone(),
+                name: name.clone(),
+                comment: previous
+                    .clone()
+                    .ok_or_else(|| missing("the previous comment is not recorded"))?,
+                previous: Some(comment.clone()),
+            },
             SetTableOptions {
                 table,
                 options,
@@ -566,6 +590,7 @@ impl Operation {
             | AddConstraint { table, .. }
             | DropConstraint { table, .. }
             | SetTableComment { table, .. }
+            | SetIndexComment { table, .. }
             | SetTableOptions { table, .. } => Some(table),
             Execute { .. }
             | RunRust(_)

@@ -292,6 +292,17 @@ impl Operations {
         });
     }
 
+    /// Sets or removes an index's comment.
+    #[track_caller]
+    pub fn set_index_comment(&mut self, table: &str, name: &str, comment: Option<&str>) {
+        self.push(Operation::SetIndexComment {
+            table: table.into(),
+            name: name.into(),
+            comment: comment.map(str::to_string),
+            previous: None,
+        });
+    }
+
     /// Renames an index.
     #[track_caller]
     pub fn rename_index(&mut self, table: &str, from: &str, to: &str) {

@@ -40,6 +40,9 @@ pub struct Index {
     /// Storage parameters as SQL (`fillfactor = 70`), written in `WITH (...)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with: Option<String>,
+    /// The index's comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// One key part of an index: a column or an expression, ascending unless said otherwise.
@@ -253,6 +256,7 @@ where
         include: Vec::new(),
         nulls_not_distinct: false,
         with: None,
+        comment: None,
     }
 }
 
@@ -294,6 +298,12 @@ impl Index {
     /// Sets storage parameters (`fillfactor = 70`).
     pub fn with(mut self, parameters: impl Into<String>) -> Index {
         self.with = Some(parameters.into());
+        self
+    }
+
+    /// Sets the index's comment.
+    pub fn comment(mut self, comment: impl Into<String>) -> Index {
+        self.comment = Some(comment.into());
         self
     }
 

@@ -26,7 +26,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub use column::{Column, Generated, Numbering, NumberingKind, column, numbering};
 pub use constraint::{check, exclusion, primary_key, unique};
 pub use index::{Index, KeyPart, index, key_column, key_expr};
-pub use object::{Object, ObjectKey, ObjectKind, describe as describe_object, object, view};
+pub use object::{
+    Object, ObjectKey, ObjectKind, describe as describe_object, enum_type, object, view,
+};
 pub(crate) use outflow_types::split_args;
 pub use outflow_types::{PORTABLE_NAMES, RawInteger, Type, UnknownType, snake_case};
 pub use table::{

@@ -216,6 +216,41 @@ impl Object {
         )
     }
 
+    /// The labels of an enum type (`CREATE TYPE mood AS ENUM ('sad', 'ok')`), in order;
+    /// `None` for any other object. Enum types are changed through their labels, as the
+    /// columns that use them are.
+    pub fn enum_labels(&self) -> Option<Vec<String>> {
+        if self.kind != ObjectKind::Type {
+            return None;
+        }
+        let upper = self.definition.to_ascii_uppercase();
+        let at = upper.find(" AS ENUM")? + " AS ENUM".len();
+        let open = at + self.definition[at..].find('(')?;
+        let mut labels = Vec::new();
+        let mut chars = self.definition[open + 1..].chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => {
+                    let mut label = String::new();
+                    while let Some(c) = chars.next() {
+                        if c == '\'' {
+                            if chars.peek() == Some(&'\'') {
+                                chars.next();
+                            } else {
+                                break;
+                            }
+                        }
+                        label.push(c);
+                    }
+                    labels.push(label);
+                }
+                ')' => return Some(labels),
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// `view 'adults'`, `trigger 'stamp' on 'person'`: the object in a message.
     pub fn describe(&self) -> String {
         describe(self.kind, self.table.as_deref(), &self.name)
@@ -228,6 +263,20 @@ pub fn describe(kind: ObjectKind, table: Option<&str>, name: &str) -> String {
         Some(t) => format!("{kind} '{name}' on '{t}'"),
         None => format!("{kind} '{name}'"),
     }
+}
+
+/// An enum type as an object: what the replay of revisions and introspection hold of a type
+/// (used by columns or not).
+pub fn enum_type(name: &str, labels: &[String]) -> Object {
+    let quoted: Vec<String> = labels
+        .iter()
+        .map(|l| format!("'{}'", l.replace('\'', "''")))
+        .collect();
+    Object::new(
+        ObjectKind::Type,
+        name,
+        format!("CREATE TYPE {name} AS ENUM ({})", quoted.join(", ")),
+    )
 }
 
 /// Starts a view: `view("adults", "CREATE VIEW adults AS ...")`.
@@ -243,6 +292,14 @@ pub fn object(kind: ObjectKind, name: impl Into<String>, definition: impl Into<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_enum_type_says_its_labels() {
+        let labels = vec!["it's".to_string(), "ok, fine".to_string()];
+        assert_eq!(enum_type("mood", &labels).enum_labels(), Some(labels));
+        let t = Object::new(ObjectKind::Type, "p", "CREATE TYPE p AS (x int)");
+        assert_eq!(t.enum_labels(), None);
+    }
 
     #[test]
     fn kinds_are_listed_in_creation_order() {

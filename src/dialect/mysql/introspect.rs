@@ -310,9 +310,11 @@ fn read_indexes(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Resul
         let name = text_of(row, "index_name")?;
         let unique = get::<Option<i64>>(row, "non_unique")? == Some(0);
         let kind = text_of(row, "index_type")?;
+        let comment = non_empty(text_of(row, "index_comment")?);
         let index = f.indexes.entry(name.clone()).or_insert_with(|| {
             let mut ix = crate::schema::index(name, Vec::<KeyPart>::new());
             ix.unique = unique;
+            ix.comment = comment;
             ix.method = match kind.as_str() {
                 "FULLTEXT" => Some("fulltext".into()),
                 "SPATIAL" => Some("spatial".into()),

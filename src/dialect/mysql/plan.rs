@@ -331,6 +331,21 @@ impl Planner {
                 keys::check_table_options(options).map_err(|r| impossible(op, r))?;
                 vec![render::table_options(options, true).join(", ")]
             }
+            Operation::SetIndexComment { name, comment, .. } => {
+                // MySQL changes an index's comment by making the index again.
+                let Some(mut index) = table.indexes.iter().find(|i| &i.name == name).cloned()
+                else {
+                    return Err(impossible(
+                        op,
+                        format!("table '{}' has no index '{name}'", table.name),
+                    ));
+                };
+                index.comment = comment.clone();
+                vec![
+                    format!("DROP INDEX {}", Q.ident(name)),
+                    format!("ADD {}", render::index_clause(&index, s)),
+                ]
+            }
             Operation::RenameIndex { from, to, .. } => {
                 vec![format!("RENAME INDEX {} TO {}", Q.ident(from), Q.ident(to))]
             }

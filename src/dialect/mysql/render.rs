@@ -223,6 +223,9 @@ pub(crate) fn index_clause(index: &Index, syntax: Syntax) -> String {
     if let Some(m @ ("hash" | "btree")) = method.as_deref() {
         out.push_str(&format!(" USING {}", m.to_ascii_uppercase()));
     }
+    if let Some(comment) = &index.comment {
+        out.push_str(&format!(" COMMENT {}", text::literal(comment)));
+    }
     out
 }
 

@@ -109,6 +109,7 @@ macro_rules! indexes_query {
        p.columns, p.exprs, p.descs, p.nulls_firsts, p.opclasses, p.collations,
        pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
        array_to_string(ic.reloptions, ', ') AS with_options,
+       obj_description(i.indexrelid, 'pg_class') AS index_comment,
        pg_get_indexdef(i.indexrelid, 0, true) AS definition
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -640,6 +641,7 @@ fn read_index(reader: &mut Reader<'_>, row: &PgRow) -> Result<(), DbError> {
     ix.predicate = get::<Option<String>>(row, "predicate")?.map(|p| reader.local(&p));
     ix.method = Some(get::<String>(row, "method")?).filter(|m| m != "btree");
     ix.with = get::<Option<String>>(row, "with_options")?.filter(|w| !w.is_empty());
+    ix.comment = get(row, "index_comment")?;
     let oid: i64 = get(row, "table_oid")?;
     if let Some((table, _)) = reader.table(oid) {
         table.indexes.push(ix);

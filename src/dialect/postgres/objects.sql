@@ -137,6 +137,18 @@ LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regcl
 WHERE t.typnamespace = (SELECT oid FROM own) AND t.typtype = 'd'
   AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
 UNION ALL
+-- enum types (columns use them or not: an enum type is compared by its labels, this row
+-- carries its comment)
+SELECT 'type', t.typname::text, NULL,
+       format('CREATE TYPE %I AS ENUM (%s)', t.typname,
+              (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
+                 FROM pg_enum e WHERE e.enumtypid = t.oid)),
+       d.description
+FROM pg_type t
+LEFT JOIN pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
+WHERE t.typnamespace = (SELECT oid FROM own) AND t.typtype = 'e'
+  AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_type'::regclass AND m.objid = t.oid)
+UNION ALL
 -- composite and range types
 SELECT 'type', t.typname::text, NULL,
        CASE t.typtype

@@ -351,7 +351,10 @@ impl<'a> Planner<'a> {
                 Q.ident(from),
                 Q.ident(to)
             )],
-            CreateIndex { table, index } => vec![d.create_index(table, index)],
+            CreateIndex { table, index } => d.create_index_statements(table, index),
+            SetIndexComment { name, comment, .. } => {
+                vec![d.index_comment(name, comment.as_deref())]
+            }
             DropIndex { name, .. } => vec![format!("DROP INDEX {}", d.name(name))],
             RenameIndex { from, to, .. } => vec![format!(
                 "ALTER INDEX {} RENAME TO {}",

@@ -274,7 +274,9 @@ impl Ddl<'_> {
         for c in &table.columns {
             out.extend(self.serial_options(name, c));
         }
-        out.extend(table.indexes.iter().map(|i| self.create_index(name, i)));
+        for i in &table.indexes {
+            out.extend(self.create_index_statements(name, i));
+        }
         if let Some(comment) = &table.comment {
             out.push(self.table_comment(name, Some(comment)));
         }
@@ -282,6 +284,24 @@ impl Ddl<'_> {
             out.push(self.column_comment(name, &c.name, c.comment.as_deref()));
         }
         Ok(out)
+    }
+
+    /// The index and its comment.
+    pub fn create_index_statements(&self, table: &str, index: &Index) -> Vec<String> {
+        let mut out = vec![self.create_index(table, index)];
+        if let Some(comment) = &index.comment {
+            out.push(self.index_comment(&index.name, Some(comment)));
+        }
+        out
+    }
+
+    /// `COMMENT ON INDEX ... IS ...`.
+    pub fn index_comment(&self, index: &str, comment: Option<&str>) -> String {
+        format!(
+            "COMMENT ON INDEX {} IS {}",
+            self.name(index),
+            comment.map_or("NULL".into(), literal)
+        )
     }
 
     /// `CREATE [UNIQUE] INDEX name ON t [USING m] (parts) [INCLUDE (...)] [NULLS NOT
@@ -393,6 +413,17 @@ impl Ddl<'_> {
         }
         if let Some(sql) = new_sql {
             out.push(alter(&format!("TYPE {sql}{using}")));
+            // A serial's sequence counts in the column's type (`serial` to `bigserial`).
+            if let (Some((schema, sequence)), Some(ty)) = (current.serial, new_ty)
+                && types::normal(ty).is_integer()
+                && changes.autoincrement != Some(false)
+            {
+                out.push(format!(
+                    "ALTER SEQUENCE {} AS {}",
+                    types::qualified(schema, sequence),
+                    types::render(&types::normal(ty), self.schema)
+                ));
+            }
         }
         match changes.nullable {
             Some(false) => out.push(alter("SET NOT NULL")),

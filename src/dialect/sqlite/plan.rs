@@ -416,7 +416,7 @@ fn direct(op: &Operation) -> Vec<String> {
         CreateIndex { table, index } => vec![render::create_index(table, index)],
         DropIndex { name, .. } => vec![format!("DROP INDEX {}", Q.ident(name))],
         // SQLite stores no comments; comment-only changes have nothing to run.
-        SetTableComment { .. } | AlterColumn { .. } => Vec::new(),
+        SetTableComment { .. } | SetIndexComment { .. } | AlterColumn { .. } => Vec::new(),
         DropColumn { .. }
         | AddConstraint { .. }
         | DropConstraint { .. }

@@ -50,6 +50,22 @@ fn existing<'a>(schema: &'a Schema, key: &ObjectKey) -> Result<&'a Object, Apply
     })
 }
 
+/// An enum type exists as an object whether columns use it or not (its comment lives there);
+/// relabelled, it keeps its comment.
+pub(super) fn enum_created(schema: &mut Schema, name: &str, labels: &[String]) {
+    let mut o = crate::schema::enum_type(name, labels);
+    if let Some(old) = schema.object(&o.key()) {
+        o.comment = old.comment.clone();
+    }
+    schema.insert_object(o);
+}
+
+/// A dropped enum type's object goes with it.
+pub(super) fn enum_dropped(schema: &mut Schema, name: &str) {
+    let key = crate::schema::enum_type(name, &[]).key();
+    schema.remove_object(&key);
+}
+
 /// Dropping a table drops what belongs to it (its triggers, rules, policies, grants).
 pub(super) fn table_dropped(schema: &mut Schema, table: &str) {
     schema.retain_objects(|o| o.table.as_deref() != Some(table));

@@ -159,6 +159,9 @@ fn index(i: &Index) -> Expr {
     if let Some(p) = &i.predicate {
         methods.push(("filter", vec![string(p)]));
     }
+    if let Some(c) = &i.comment {
+        methods.push(("comment", vec![string(c)]));
+    }
     chain(base, methods)
 }
 
@@ -421,6 +424,15 @@ pub(crate) fn operation(op: &Operation, consts: &SqlConsts) -> Expr {
         DropConstraint { table, name, .. } => {
             op_call("drop_constraint", vec![string(table), string(name)])
         }
+        SetIndexComment {
+            table,
+            name,
+            comment,
+            ..
+        } => op_call(
+            "set_index_comment",
+            vec![string(table), string(name), optional(comment)],
+        ),
         SetTableOptions { table, options, .. } => {
             let pairs = options
                 .iter()
