@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use outflow::migration::prelude::Operations;
 use outflow::ops::Operation;
 use outflow::revision::RevisionSet;
-use outflow::schema::{Action, Table, Type, column, foreign_key, naming, table};
+use outflow::schema::{Action, Table, Type, column, foreign_key, index, key_expr, naming, table};
 use outflow::{DbEnum, Model, Plugin};
 use sqlx::mysql::{MySql, MySqlRow};
 use sqlx::postgres::{PgRow, Postgres};
@@ -667,4 +667,71 @@ fn a_missing_folder_is_an_empty_set_with_its_future_path() {
 #[test]
 fn compile_errors_point_at_the_offending_attribute() {
     trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}
+
+/// Exact names, a composite foreign key, computed and collated columns, and `extend`.
+#[derive(Model)]
+#[model(table = "Track", primary_key(track_id, name = "PK_Track"))]
+#[model(
+    index(album_id, name = "IFK_TrackAlbumId"),
+    unique(name_, album_id, name = "UQ_TrackName")
+)]
+#[model(foreign_key(
+    album_id,
+    references = "Album(AlbumId)",
+    name = "FK_TrackAlbumId",
+    on_delete = "cascade"
+))]
+#[model(foreign_key(media_a, media_b, references = "media(a, b)"))]
+#[model(extend = track_extras)]
+struct Track {
+    track_id: i32,
+    album_id: i32,
+    #[column(name = "name", collate = "C")]
+    name_: String,
+    media_a: Option<i32>,
+    media_b: Option<i32>,
+    milliseconds: i32,
+    #[column(generated = "milliseconds / 1000")]
+    seconds: Option<i32>,
+    #[column(generated = "milliseconds * 2", stored)]
+    doubled: Option<i32>,
+}
+
+/// What the attributes of [`Track`] do not say.
+fn track_extras(table: Table) -> Table {
+    table.with_index(
+        index("ix_track_lower_name", [key_expr("lower(name)")]).filter("milliseconds > 0"),
+    )
+}
+
+#[test]
+fn names_composite_keys_computed_columns_and_extend_reach_the_table() {
+    let expected = table("Track")
+        .column(column("track_id", Type::Integer).not_null())
+        .column(column("album_id", Type::Integer).not_null())
+        .column(column("name", Type::Text).not_null().collate("C"))
+        .column(column("media_a", Type::Integer))
+        .column(column("media_b", Type::Integer))
+        .column(column("milliseconds", Type::Integer).not_null())
+        .column(column("seconds", Type::Integer).generated("milliseconds / 1000"))
+        .column(column("doubled", Type::Integer).generated_stored("milliseconds * 2"))
+        .primary_key("PK_Track", ["track_id"])
+        .unique("UQ_TrackName", ["name", "album_id"])
+        .index("IFK_TrackAlbumId", ["album_id"])
+        .foreign_key(
+            foreign_key("FK_TrackAlbumId", ["album_id"], "Album", ["AlbumId"])
+                .on_delete(Action::Cascade),
+        )
+        .foreign_key(foreign_key(
+            naming::foreign_key("Track", &["media_a", "media_b"], "media"),
+            ["media_a", "media_b"],
+            "media",
+            ["a", "b"],
+        ))
+        .with_index(
+            index("ix_track_lower_name", [key_expr("lower(name)")]).filter("milliseconds > 0"),
+        );
+    assert_eq!(Track::table(), expected);
+    Track::table().validate().unwrap();
 }

@@ -34,6 +34,10 @@ pub(crate) struct ColumnAttrs {
     pub raw_type: Option<Given<LitStr>>,
     /// The field's type (or `Option` of it) implements `DbEnum`, which gives the column type.
     pub db_enum: Option<Given<()>>,
+    pub collate: Option<Given<LitStr>>,
+    /// `generated = "<sql expr>"`: a computed column, virtual unless `stored`.
+    pub generated: Option<Given<LitStr>>,
+    pub stored: Option<Given<()>>,
 }
 
 /// `foreign_key = "table.column"`, split.
@@ -58,13 +62,13 @@ pub(crate) enum Action {
 
 const COLUMN_KEYS: &str = "primary_key, autoincrement, unique, index, default, length, name, \
      foreign_key, on_delete, on_update, check, comment, renamed_from, backfill, sql_type, raw_type, \
-     db_enum";
+     db_enum, collate, generated, stored";
 
-const ACTIONS: &str = "cascade, restrict, set null, set default, no action";
+pub(crate) const ACTIONS: &str = "cascade, restrict, set null, set default, no action";
 
 impl Action {
     /// Reads an action the way `Action::from_sql` does: any case, `_` or space between words.
-    fn parse(text: &str) -> Option<Action> {
+    pub(crate) fn parse(text: &str) -> Option<Action> {
         match text.trim().to_ascii_uppercase().replace('_', " ").as_str() {
             "NO ACTION" => Some(Action::NoAction),
             "RESTRICT" => Some(Action::Restrict),
@@ -148,6 +152,15 @@ fn column_key(out: &mut ColumnAttrs, meta: &ParseNestedMeta) -> Result<()> {
             let lit = non_empty_string(meta, "backfill = \"0\"")?;
             set(&mut out.backfill, meta, lit)
         }
+        "collate" => {
+            let lit = non_empty_string(meta, "collate = \"C\"")?;
+            set(&mut out.collate, meta, lit)
+        }
+        "generated" => {
+            let lit = non_empty_string(meta, "generated = \"price * quantity\"")?;
+            set(&mut out.generated, meta, lit)
+        }
+        "stored" => set_flag(&mut out.stored, meta, "column"),
         other => Err(Error::new_spanned(
             &meta.path,
             format!("unknown column attribute `{other}`; expected one of: {COLUMN_KEYS}"),
@@ -238,6 +251,7 @@ fn action(meta: &ParseNestedMeta) -> Result<Action> {
 
 fn check_combinations(attrs: &ColumnAttrs) -> Result<()> {
     check_db_enum(attrs)?;
+    check_generated(attrs)?;
     if attrs.foreign_key.is_none()
         && let Some(given) = attrs.on_delete.as_ref().or(attrs.on_update.as_ref())
     {
@@ -260,6 +274,32 @@ fn check_combinations(attrs: &ColumnAttrs) -> Result<()> {
             return Ok(());
         };
         return Err(Error::new_spanned(&length.key, msg));
+    }
+    Ok(())
+}
+
+/// A generated column's value is its expression: nothing may give it another.
+fn check_generated(attrs: &ColumnAttrs) -> Result<()> {
+    if attrs.generated.is_none() {
+        return match &attrs.stored {
+            Some(stored) => Err(Error::new_spanned(
+                &stored.key,
+                "`stored` applies to a generated column: add `generated = \"<sql expression>\"` or remove `stored`",
+            )),
+            None => Ok(()),
+        };
+    }
+    let conflicts = [
+        attrs.default.as_ref().map(|g| &g.key),
+        attrs.autoincrement.as_ref().map(|g| &g.key),
+        attrs.backfill.as_ref().map(|g| &g.key),
+    ];
+    if let Some(key) = conflicts.into_iter().flatten().next() {
+        let key_text = key_name(key);
+        let msg = format!(
+            "`{key_text}` cannot be combined with `generated`: the expression gives the value; remove `{key_text}`"
+        );
+        return Err(Error::new_spanned(key, msg));
     }
     Ok(())
 }

@@ -39,16 +39,26 @@ use syn::{DeriveInput, parse_macro_input};
 ///   (not with `sql_type`, `raw_type`, `length` or `autoincrement`);
 /// - `renamed_from = "old"`: the column was called `old`; autogenerate renames it (keeping its
 ///   values) while a database still has the old name;
-/// - `backfill = "<sql expr>"`: the value existing rows get when the column becomes NOT NULL.
+/// - `backfill = "<sql expr>"`: the value existing rows get when the column becomes NOT NULL;
+/// - `collate = "C"`: the column's collation;
+/// - `generated = "<sql expr>"`, with `stored` when the value is stored: a computed column.
 ///
 /// Struct attributes, `#[model(...)]`, repeatable: `table = "..."`, `database = "label"`
 /// (default `"default"`), `comment = "..."`, `renamed_from = "old_table"` (the table was called
-/// that; autogenerate renames it), and the repeatable `unique(field, ...)`,
-/// `index(field, ...)`, `unique_index(field, ...)` and `check(name = "...", expr = "...")`.
+/// that; autogenerate renames it), and the repeatable `primary_key(field, ...)`,
+/// `unique(field, ...)`, `index(field, ...)`, `unique_index(field, ...)`,
+/// `foreign_key(field, ..., references = "table(column, ...)")` (with `on_delete`,
+/// `on_update`) and `check(name = "...", expr = "...")`. Each key list and foreign key takes
+/// `name = "..."`, the constraint's or index's exact name.
 ///
-/// Constraint and index names come from `outflow::schema::naming` at run time. `fn table()`
-/// lists the primary key, then unique constraints, indexes, foreign keys and checks, each with
-/// the column-level ones (in field order) before the struct-level ones (in declaration order).
+/// `extend = my_table` names a `fn(outflow::schema::Table) -> outflow::schema::Table` that
+/// finishes the description with the schema's builders: what attributes do not say (an
+/// expression or partial index, table options, identity options, deferrable constraints...).
+///
+/// Names not given come from `outflow::schema::naming` at run time. `fn table()` lists the
+/// primary key, then unique constraints, indexes, foreign keys and checks, each with the
+/// column-level ones (in field order) before the struct-level ones (in declaration order),
+/// then passes the table to `extend`.
 ///
 /// The derive also implements `sqlx::FromRow` for every sqlx row type whose database decodes all
 /// the field types, reading each field from its column by name, so a pipeline reads rows with

@@ -11,7 +11,7 @@ use syn::{Data, DeriveInput, Error, Field, Fields, Ident, Result};
 use crate::attrs::{ColumnAttrs, parse_column};
 use crate::rust_type::{self, FieldType};
 use crate::sql_type::{SqlType, Type};
-use crate::table_attrs::{KeyList, ListKind, ModelAttrs, parse_model};
+use crate::table_attrs::{KeyList, ListKind, ModelAttrs, TableForeignKey, parse_model};
 
 /// One field, read and checked.
 pub(crate) struct ModelField {
@@ -58,6 +58,12 @@ struct ResolvedList<'a> {
     columns: Vec<String>,
 }
 
+/// A table-level foreign key with its field names resolved to column names.
+struct ResolvedForeignKey<'a> {
+    fk: &'a TableForeignKey,
+    columns: Vec<String>,
+}
+
 /// Expands `#[derive(Model)]`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let named = named_fields(input)?;
@@ -66,19 +72,20 @@ pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let fields = read_fields(named)?;
     check_columns(&fields)?;
     let lists = resolve_lists(&model, &fields)?;
+    let foreign_keys = resolve_foreign_keys(&model, &fields)?;
     check_listed_key(&fields, &lists)?;
     let table = match &model.table {
         Some(given) => given.value.value(),
         None => outflow_types::snake_case(&input.ident.unraw().to_string()),
     };
-    check_object_names(&table, &fields, &model, &lists)?;
+    check_object_names(&table, &fields, &model, &lists, &foreign_keys)?;
     // The default label comes from the runtime constant, so it is defined in one place.
     let database = match &model.database {
         Some(given) => given.value.to_token_stream(),
         None => quote!(::outflow::model::DEFAULT_DATABASE),
     };
     let columns = fields.iter().map(|f| &f.column);
-    let body = table_body(&fields, &model, &lists);
+    let body = table_body(&fields, &model, &lists, &foreign_keys);
     let from_row = crate::from_row::impl_from_row(input, &fields);
     let values = fields.iter().map(field_value);
     let ident = &input.ident;
@@ -293,32 +300,46 @@ fn resolve_lists<'a>(
     model: &'a ModelAttrs,
     fields: &[ModelField],
 ) -> Result<Vec<ResolvedList<'a>>> {
-    let by_field: HashMap<String, &str> = fields
-        .iter()
-        .map(|f| (f.ident.to_string(), f.column.as_str()))
-        .collect();
     let mut out = Vec::with_capacity(model.key_lists.len());
     for list in &model.key_lists {
-        let mut columns: Vec<String> = Vec::with_capacity(list.fields.len());
-        for ident in &list.fields {
-            let name = ident.unraw().to_string();
-            let Some(column) = by_field.get(&name) else {
-                let key = crate::attrs::key_name(&list.key);
-                let msg =
-                    format!("no field `{name}` in this struct: `{key}(...)` lists field names");
-                return Err(Error::new_spanned(ident, msg));
-            };
-            if columns.iter().any(|c| c == column) {
-                return Err(Error::new_spanned(
-                    ident,
-                    format!("field `{name}` is listed twice"),
-                ));
-            }
-            columns.push((*column).to_string());
-        }
+        let columns = resolve_fields(fields, &list.key, &list.fields)?;
         out.push(ResolvedList { list, columns });
     }
     Ok(out)
+}
+
+/// Turns the field names of `foreign_key(...)` into column names.
+fn resolve_foreign_keys<'a>(
+    model: &'a ModelAttrs,
+    fields: &[ModelField],
+) -> Result<Vec<ResolvedForeignKey<'a>>> {
+    let mut out = Vec::with_capacity(model.foreign_keys.len());
+    for fk in &model.foreign_keys {
+        let columns = resolve_fields(fields, &fk.key, &fk.fields)?;
+        out.push(ResolvedForeignKey { fk, columns });
+    }
+    Ok(out)
+}
+
+/// The column names of the fields `key(...)` lists, each once.
+fn resolve_fields(fields: &[ModelField], key: &syn::Path, listed: &[Ident]) -> Result<Vec<String>> {
+    let mut columns: Vec<String> = Vec::with_capacity(listed.len());
+    for ident in listed {
+        let name = ident.unraw().to_string();
+        let Some(field) = fields.iter().find(|f| f.ident == name) else {
+            let key = crate::attrs::key_name(key);
+            let msg = format!("no field `{name}` in this struct: `{key}(...)` lists field names");
+            return Err(Error::new_spanned(ident, msg));
+        };
+        if columns.contains(&field.column) {
+            return Err(Error::new_spanned(
+                ident,
+                format!("field `{name}` is listed twice"),
+            ));
+        }
+        columns.push(field.column.clone());
+    }
+    Ok(columns)
 }
 
 /// Two constraints or indexes whose generated names collide (`unique` on a column and
@@ -329,6 +350,7 @@ fn check_object_names(
     fields: &[ModelField],
     model: &ModelAttrs,
     lists: &[ResolvedList],
+    foreign_keys: &[ResolvedForeignKey],
 ) -> Result<()> {
     let mut names: Vec<(String, &syn::Path)> = Vec::new();
     for f in fields {
@@ -343,6 +365,10 @@ fn check_object_names(
         }
     }
     for resolved in lists {
+        if let Some(name) = &resolved.list.name {
+            names.push((name.value(), &resolved.list.key));
+            continue;
+        }
         let prefix = match resolved.list.kind {
             ListKind::PrimaryKey => continue,
             ListKind::Unique => "uq",
@@ -352,6 +378,17 @@ fn check_object_names(
             format!("{prefix}_{table}_{}", resolved.columns.join("_")),
             &resolved.list.key,
         ));
+    }
+    for resolved in foreign_keys {
+        let name = match &resolved.fk.name {
+            Some(name) => name.value(),
+            None => format!(
+                "fk_{table}_{}_{}",
+                resolved.columns.join("_"),
+                resolved.fk.ref_table
+            ),
+        };
+        names.push((name, &resolved.fk.key));
     }
     for check in &model.checks {
         names.push((format!("ck_{table}_{}", check.name.value()), &check.key));
@@ -371,7 +408,12 @@ fn check_object_names(
 /// The body of `fn table()`: one builder chain, in this order: columns, primary key, unique
 /// constraints (column ones, then table ones), indexes (column ones, then table ones), foreign
 /// keys, checks (column ones, then table ones), comment.
-fn table_body(fields: &[ModelField], model: &ModelAttrs, lists: &[ResolvedList]) -> TokenStream {
+fn table_body(
+    fields: &[ModelField],
+    model: &ModelAttrs,
+    lists: &[ResolvedList],
+    foreign_keys: &[ResolvedForeignKey],
+) -> TokenStream {
     let naming = quote!(::outflow::schema::naming);
     let mut chain = quote!(::outflow::schema::table(table));
     for f in fields {
@@ -388,13 +430,21 @@ fn table_body(fields: &[ModelField], model: &ModelAttrs, lists: &[ResolvedList])
             .collect(),
     };
     if !pk.is_empty() {
-        chain.extend(quote!(.primary_key(#naming::primary_key(table), [#(#pk),*])));
+        let name = given_name(
+            listed.and_then(|r| r.list.name.as_ref()),
+            || quote!(#naming::primary_key(table)),
+        );
+        chain.extend(quote!(.primary_key(#name, [#(#pk),*])));
     }
     chain.extend(keys(fields, lists));
     for f in fields {
         if let Some(fk) = foreign_key_builder(f) {
             chain.extend(quote!(.foreign_key(#fk)));
         }
+    }
+    for resolved in foreign_keys {
+        let fk = table_foreign_key_builder(resolved);
+        chain.extend(quote!(.foreign_key(#fk)));
     }
     for f in fields {
         if let Some(check) = &f.attrs.check {
@@ -414,9 +464,24 @@ fn table_body(fields: &[ModelField], model: &ModelAttrs, lists: &[ResolvedList])
         let old = &old.value;
         chain.extend(quote!(.renamed_from(#old)));
     }
+    if let Some(extend) = &model.extend {
+        let extend = &extend.value;
+        chain = quote!(#extend(#chain));
+    }
     quote! {
         let table: &'static str = <Self as ::outflow::Model>::TABLE;
         #chain
+    }
+}
+
+/// The name given with `name = "..."`, or the convention's.
+fn given_name(
+    given: Option<&syn::LitStr>,
+    convention: impl FnOnce() -> TokenStream,
+) -> TokenStream {
+    match given {
+        Some(lit) => quote!(#lit),
+        None => convention(),
     }
 }
 
@@ -431,7 +496,11 @@ fn keys(fields: &[ModelField], lists: &[ResolvedList]) -> TokenStream {
     }
     for r in lists.iter().filter(|r| r.list.kind == ListKind::Unique) {
         let cols = &r.columns;
-        chain.extend(quote!(.unique(#naming::unique(table, &[#(#cols),*]), [#(#cols),*])));
+        let name = given_name(
+            r.list.name.as_ref(),
+            || quote!(#naming::unique(table, &[#(#cols),*])),
+        );
+        chain.extend(quote!(.unique(#name, [#(#cols),*])));
     }
     for f in fields.iter().filter(|f| f.attrs.index.is_some()) {
         let col = &f.column;
@@ -444,7 +513,11 @@ fn keys(fields: &[ModelField], lists: &[ResolvedList]) -> TokenStream {
             ListKind::Index => quote!(index),
             ListKind::PrimaryKey | ListKind::Unique => continue,
         };
-        chain.extend(quote!(.#method(#naming::index(table, &[#(#cols),*]), [#(#cols),*])));
+        let name = given_name(
+            r.list.name.as_ref(),
+            || quote!(#naming::index(table, &[#(#cols),*])),
+        );
+        chain.extend(quote!(.#method(#name, [#(#cols),*])));
     }
     chain
 }
@@ -475,7 +548,41 @@ fn column_builder(f: &ModelField) -> TokenStream {
         let expr = &backfill.value;
         column.extend(quote!(.backfill(#expr)));
     }
+    if let Some(collation) = &f.attrs.collate {
+        let collation = &collation.value;
+        column.extend(quote!(.collate(#collation)));
+    }
+    match (&f.attrs.generated, &f.attrs.stored) {
+        (Some(expr), Some(_)) => {
+            let expr = &expr.value;
+            column.extend(quote!(.generated_stored(#expr)));
+        }
+        (Some(expr), None) => {
+            let expr = &expr.value;
+            column.extend(quote!(.generated(#expr)));
+        }
+        (None, _) => {}
+    }
     column
+}
+
+/// `foreign_key(name, [cols], "table", [ref cols])` for `#[model(foreign_key(...))]`.
+fn table_foreign_key_builder(resolved: &ResolvedForeignKey) -> TokenStream {
+    let fk = resolved.fk;
+    let (cols, ref_table, ref_cols) = (&resolved.columns, &fk.ref_table, &fk.ref_columns);
+    let name = given_name(
+        fk.name.as_ref(),
+        || quote!(::outflow::schema::naming::foreign_key(table, &[#(#cols),*], #ref_table)),
+    );
+    let mut out =
+        quote!(::outflow::schema::foreign_key(#name, [#(#cols),*], #ref_table, [#(#ref_cols),*]));
+    if let Some(action) = fk.on_delete {
+        out.extend(quote!(.on_delete(#action)));
+    }
+    if let Some(action) = fk.on_update {
+        out.extend(quote!(.on_update(#action)));
+    }
+    out
 }
 
 /// `foreign_key(naming::foreign_key(..), [col], "table", ["column"]).on_delete(..).on_update(..)`.
