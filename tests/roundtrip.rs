@@ -105,7 +105,8 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
             .push(column("added_nn", Type::Integer).not_null().default("7")),
         2 if plain.len() > 1 => {
             t.columns.retain(|c| c.name != col);
-            t.indexes.retain(|i| !i.columns.contains(&col));
+            t.indexes
+                .retain(|i| !i.column_names().iter().any(|c| c == &col));
             t.uniques.retain(|u| !u.columns.contains(&col));
         }
         3 => {
@@ -138,17 +139,15 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
         7 if keyable => {
             let unique = naming::unique(&name, &["id", &col]);
             t.uniques.retain(|u| u.name != unique);
-            t.uniques.push(outflow::schema::Unique {
-                name: unique,
-                columns: vec!["id".into(), col],
-            });
+            t.uniques
+                .push(outflow::schema::unique(unique, ["id".to_string(), col]));
         }
         8 => {
             t.checks = if t.checks.is_empty() {
-                vec![outflow::schema::Check {
-                    name: naming::check(&name, "pos"),
-                    expr: "id >= -1000000".into(),
-                }]
+                vec![outflow::schema::check(
+                    naming::check(&name, "pos"),
+                    "id >= -1000000",
+                )]
             } else {
                 vec![]
             }
@@ -175,10 +174,10 @@ fn mutate(schema: &mut Schema, kind: u8, pick: usize) {
             t.primary_key = if t.primary_key.is_some() {
                 None
             } else {
-                Some(outflow::schema::PrimaryKey {
-                    name: naming::primary_key(&name),
-                    columns: vec!["id".into()],
-                })
+                Some(outflow::schema::primary_key(
+                    naming::primary_key(&name),
+                    ["id"],
+                ))
             }
         }
         _ => t.comment = Some(format!("comment {pick}")),

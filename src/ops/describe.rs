@@ -247,6 +247,19 @@ fn constraint_summary(f: &mut fmt::Formatter<'_>, constraint: &Constraint) -> fm
     }
 }
 
+/// `as an identity always (START WITH 10)`, `by a serial sequence`.
+fn numbering_words(n: &crate::schema::Numbering) -> String {
+    let kind = match n.kind {
+        crate::schema::NumberingKind::ByDefault => "as an identity",
+        crate::schema::NumberingKind::Always => "as an identity always",
+        crate::schema::NumberingKind::Serial => "by a serial sequence",
+    };
+    match &n.options {
+        Some(o) => format!("{kind} ({o})"),
+        None => kind.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,18 +317,5 @@ mod tests {
         for (op, text) in cases {
             assert_eq!(op.to_string(), text);
         }
-    }
-}
-
-/// `as an identity always (START WITH 10)`, `by a serial sequence`.
-fn numbering_words(n: &crate::schema::Numbering) -> String {
-    let kind = match n.kind {
-        crate::schema::NumberingKind::ByDefault => "as an identity",
-        crate::schema::NumberingKind::Always => "as an identity always",
-        crate::schema::NumberingKind::Serial => "by a serial sequence",
-    };
-    match &n.options {
-        Some(o) => format!("{kind} ({o})"),
-        None => kind.to_string(),
     }
 }

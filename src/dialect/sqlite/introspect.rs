@@ -410,9 +410,9 @@ fn finish(mut r: Raw) -> (Table, TableExtras) {
     for fk in &mut t.foreign_keys {
         let found = named_fks
             .iter()
-            .position(|(_, cols, parent, _)| *cols == fk.columns && *parent == fk.ref_table);
+            .position(|d| d.columns == fk.columns && d.ref_table == fk.ref_table);
         let (given, deferral) = match found.map(|i| named_fks.remove(i)) {
-            Some((name, _, _, deferral)) => (name, deferral),
+            Some(declared) => (declared.name, declared.deferral),
             None => (None, None),
         };
         fk.options.deferrable = deferral;

@@ -24,14 +24,24 @@ pub(crate) struct TableDdl {
     pub autoincrement: Option<String>,
     /// Unique constraints: name (if given) and columns.
     pub uniques: Vec<(Option<String>, Vec<String>)>,
-    /// Foreign keys: name (if given), columns, referenced table, deferral.
-    pub foreign_keys: Vec<(Option<String>, Vec<String>, String, Option<Deferral>)>,
+    /// Foreign keys as written.
+    pub foreign_keys: Vec<DeclaredForeignKey>,
     /// Checks: name (if given) and the expression as sqlparser prints it.
     pub checks: Vec<(Option<String>, String)>,
     /// Generated columns: column, expression (as sqlparser prints it), whether stored.
     pub generated: Vec<(String, String, bool)>,
     /// Columns declared with a collation: column, collation.
     pub collations: Vec<(String, String)>,
+}
+
+/// A foreign key as the table's SQL declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DeclaredForeignKey {
+    /// The name, if given.
+    pub name: Option<String>,
+    pub columns: Vec<String>,
+    pub ref_table: String,
+    pub deferral: Option<Deferral>,
 }
 
 /// Reads `sql`; `None` when even the simplified text does not parse.
@@ -45,12 +55,12 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
             match &def.option {
                 ColumnOption::PrimaryKey(_) => ddl.primary_key_name = name,
                 ColumnOption::Unique(_) => ddl.uniques.push((name, col)),
-                ColumnOption::ForeignKey(fk) => ddl.foreign_keys.push((
+                ColumnOption::ForeignKey(fk) => ddl.foreign_keys.push(DeclaredForeignKey {
                     name,
-                    col,
-                    object_name(&fk.foreign_table),
-                    deferral(fk.characteristics.as_ref()),
-                )),
+                    columns: col,
+                    ref_table: object_name(&fk.foreign_table),
+                    deferral: deferral(fk.characteristics.as_ref()),
+                }),
                 ColumnOption::Check(check) => ddl.checks.push((name, check.expr.to_string())),
                 ColumnOption::Generated {
                     generation_expr: Some(expr),
@@ -84,12 +94,12 @@ pub(crate) fn parse(sql: &str) -> Option<TableDdl> {
             TableConstraint::Unique(u) => ddl
                 .uniques
                 .push((u.name.as_ref().map(ident), index_columns(&u.columns))),
-            TableConstraint::ForeignKey(fk) => ddl.foreign_keys.push((
-                fk.name.as_ref().map(ident),
-                fk.columns.iter().map(ident).collect(),
-                object_name(&fk.foreign_table),
-                deferral(fk.characteristics.as_ref()),
-            )),
+            TableConstraint::ForeignKey(fk) => ddl.foreign_keys.push(DeclaredForeignKey {
+                name: fk.name.as_ref().map(ident),
+                columns: fk.columns.iter().map(ident).collect(),
+                ref_table: object_name(&fk.foreign_table),
+                deferral: deferral(fk.characteristics.as_ref()),
+            }),
             TableConstraint::Check(c) => ddl
                 .checks
                 .push((c.name.as_ref().map(ident), c.expr.to_string())),
@@ -320,11 +330,17 @@ mod tests {
                 (Some("uq_t_a_p".into()), vec!["a".into(), "p".into()])
             ]
         );
+        let declared = |name: Option<&str>, column: &str, parent: &str| DeclaredForeignKey {
+            name: name.map(str::to_string),
+            columns: vec![column.to_string()],
+            ref_table: parent.to_string(),
+            deferral: None,
+        };
         assert_eq!(
             ddl.foreign_keys,
             [
-                (Some("fk_p".into()), vec!["p".into()], "parent".into(), None),
-                (None, vec!["a".into()], "other".into(), None),
+                declared(Some("fk_p"), "p", "parent"),
+                declared(None, "a", "other")
             ]
         );
         assert_eq!(
