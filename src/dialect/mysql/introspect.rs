@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 use sqlx::mysql::{MySqlConnection, MySqlRow};
 use sqlx::{Connection, Row};
 
+use super::render::Q;
 use super::{Flavor, normal, text, types};
 use crate::dialect::DbError;
 use crate::schema::{
@@ -39,6 +40,17 @@ const TABLES: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
        CAST(ENGINE AS CHAR) AS engine, CAST(CREATE_OPTIONS AS CHAR) AS create_options
 FROM information_schema.TABLES
 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'";
+
+/// Partitions of partitioned tables, in order (subpartitions are not read).
+const PARTITIONS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS table_name,
+       CAST(PARTITION_NAME AS CHAR) AS partition_name,
+       CAST(PARTITION_METHOD AS CHAR) AS method,
+       CAST(PARTITION_EXPRESSION AS CHAR) AS expression,
+       CAST(PARTITION_DESCRIPTION AS CHAR) AS description
+FROM information_schema.PARTITIONS
+WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL
+  AND (SUBPARTITION_ORDINAL_POSITION IS NULL OR SUBPARTITION_ORDINAL_POSITION = 1)
+ORDER BY TABLE_NAME, PARTITION_ORDINAL_POSITION";
 
 /// Each character set's default collation: a table's collation is an option only when it is
 /// not its character set's default.
@@ -144,6 +156,7 @@ pub(crate) async fn introspect(
     };
     let tables = fetch(TABLES).await?;
     let charsets = fetch(CHARSETS).await?;
+    let partitions = fetch(PARTITIONS).await?;
     let columns = fetch(COLUMNS).await?;
     let indexes = fetch(INDEXES).await?;
     let foreign_keys = fetch(FOREIGN_KEYS).await?;
@@ -153,10 +166,11 @@ pub(crate) async fn introspect(
         Flavor::MySql => CHECKS_MYSQL,
     })
     .await?;
-    let objects = super::objects::read(&mut tx, flavor, queries).await?;
+    let objects = super::objects::read(&mut tx, queries).await?;
     tx.commit().await.map_err(DbError::query)?;
 
     let mut found = read_tables(&tables, &charsets, skip)?;
+    read_partitions(&partitions, &mut found)?;
     read_columns(&columns, flavor, &mut found)?;
     read_indexes(&indexes, &mut found)?;
     read_foreign_keys(&foreign_keys, &rules, &mut found)?;
@@ -254,6 +268,52 @@ fn table_options(
         }
     }
     out
+}
+
+/// The `partition_by` option of each partitioned table: the clause that partitions it as it
+/// is (`RANGE (year(\`d\`)) (PARTITION \`p0\` VALUES LESS THAN (2021), ...)`).
+fn read_partitions(rows: &[MySqlRow], found: &mut BTreeMap<String, Found>) -> Result<(), DbError> {
+    let mut clauses: BTreeMap<String, (String, String, Vec<String>)> = BTreeMap::new();
+    for row in rows {
+        let table = text_of(row, "table_name")?;
+        let method = text_of(row, "method")?;
+        let expression = text_of(row, "expression")?;
+        let name = Q.ident(&text_of(row, "partition_name")?);
+        let description = text_of(row, "description")?;
+        let entry = clauses
+            .entry(table)
+            .or_insert_with(|| (method.clone(), expression, Vec::new()));
+        let bound = match method.as_str() {
+            m if m.starts_with("RANGE") && description == "MAXVALUE" => {
+                " VALUES LESS THAN MAXVALUE".to_string()
+            }
+            m if m.starts_with("RANGE") => format!(" VALUES LESS THAN ({description})"),
+            m if m.starts_with("LIST") && description == "MAXVALUE" => " DEFAULT".to_string(),
+            m if m.starts_with("LIST") => format!(" VALUES IN ({description})"),
+            _ => String::new(),
+        };
+        entry.2.push(format!("PARTITION {name}{bound}"));
+    }
+    for (table, (method, expression, parts)) in clauses {
+        let Some(f) = found.get_mut(&table) else {
+            continue;
+        };
+        let head = match method.as_str() {
+            "RANGE COLUMNS" | "LIST COLUMNS" => format!("{method}({expression})"),
+            _ => format!("{method} ({expression})"),
+        };
+        // Hashed partitions named by the server (`p0`, `p1`...) are said by their number,
+        // as they were created.
+        let hashed = method.ends_with("HASH") || method.ends_with("KEY");
+        let numbered = (0..parts.len()).all(|i| parts[i] == format!("PARTITION `p{i}`"));
+        let clause = match (hashed && numbered, parts.len()) {
+            (true, 1) => head,
+            (true, n) => format!("{head} PARTITIONS {n}"),
+            (false, _) => format!("{head} ({})", parts.join(", ")),
+        };
+        f.table.options.insert("partition_by".to_string(), clause);
+    }
+    Ok(())
 }
 
 fn read_columns(

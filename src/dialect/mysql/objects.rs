@@ -14,19 +14,13 @@ use sqlx::mysql::MySqlRow;
 use sqlx::{MySqlConnection, Row};
 
 use super::render::Q;
-use super::{Flavor, text};
+use super::text;
 use crate::dialect::{DbError, PlanError};
 use crate::ops::Operation;
 use crate::schema::{Object, ObjectKind};
 
-const VIEWS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS name,
-       CAST(VIEW_DEFINITION AS CHAR) AS body, CAST(CHECK_OPTION AS CHAR) AS check_option,
-       CAST(SECURITY_TYPE AS CHAR) AS security_type, CAST(ALGORITHM AS CHAR) AS algorithm
-FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
-
-const VIEWS_MYSQL: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS name,
-       CAST(VIEW_DEFINITION AS CHAR) AS body, CAST(CHECK_OPTION AS CHAR) AS check_option,
-       CAST(SECURITY_TYPE AS CHAR) AS security_type, NULL AS algorithm
+/// The views, each then read with `SHOW CREATE VIEW`.
+const VIEWS: &str = "SELECT CAST(TABLE_NAME AS CHAR) AS name
 FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME";
 
 const TRIGGERS: &str = "SELECT CAST(TRIGGER_NAME AS CHAR) AS name,
@@ -63,7 +57,6 @@ FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE() ORDER BY EVENT_NA
 /// Reads every view, trigger, routine and event of the connection's database.
 pub(crate) async fn read(
     conn: &mut MySqlConnection,
-    flavor: Flavor,
     queries: &mut u64,
 ) -> Result<Vec<Object>, DbError> {
     let mut fetch = async |sql: &'static str| {
@@ -73,11 +66,7 @@ pub(crate) async fn read(
             .await
             .map_err(DbError::query)
     };
-    let views = fetch(match flavor {
-        Flavor::MariaDb => VIEWS,
-        Flavor::MySql => VIEWS_MYSQL,
-    })
-    .await?;
+    let views = fetch(VIEWS).await?;
     let triggers = fetch(TRIGGERS).await?;
     let routines = fetch(ROUTINES).await?;
     let parameters = fetch(PARAMETERS).await?;
@@ -88,19 +77,49 @@ pub(crate) async fn read(
         .map_err(DbError::query)?;
     let mut out = Vec::new();
     for row in &views {
-        out.push(view(row, &database)?);
+        let name = text_of(row, "name")?;
+        // The catalog's VIEW_DEFINITION drops character set introducers (`_utf8mb3' '`):
+        // SHOW CREATE VIEW has the view as the server keeps it.
+        let shown = show_create(conn, queries, "VIEW", &name, 1).await?;
+        out.push(view(name, &shown.unwrap_or_default(), &database));
     }
     for row in &triggers {
         out.push(trigger(row)?);
     }
     let parameters = parameters_by_routine(&parameters)?;
     for row in &routines {
-        out.push(routine(row, &parameters)?);
+        let mut routine = routine(row, &parameters)?;
+        // The catalog gives parameter types as the server spells them (`int(11)`), SHOW
+        // CREATE as they were written; it is NULL to a user who may not read the body.
+        let what = text_of(row, "routine_type")?;
+        if let Some(shown) = show_create(conn, queries, &what, &routine.name, 2).await? {
+            routine.definition = without_database(&without_definer(&shown), &database);
+        }
+        out.push(routine);
     }
     for row in &events {
         out.push(event(row)?);
     }
     Ok(out)
+}
+
+/// Column `column` of `SHOW CREATE <what> <name>`.
+async fn show_create(
+    conn: &mut MySqlConnection,
+    queries: &mut u64,
+    what: &str,
+    name: &str,
+    column: usize,
+) -> Result<Option<String>, DbError> {
+    *queries += 1;
+    // `what` is one of our words and the name is quoted through the dialect.
+    let sql = format!("SHOW CREATE {what} {}", Q.ident(name));
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(DbError::query)?;
+    row.try_get::<Option<String>, _>(column)
+        .map_err(DbError::query)
 }
 
 fn text_of(row: &MySqlRow, column: &str) -> Result<String, DbError> {
@@ -110,24 +129,21 @@ fn text_of(row: &MySqlRow, column: &str) -> Result<String, DbError> {
         .unwrap_or_default())
 }
 
-fn view(row: &MySqlRow, database: &str) -> Result<Object, DbError> {
-    let name = text_of(row, "name")?;
-    let mut sql = String::from("CREATE");
-    let algorithm = text_of(row, "algorithm")?;
-    if !algorithm.is_empty() {
-        sql.push_str(&format!(" ALGORITHM={algorithm}"));
-    }
-    sql.push_str(&format!(
-        " SQL SECURITY {} VIEW {} AS {}",
-        text_of(row, "security_type")?,
-        Q.ident(&name),
-        without_database(&text_of(row, "body")?, database)
-    ));
-    let check = text_of(row, "check_option")?;
-    if check != "NONE" && !check.is_empty() {
-        sql.push_str(&format!(" WITH {check} CHECK OPTION"));
-    }
-    Ok(Object::new(ObjectKind::View, name, sql))
+/// The view as `SHOW CREATE VIEW` gives it, without its definer (who created it is not the
+/// schema) nor the database's name.
+fn view(name: String, shown: &str, database: &str) -> Object {
+    let sql = without_definer(shown);
+    Object::new(ObjectKind::View, name, without_database(&sql, database))
+}
+
+/// `text` without its ` DEFINER=user@host` clause.
+fn without_definer(text: &str) -> String {
+    let Some(at) = text.find(" DEFINER=") else {
+        return text.to_string();
+    };
+    let rest = &text[at + 1..];
+    let end = rest.find(' ').unwrap_or(rest.len());
+    format!("{}{}", &text[..at], &rest[end..])
 }
 
 fn trigger(row: &MySqlRow) -> Result<Object, DbError> {

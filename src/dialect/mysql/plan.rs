@@ -215,6 +215,7 @@ impl Planner {
             return Ok(out);
         }
         let mut clauses = self.clauses(op, &before)?;
+        let partitioning = partitioning(op, &before);
         self.apply(op)?;
         let after = self.known.table(&name).cloned().unwrap_or(before);
         self.follow_up(op, &after, &mut clauses)?;
@@ -225,6 +226,7 @@ impl Planner {
                 clauses.join(", ")
             ));
         }
+        out.extend(partitioning.map(|p| format!("ALTER TABLE {} {p}", Q.ident(&name))));
         Ok(out)
     }
 
@@ -446,6 +448,22 @@ impl Planner {
                 *c = to.to_string();
             }
         }
+    }
+}
+
+/// How `op` changes the partitioning of `table`, when it does: partitioning options follow
+/// every other clause of an `ALTER TABLE` without a comma, so they are a statement of their own.
+fn partitioning(op: &Operation, table: &Table) -> Option<String> {
+    let Operation::SetTableOptions { options, .. } = op else {
+        return None;
+    };
+    match (
+        table.options.get("partition_by"),
+        options.get("partition_by"),
+    ) {
+        (old, Some(new)) if old != Some(new) => Some(format!("PARTITION BY {new}")),
+        (Some(_), None) => Some("REMOVE PARTITIONING".into()),
+        _ => None,
     }
 }
 

@@ -297,6 +297,11 @@ pub(crate) fn create_table(table: &Table, fk_indexes: &[Index], syntax: Syntax) 
         out.push_str(" COMMENT=");
         out.push_str(&text::literal(comment));
     }
+    // The partitioning ends the statement, after every other table option.
+    if let Some(by) = table.options.get("partition_by") {
+        out.push_str(" PARTITION BY ");
+        out.push_str(by);
+    }
     out
 }
 

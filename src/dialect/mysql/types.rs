@@ -124,9 +124,9 @@ fn split_tail(norm: &str) -> (&str, &str) {
 fn portable(name: &str, args: &[u32]) -> Option<Type> {
     Some(match (name, args) {
         ("tinyint", [1]) | ("bool" | "boolean", []) => Type::Boolean,
-        ("smallint", [] | [_]) => Type::SmallInt,
-        ("int" | "integer", [] | [_]) => Type::Integer,
-        ("bigint", [] | [_]) => Type::BigInt,
+        ("smallint", [] | [6]) => Type::SmallInt,
+        ("int" | "integer", [] | [11]) => Type::Integer,
+        ("bigint", [] | [20]) => Type::BigInt,
         ("float", []) => Type::Real,
         // REAL is DOUBLE unless the REAL_AS_FLOAT mode is on.
         ("double" | "double precision" | "real", []) => Type::Double,
@@ -147,16 +147,26 @@ fn portable(name: &str, args: &[u32]) -> Option<Type> {
     })
 }
 
-/// The spelling without an integer type's display width (`mediumint(9)` → `mediumint`).
+/// The spelling without an integer type's display width when it is the server's default
+/// for the type (`mediumint(9)` → `mediumint`, `int(10) unsigned` → `int unsigned`); a width
+/// given on purpose (`int(4)`) is kept, as MariaDB keeps and shows it.
 fn without_width(name: &str, args: &[u32], head: &str, tail: &str) -> String {
-    let integer = matches!(
-        name,
-        "tinyint" | "smallint" | "mediumint" | "int" | "integer" | "bigint"
-    );
-    let head = if integer && args.len() == 1 {
-        name
-    } else {
-        head
+    let unsigned = tail.contains("unsigned") || tail.contains("zerofill");
+    let default_width = match (name, unsigned) {
+        ("tinyint", false) => Some(4),
+        ("tinyint", true) => Some(3),
+        ("smallint", false) => Some(6),
+        ("smallint", true) => Some(5),
+        ("mediumint", false) => Some(9),
+        ("mediumint", true) => Some(8),
+        ("int" | "integer", false) => Some(11),
+        ("int" | "integer", true) => Some(10),
+        ("bigint", _) => Some(20),
+        _ => None,
+    };
+    let head = match (default_width, args) {
+        (Some(width), [given]) if *given == width => name,
+        _ => head,
     };
     if tail.is_empty() {
         head.to_string()

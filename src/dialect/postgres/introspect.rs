@@ -25,7 +25,8 @@ use crate::schema::{
 
 const TABLES: &str = r"SELECT c.oid::int8 AS table_oid, c.relname::text AS table_name,
        c.relkind::text AS kind, c.relispartition AS is_partition, d.description AS comment,
-       c.relpersistence = 'u' AS unlogged, coalesce(c.reloptions, '{}') AS reloptions
+       c.relpersistence = 'u' AS unlogged, coalesce(c.reloptions, '{}') AS reloptions,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_by
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description d
@@ -341,6 +342,9 @@ fn read_tables(reader: &mut Reader<'_>, rows: &[PgRow], skip: &[&str]) -> Result
         }
         let mut table = crate::schema::table(name.clone());
         table.comment = get(row, "comment")?;
+        if let Some(by) = get::<Option<String>>(row, "partition_by")? {
+            table.options.insert("partition_by".into(), by);
+        }
         if get::<bool>(row, "unlogged")? {
             table.options.insert("unlogged".into(), "true".into());
         }

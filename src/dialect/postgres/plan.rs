@@ -619,6 +619,12 @@ fn table_options(
 ) -> Result<Vec<String>, PlanError> {
     let mut out = Vec::new();
     let name = d.name(table);
+    if before.get("partition_by") != after.get("partition_by") {
+        return Err(PlanError::Impossible {
+            operation: format!("set options of table '{table}'"),
+            reason: "PostgreSQL cannot partition a table that exists, nor change or remove its partitioning; create the new table and move the rows with op.execute".into(),
+        });
+    }
     match (
         before.contains_key("unlogged"),
         after.contains_key("unlogged"),

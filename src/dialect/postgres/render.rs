@@ -176,7 +176,10 @@ impl Ddl<'_> {
         options: &std::collections::BTreeMap<String, String>,
     ) -> Result<Vec<String>, PlanError> {
         let mut out = Vec::new();
-        for (k, v) in options.iter().filter(|(k, _)| *k != "unlogged") {
+        for (k, v) in options
+            .iter()
+            .filter(|(k, _)| !["unlogged", "partition_by"].contains(&k.as_str()))
+        {
             let plain = |s: &str| {
                 !s.is_empty()
                     && s.chars()
@@ -253,8 +256,15 @@ impl Ddl<'_> {
         } else {
             ""
         };
+        let partition_by = match table.options.get("partition_by") {
+            Some(by) => {
+                let what = || "the partitioning of the table".to_string();
+                format!(" PARTITION BY {}", self.clause(name, what, by)?)
+            }
+            None => String::new(),
+        };
         let mut out = vec![format!(
-            "CREATE {unlogged}TABLE {} (\n    {}\n){}",
+            "CREATE {unlogged}TABLE {} (\n    {}\n){partition_by}{}",
             self.name(name),
             lines.join(",\n    "),
             self.storage_parameters(table)?

@@ -122,12 +122,13 @@ pub(crate) fn check_key(table: &Table, columns: &[String]) -> Result<(), String>
 pub(crate) fn check_table_options(
     options: &std::collections::BTreeMap<String, String>,
 ) -> Result<(), String> {
-    const KNOWN: [&str; 5] = [
+    const KNOWN: [&str; 6] = [
         "engine",
         "charset",
         "collation",
         "row_format",
         "key_block_size",
+        "partition_by",
     ];
     for (k, v) in options {
         if !KNOWN.contains(&k.as_str()) {
@@ -135,6 +136,16 @@ pub(crate) fn check_table_options(
                 "MySQL has no table option '{k}' (it has {})",
                 KNOWN.join(", ")
             ));
+        }
+        if k == "partition_by" {
+            // A partitioning clause is SQL the user wrote: kept whole, but never a
+            // second statement or a comment that would hide the rest of the line.
+            if v.trim().is_empty() || v.contains(';') || v.contains("--") || v.contains("/*") {
+                return Err(format!(
+                    "table option 'partition_by' must be one PARTITION BY clause, not {v:?}"
+                ));
+            }
+            continue;
         }
         if v.is_empty() || !v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!(
