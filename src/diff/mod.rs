@@ -30,6 +30,7 @@ mod compare;
 mod enums;
 mod objects;
 mod order;
+mod placement;
 pub mod rename;
 mod table;
 

@@ -91,12 +91,16 @@ pub(crate) fn object_changes(
         .chain(desired.table_names())
         .map(str::to_lowercase)
         .collect();
+    let (old_after, new_after) = (
+        super::placement::after_tables(current, &tables),
+        super::placement::after_tables(desired, &tables),
+    );
     let mut out = ObjectChanges::default();
     for key in dependency_order(current, &fates).into_iter().rev() {
         let old = current.object(&key).expect("ordered from the current side");
         if matches!(fates[&key], Fate::Drop | Fate::Recreate) {
             let drop = drop_of(old);
-            match !uses_tables(old, &tables) && fates[&key] == Fate::Drop {
+            match !old_after.contains(&key) && fates[&key] == Fate::Drop {
                 true => out.late_drops.push(drop),
                 false => out.early_drops.push(drop),
             }
@@ -120,24 +124,12 @@ pub(crate) fn object_changes(
             },
             Fate::Drop | Fate::Keep => continue,
         };
-        match !uses_tables(new, &tables) && fates[&key] != Fate::Comment {
+        match !new_after.contains(&key) && fates[&key] != Fate::Comment {
             true => out.before_tables.push(op),
             false => out.after_tables.push(op),
         }
     }
     out
-}
-
-/// Whether `o` needs tables to exist: the kinds that use tables, and a function or type whose
-/// signature names one (a function returning `SETOF customer` needs the table `customer`; its
-/// body is not checked when it is created).
-fn uses_tables(o: &Object, tables: &BTreeSet<String>) -> bool {
-    if !o.kind.before_tables() {
-        return true;
-    }
-    references(&o.definition)
-        .iter()
-        .any(|r| tables.contains(r) && *r != base_name(&o.name))
 }
 
 fn drop_of(o: &Object) -> Operation {
@@ -195,7 +187,7 @@ fn names_of(schema: &Schema) -> BTreeSet<String> {
 }
 
 /// A name as definitions write it: lower case, a function's without its argument list.
-fn base_name(name: &str) -> String {
+pub(super) fn base_name(name: &str) -> String {
     name.split('(').next().unwrap_or(name).trim().to_lowercase()
 }
 
