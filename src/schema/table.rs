@@ -291,6 +291,26 @@ impl Table {
         self
     }
 
+    /// Puts `column` in place of the column of the same name, or appends it: a model's
+    /// `extend` function says with it what its field's attributes do not.
+    ///
+    /// ```
+    /// use outflow::schema::{NumberingKind, Type, column, numbering, table};
+    /// let t = table("t")
+    ///     .column(column("id", Type::Integer).not_null())
+    ///     .column(column("name", Type::Text))
+    ///     .with_column(column("id", Type::Integer).not_null().numbered(numbering(NumberingKind::Always)));
+    /// assert_eq!(t.columns[0].name, "id");
+    /// assert!(t.columns[0].numbering.is_some());
+    /// ```
+    pub fn with_column(mut self, column: Column) -> Table {
+        match self.columns.iter_mut().find(|c| c.name == column.name) {
+            Some(slot) => *slot = column,
+            None => self.columns.push(column),
+        }
+        self
+    }
+
     /// Sets the primary key.
     pub fn primary_key<I>(mut self, name: impl Into<String>, columns: I) -> Table
     where

@@ -5,7 +5,7 @@ use super::sql_consts::SqlConsts;
 use crate::ops::{Alter, Constraint, Operation};
 use crate::schema::{Action, Column, ForeignKey, Index, KeyPart, Object, ObjectKind, Table, Type};
 
-fn atom(text: impl Into<String>) -> Expr {
+pub(crate) fn atom(text: impl Into<String>) -> Expr {
     Expr::Atom(text.into())
 }
 
@@ -14,16 +14,16 @@ pub(crate) fn string(text: &str) -> Expr {
     Expr::Atom(format!("{text:?}"))
 }
 
-fn strings<S: AsRef<str>>(items: &[S]) -> Expr {
+pub(crate) fn strings<S: AsRef<str>>(items: &[S]) -> Expr {
     Expr::Array(items.iter().map(|s| string(s.as_ref())).collect())
 }
 
-fn call(callee: &str, args: Vec<Expr>) -> Expr {
+pub(crate) fn call(callee: &str, args: Vec<Expr>) -> Expr {
     Expr::Call(callee.to_string(), args)
 }
 
 /// `receiver.m1(..).m2(..)`, or the receiver alone when there is no method.
-fn chain(receiver: Expr, methods: Vec<(&str, Vec<Expr>)>) -> Expr {
+pub(crate) fn chain(receiver: Expr, methods: Vec<(&str, Vec<Expr>)>) -> Expr {
     if methods.is_empty() {
         return receiver;
     }
@@ -110,7 +110,7 @@ pub(crate) fn column(c: &Column) -> Expr {
     chain(call("column", vec![string(&c.name), ty(&c.ty)]), methods)
 }
 
-fn foreign_key(fk: &ForeignKey) -> Expr {
+pub(crate) fn foreign_key(fk: &ForeignKey) -> Expr {
     let base = call(
         "foreign_key",
         vec![
@@ -133,7 +133,7 @@ fn foreign_key(fk: &ForeignKey) -> Expr {
 
 /// `index("ix", ["a", "b"]).unique()`, or with written-out parts
 /// (`[key_column("a").desc(), key_expr("lower(b)")]`) and the index's other clauses.
-fn index(i: &Index) -> Expr {
+pub(crate) fn index(i: &Index) -> Expr {
     let plain = i.columns.iter().all(|p| p.plain_column().is_some());
     let parts = match plain {
         true => strings(&i.column_names()),
@@ -320,7 +320,7 @@ fn alter(a: &Alter) -> Expr {
 }
 
 /// `object(ObjectKind::View, "adults", VIEW_ADULTS).on("..").comment("..")`.
-fn object(o: &Object, consts: &SqlConsts) -> Expr {
+pub(crate) fn object(o: &Object, consts: &SqlConsts) -> Expr {
     let base = call(
         "object",
         vec![
@@ -505,7 +505,7 @@ fn option_methods(o: &crate::schema::ConstraintOptions) -> Vec<(&'static str, Ve
 
 /// `unique("uq", ["a"]).deferrable()`, `check(..)`, `exclusion(..)`: a constraint with its
 /// options, as a value.
-fn constraint_value(constraint: &Constraint) -> Expr {
+pub(crate) fn constraint_value(constraint: &Constraint) -> Expr {
     let base = match constraint {
         Constraint::PrimaryKey(k) => {
             call("primary_key", vec![string(&k.name), strings(&k.columns)])

@@ -58,6 +58,15 @@ pub(crate) fn statement(expr: &Expr, indent: usize) -> String {
     format!("{}{body};", " ".repeat(indent))
 }
 
+/// The tail expression `expr` of a block at indentation `indent`, laid out as rustfmt does
+/// (the whole width: no `;` follows), first line indented.
+pub(crate) fn tail_expression(expr: &Expr, indent: usize) -> String {
+    let shape = Shape::indented(indent);
+    let body = rewrite(expr, shape, &Ctx::new(false))
+        .unwrap_or_else(|| rewrite(expr, shape, &Ctx::new(true)).unwrap_or_else(|| one_line(expr)));
+    format!("{}{body}", " ".repeat(indent))
+}
+
 /// The statement as rustfmt formats it (without indentation of the first line nor `;`),
 /// or `None` where rustfmt gives up and keeps the source text.
 fn format_statement(expr: &Expr, indent: usize) -> Option<String> {

@@ -4,9 +4,9 @@
 //! `rustfmt` would lay it out (see [`layout`]), so a generated file never shows up as a
 //! formatting diff.
 
-mod exprs;
-mod layout;
-mod sql_consts;
+pub(crate) mod exprs;
+pub(crate) mod layout;
+pub(crate) mod sql_consts;
 
 use chrono::NaiveDateTime;
 
@@ -271,4 +271,4 @@ fn push_comment(out: &mut String, line: &str, first: bool) {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

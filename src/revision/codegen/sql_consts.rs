@@ -26,6 +26,30 @@ impl SqlConsts {
         consts
     }
 
+    /// The definitions of `objects`, in their order.
+    pub(crate) fn of_objects<'a>(objects: impl IntoIterator<Item = &'a Object>) -> SqlConsts {
+        let mut consts = SqlConsts::default();
+        for o in objects {
+            consts.add(o);
+        }
+        consts
+    }
+
+    /// The `const` items at `indent` spaces, each after a blank line, with `visibility`
+    /// (`pub(super) `, or nothing) before `const`.
+    pub(crate) fn render_indented(&self, indent: usize, visibility: &str) -> String {
+        let pad = " ".repeat(indent);
+        let mut out = String::new();
+        for (name, sql) in &self.order {
+            out.push('\n');
+            out.push_str(&format!(
+                "{pad}{visibility}const {name}: &str = {};\n",
+                literal(sql)
+            ));
+        }
+        out
+    }
+
     fn add(&mut self, o: &Object) {
         if self.names.contains_key(&o.definition) {
             return;
