@@ -162,18 +162,37 @@ async fn sqlite(live: &Live) -> BTreeSet<String> {
 }
 
 /// SQLite keeps each statement as written: the same statement written by another tool differs
-/// in quoting, case and spacing only. Lower case outside string literals, no double quotes or
-/// brackets around names, single spaces, none inside parentheses.
+/// in quoting, case, spacing and comments only. Lower case outside string literals, no double
+/// quotes or brackets around names, no comments, single spaces, none inside parentheses.
 fn sql_shape(sql: &str) -> String {
     let mut out = String::new();
     let mut in_string = false;
-    for c in sql.chars() {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        let next = chars.get(i).copied();
         match c {
             '\'' => {
                 in_string = !in_string;
                 out.push(c);
             }
             _ if in_string => out.push(c),
+            '-' if next == Some('-') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+                out.push(' ');
+            }
+            '/' if next == Some('*') => {
+                i += 1;
+                while i < chars.len() && !(chars[i - 1] == '*' && chars[i] == '/') {
+                    i += 1;
+                }
+                i += 1;
+                out.push(' ');
+            }
             '"' | '[' | ']' | '`' => {}
             c if c.is_whitespace() => out.push(' '),
             c => out.extend(c.to_lowercase()),
@@ -201,6 +220,10 @@ mod tests {
             sql_shape("create index ix on t(a) where a > 'X Y';")
         );
         assert_ne!(sql_shape("WHERE a > 'x'"), sql_shape("WHERE a > 'X'"));
+        assert_eq!(
+            sql_shape("CREATE INDEX ix /* @renamed from=old */ ON t(a) -- why\n"),
+            sql_shape("create index ix on t(a)")
+        );
     }
 
     #[test]

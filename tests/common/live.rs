@@ -350,25 +350,63 @@ pub fn unordered(dump: &str) -> Vec<String> {
     statements
 }
 
-/// Splits on `sep` outside parentheses and quotes.
+/// Splits on `sep` outside parentheses, quotes, dollar-quoted bodies and `--` comments (a
+/// function body's text must not split nor count its parentheses).
 fn split_top_level(text: &str, sep: char) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
     let (mut out, mut current) = (Vec::new(), String::new());
-    let (mut depth, mut quote) = (0i32, None::<char>);
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"' | '`') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => depth -= 1,
-            (None, c) if c == sep && depth == 0 => {
+    let (mut depth, mut i) = (0i32, 0);
+    while i < chars.len() {
+        let c = chars[i];
+        let skip_to = match c {
+            '\'' | '"' | '`' => Some(
+                chars[i + 1..]
+                    .iter()
+                    .position(|&x| x == c)
+                    .map_or(chars.len(), |p| i + p + 2),
+            ),
+            '-' if chars.get(i + 1) == Some(&'-') => Some(
+                chars[i..]
+                    .iter()
+                    .position(|&x| x == '\n')
+                    .map_or(chars.len(), |p| i + p),
+            ),
+            '$' => dollar_body_end(&chars, i),
+            _ => None,
+        };
+        if let Some(end) = skip_to {
+            current.extend(&chars[i..end]);
+            i = end;
+            continue;
+        }
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            c if c == sep && depth == 0 => {
                 out.push(std::mem::take(&mut current).trim().to_string());
+                i += 1;
                 continue;
             }
             _ => {}
         }
         current.push(c);
+        i += 1;
     }
     out.push(current.trim().to_string());
     out
+}
+
+/// The index after a `$tag$ ... $tag$` body opened at `start`; `None` when `$` opens none.
+fn dollar_body_end(chars: &[char], start: usize) -> Option<usize> {
+    let tag_len = chars[start + 1..]
+        .iter()
+        .position(|&c| !(c.is_alphanumeric() || c == '_'))?;
+    if chars.get(start + 1 + tag_len) != Some(&'$') {
+        return None;
+    }
+    let tag = &chars[start..start + tag_len + 2];
+    let body = start + tag.len();
+    let close =
+        (body..=chars.len().saturating_sub(tag.len())).find(|&k| chars[k..k + tag.len()] == *tag);
+    Some(close.map_or(chars.len(), |k| k + tag.len()))
 }
