@@ -66,9 +66,9 @@ struct ResolvedForeignKey<'a> {
 
 /// Expands `#[derive(Model)]`.
 pub(crate) fn derive(input: &DeriveInput) -> Result<TokenStream> {
-    let named = named_fields(input)?;
-    check_placement(input, &named)?;
     let model = parse_model(&input.attrs)?;
+    let named = named_fields(input, model.extend.is_some())?;
+    check_placement(input, &named)?;
     let fields = read_fields(named)?;
     check_columns(&fields)?;
     let lists = resolve_lists(&model, &fields)?;
@@ -117,7 +117,9 @@ fn field_value(f: &ModelField) -> TokenStream {
     }
 }
 
-fn named_fields(input: &DeriveInput) -> Result<Vec<&Field>> {
+/// The struct's fields; none only when `extend` finishes the table (a PostgreSQL table that
+/// inherits all its columns).
+fn named_fields(input: &DeriveInput, extended: bool) -> Result<Vec<&Field>> {
     const NAMED: &str = "write `struct Name { id: i32, ... }`, one field per column";
     let fields = match &input.data {
         Data::Struct(data) => &data.fields,
@@ -136,8 +138,11 @@ fn named_fields(input: &DeriveInput) -> Result<Vec<&Field>> {
         }
     };
     match fields {
-        Fields::Named(named) if named.named.is_empty() => {
-            let msg = format!("a model needs at least one field: {NAMED}");
+        Fields::Named(named) if named.named.is_empty() && !extended => {
+            let msg = format!(
+                "a model needs at least one field: {NAMED} (a table that inherits all its \
+                 columns says so in an `extend` function)"
+            );
             Err(Error::new_spanned(&input.ident, msg))
         }
         Fields::Named(named) => Ok(named.named.iter().collect()),

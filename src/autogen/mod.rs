@@ -266,7 +266,11 @@ impl<'a> Autogen<'a> {
         label: &str,
     ) -> Result<Autogen<'a>, AutogenError> {
         let migrator = Migrator::new(catalog, config, label)?;
-        catalog.models(label)?.validate()?;
+        let models = catalog.models(label)?;
+        models.validate()?;
+        if migrator.target().dialect() != crate::dialect::DialectName::Mysql {
+            models.validate_index_names()?;
+        }
         Ok(Autogen { catalog, migrator })
     }
 

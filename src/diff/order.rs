@@ -16,14 +16,20 @@ pub(crate) struct CreationOrder<'a> {
     pub deferred: Vec<(&'a str, &'a ForeignKey)>,
 }
 
-/// Orders `tables` so that each comes after the tables its foreign keys reference. References
-/// to tables outside the set are ignored; a self-reference needs no ordering. Foreign keys that
-/// form a cycle between several tables are deferred.
+/// Orders `tables` so that each comes after the tables its foreign keys reference and the
+/// tables it is made from ([`Table::parents`]). References to tables outside the set are
+/// ignored; a self-reference needs no ordering. Foreign keys that form a cycle between several
+/// tables are deferred.
 pub(crate) fn creation_order<'a>(tables: &[&'a Table]) -> CreationOrder<'a> {
     let names: BTreeSet<&str> = tables.iter().map(|t| t.name.as_str()).collect();
     let mut graph: DiGraphMap<&str, ()> = DiGraphMap::new();
     for t in tables {
         graph.add_node(&t.name);
+        for parent in t.parents() {
+            if parent != t.name && names.contains(parent) {
+                graph.add_edge(parent, &t.name, ());
+            }
+        }
         for fk in &t.foreign_keys {
             let parent = fk.ref_table.as_str();
             if parent != t.name && names.contains(parent) {

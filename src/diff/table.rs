@@ -44,7 +44,14 @@ pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare)
     let mut out = TableChanges::default();
     let name = &desired.name;
     compare_constraints(current, desired, cmp, &mut out);
-    for column in &desired.columns {
+    // A partition's columns are its parent's: they change with the parent's.
+    let parent = current.options.get("partition_of");
+    let follows_parent = parent.is_some() && parent == desired.options.get("partition_of");
+    let (desired_columns, current_columns) = match follows_parent {
+        true => (&[][..], &[][..]),
+        false => (&desired.columns[..], &current.columns[..]),
+    };
+    for column in desired_columns {
         match current.column_named(&column.name) {
             None => out.columns.extend(add_column(name, column)),
             Some(old) => {
@@ -54,7 +61,7 @@ pub(crate) fn compare_table(current: &Table, desired: &Table, cmp: &dyn Compare)
             }
         }
     }
-    for old in &current.columns {
+    for old in current_columns {
         if desired.column_named(&old.name).is_none() {
             let drop = Operation::DropColumn {
                 table: name.clone(),

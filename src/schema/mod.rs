@@ -148,10 +148,15 @@ impl Schema {
         self
     }
 
-    /// Checks every table (see [`Table::validate`]) and that index names are unique schema-wide,
-    /// as SQLite and PostgreSQL require.
+    /// Checks every table (see [`Table::validate`]), the enum types and the objects.
     pub fn validate(&self) -> Result<(), SchemaError> {
         validate::schema(self)
+    }
+
+    /// Checks that no two tables have an index of the same name, as PostgreSQL and SQLite
+    /// require (MySQL names indexes in their table).
+    pub fn validate_index_names(&self) -> Result<(), SchemaError> {
+        validate::index_names_across_tables(self)
     }
 
     /// The YAML schema description.

@@ -40,8 +40,6 @@ pub enum ObjectKind {
     MaterializedView,
     /// An index on a materialized view (PostgreSQL; indexes on tables belong to tables).
     Index,
-    /// A partition of a partitioned table (PostgreSQL: a table of its own, `PARTITION OF`).
-    Partition,
     /// A trigger on a table or view.
     Trigger,
     /// A rule on a table or view (PostgreSQL).
@@ -58,7 +56,7 @@ pub enum ObjectKind {
 
 impl ObjectKind {
     /// Every kind, in creation order.
-    pub const ALL: [ObjectKind; 19] = [
+    pub const ALL: [ObjectKind; 18] = [
         ObjectKind::Schema,
         ObjectKind::Extension,
         ObjectKind::Collation,
@@ -71,7 +69,6 @@ impl ObjectKind {
         ObjectKind::View,
         ObjectKind::MaterializedView,
         ObjectKind::Index,
-        ObjectKind::Partition,
         ObjectKind::Trigger,
         ObjectKind::Rule,
         ObjectKind::RowSecurity,
@@ -93,7 +90,6 @@ impl ObjectKind {
         matches!(
             self,
             ObjectKind::Trigger
-                | ObjectKind::Partition
                 | ObjectKind::Rule
                 | ObjectKind::RowSecurity
                 | ObjectKind::Policy
@@ -117,7 +113,6 @@ impl ObjectKind {
             ObjectKind::View => "view",
             ObjectKind::MaterializedView => "materialized view",
             ObjectKind::Index => "index",
-            ObjectKind::Partition => "partition",
             ObjectKind::Trigger => "trigger",
             ObjectKind::Rule => "rule",
             ObjectKind::RowSecurity => "row security",
@@ -142,7 +137,6 @@ impl ObjectKind {
             ObjectKind::View => "ObjectKind::View",
             ObjectKind::MaterializedView => "ObjectKind::MaterializedView",
             ObjectKind::Index => "ObjectKind::Index",
-            ObjectKind::Partition => "ObjectKind::Partition",
             ObjectKind::Trigger => "ObjectKind::Trigger",
             ObjectKind::Rule => "ObjectKind::Rule",
             ObjectKind::RowSecurity => "ObjectKind::RowSecurity",

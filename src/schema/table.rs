@@ -410,6 +410,18 @@ impl Table {
         self
     }
 
+    /// The tables this table is made from: the parents it inherits from (option `inherits`,
+    /// names separated by `, `) and the table it is a partition of (option `partition_of`).
+    /// They are created before it and dropped after it.
+    pub fn parents(&self) -> Vec<&str> {
+        let inherits = self.options.get("inherits").into_iter();
+        let names = inherits.flat_map(|list| list.split(", ")).map(str::trim);
+        names
+            .chain(self.options.get("partition_of").map(String::as_str))
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
     /// The column called `name`.
     pub fn column_named(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)

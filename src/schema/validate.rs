@@ -20,7 +20,7 @@ pub enum SchemaError {
         what: String,
     },
     /// A table has no column.
-    #[error("table '{0}' has no column; give it at least one")]
+    #[error("table '{0}' has no column; give it at least one (or the tables it inherits from)")]
     NoColumns(String),
     /// Two columns share a name.
     #[error("table '{table}' has two columns named '{column}'")]
@@ -145,7 +145,6 @@ pub enum SchemaError {
 }
 
 pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
-    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
     let mut enums: BTreeMap<&str, (&Vec<String>, String)> = BTreeMap::new();
     for table in schema.tables() {
         table.validate()?;
@@ -194,6 +193,15 @@ pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
                 }
             }
         }
+    }
+    schema.objects().try_for_each(object)
+}
+
+/// Two tables with an index of the same name: PostgreSQL and SQLite name indexes in the
+/// schema, MySQL in their table.
+pub(super) fn index_names_across_tables(schema: &Schema) -> Result<(), SchemaError> {
+    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
+    for table in schema.tables() {
         for index in &table.indexes {
             if owners.insert(&index.name, &table.name).is_some() {
                 return Err(SchemaError::DuplicateName {
@@ -203,7 +211,7 @@ pub(super) fn schema(schema: &Schema) -> Result<(), SchemaError> {
             }
         }
     }
-    schema.objects().try_for_each(object)
+    Ok(())
 }
 
 fn object(o: &super::Object) -> Result<(), SchemaError> {
@@ -237,7 +245,8 @@ impl Table {
         if t.is_empty() {
             return Err(empty(t, "a table"));
         }
-        if self.columns.is_empty() {
+        // A table made from others (inheriting, a partition) may have no column of its own.
+        if self.columns.is_empty() && self.parents().is_empty() {
             return Err(SchemaError::NoColumns(t.clone()));
         }
         let mut seen = BTreeSet::new();
@@ -341,7 +350,10 @@ impl Table {
                     name: name.clone(),
                 });
             }
-            if let Some(missing) = columns.iter().find(|c| self.column_named(c).is_none()) {
+            // A table made from others has their columns too, which it does not list.
+            let inherited = !self.parents().is_empty();
+            let missing = columns.iter().find(|c| self.column_named(c).is_none());
+            if let Some(missing) = missing.filter(|_| !inherited) {
                 return Err(SchemaError::UnknownColumn {
                     table: self.name.clone(),
                     object,
@@ -448,7 +460,7 @@ mod tests {
     fn each_defect_is_named() {
         assert_eq!(
             message(table("t")),
-            "table 't' has no column; give it at least one"
+            "table 't' has no column; give it at least one (or the tables it inherits from)"
         );
         let dup = base().column(column("a", Type::Integer));
         assert_eq!(message(dup), "table 't' has two columns named 'a'");
@@ -493,8 +505,9 @@ mod tests {
                 .column(column("a", Type::Text))
                 .index("ix_a", ["a"]),
         ]);
+        s.validate().unwrap();
         assert!(
-            s.validate()
+            s.validate_index_names()
                 .unwrap_err()
                 .to_string()
                 .contains("'ix_a' is used twice")

@@ -143,6 +143,11 @@ fn write_struct(
     for attr in attrs {
         let _ = writeln!(out, "#[model({attr})]");
     }
+    if table.columns.is_empty() {
+        // A table that inherits all its columns (PostgreSQL).
+        let _ = writeln!(out, "pub struct {ident} {{}}");
+        return;
+    }
     let _ = writeln!(out, "pub struct {ident} {{");
     for c in &table.columns {
         let attrs = &plan.columns[&c.name];

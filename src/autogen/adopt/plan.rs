@@ -38,26 +38,26 @@ pub(super) fn plan(table: &Table, fields: &BTreeMap<&str, String>) -> TablePlan 
         }
         plan.columns.insert(c.name.clone(), attrs);
     }
-    let list = |cols: &[String]| -> String {
-        let names: Vec<&str> = cols.iter().map(|c| fields[c.as_str()].as_str()).collect();
-        names.join(", ")
+    // The fields of `cols`; none when a column is not a field (a column the table inherits).
+    let list = |cols: &[String]| -> Option<String> {
+        let names: Option<Vec<&str>> = cols
+            .iter()
+            .map(|c| fields.get(c.as_str()).map(String::as_str))
+            .collect();
+        names.map(|n| n.join(", "))
     };
     primary_key(table, &list, &mut plan);
     for (i, u) in table.uniques.iter().enumerate() {
         if flagged.uniques.contains(&i) {
             continue;
         }
-        match u.options.is_default() {
-            true => {
+        match list(&u.columns).filter(|_| u.options.is_default()) {
+            Some(fields) => {
                 let conventional = naming::unique(&table.name, &u.columns);
-                let entry = format!(
-                    "unique({}{})",
-                    list(&u.columns),
-                    name_part(&u.name, &conventional)
-                );
-                plan.model.push(entry);
+                let name = name_part(&u.name, &conventional);
+                plan.model.push(format!("unique({fields}{name})"));
             }
-            false => plan.extend.push((
+            None => plan.extend.push((
                 "with_unique",
                 vec![exprs::constraint_value(&Constraint::Unique(u.clone()))],
             )),
@@ -67,8 +67,8 @@ pub(super) fn plan(table: &Table, fields: &BTreeMap<&str, String>) -> TablePlan 
         if flagged.indexes.contains(&i) {
             continue;
         }
-        match attribute_columns(index) {
-            Some(columns) => {
+        match attribute_columns(index).and_then(|c| Some((list(&c)?, c))) {
+            Some((fields, columns)) => {
                 let kind = if index.unique {
                     "unique_index"
                 } else {
@@ -76,7 +76,7 @@ pub(super) fn plan(table: &Table, fields: &BTreeMap<&str, String>) -> TablePlan 
                 };
                 let conventional = naming::index(&table.name, &columns);
                 let name = name_part(&index.name, &conventional);
-                plan.model.push(format!("{kind}({}{name})", list(&columns)));
+                plan.model.push(format!("{kind}({fields}{name})"));
             }
             None => plan.extend.push(("with_index", vec![exprs::index(index)])),
         }
@@ -85,9 +85,9 @@ pub(super) fn plan(table: &Table, fields: &BTreeMap<&str, String>) -> TablePlan 
         if flagged.foreign_keys.contains(&i) {
             continue;
         }
-        match listable(fk) {
-            true => plan.model.push(table_foreign_key(table, fk, &list)),
-            false => plan
+        match list(&fk.columns).filter(|_| listable(fk)) {
+            Some(fields) => plan.model.push(table_foreign_key(table, fk, &fields)),
+            None => plan
                 .extend
                 .push(("foreign_key", vec![exprs::foreign_key(fk)])),
         }
@@ -129,22 +129,21 @@ fn attribute_columns(index: &Index) -> Option<Vec<String>> {
 
 /// The primary key: `#[column(primary_key)]` flags when they say it, else `primary_key(...)`,
 /// else (deferral, a comment) `with_primary_key`.
-fn primary_key(table: &Table, list: &dyn Fn(&[String]) -> String, plan: &mut TablePlan) {
+fn primary_key(table: &Table, list: &dyn Fn(&[String]) -> Option<String>, plan: &mut TablePlan) {
     let Some(pk) = &table.primary_key else {
         return;
     };
     if flags_say_primary_key(table) {
         return;
     }
-    if !pk.options.is_default() {
+    let Some(fields) = list(&pk.columns).filter(|_| pk.options.is_default()) else {
         let value = exprs::constraint_value(&Constraint::PrimaryKey(pk.clone()));
         plan.extend.push(("with_primary_key", vec![value]));
         return;
-    }
+    };
     let conventional = naming::primary_key(&table.name);
     let name = name_part(&pk.name, &conventional);
-    plan.model
-        .insert(0, format!("primary_key({}{name})", list(&pk.columns)));
+    plan.model.insert(0, format!("primary_key({fields}{name})"));
 }
 
 /// Whether `#[column(primary_key)]` on each key column says the primary key: the convention's
@@ -153,11 +152,14 @@ fn flags_say_primary_key(table: &Table) -> bool {
     let Some(pk) = &table.primary_key else {
         return false;
     };
-    let positions: Vec<usize> = pk
+    let positions: Option<Vec<usize>> = pk
         .columns
         .iter()
-        .filter_map(|name| table.columns.iter().position(|c| &c.name == name))
+        .map(|name| table.columns.iter().position(|c| &c.name == name))
         .collect();
+    let Some(positions) = positions else {
+        return false;
+    };
     pk.options.is_default()
         && pk.name == naming::primary_key(&table.name)
         && positions.windows(2).all(|w| w[0] < w[1])
@@ -265,11 +267,11 @@ fn listable(fk: &ForeignKey) -> bool {
     fk.options.is_default() && table_plain && fk.ref_columns.iter().all(|c| plain(c))
 }
 
-fn table_foreign_key(table: &Table, fk: &ForeignKey, list: &dyn Fn(&[String]) -> String) -> String {
+fn table_foreign_key(table: &Table, fk: &ForeignKey, fields: &str) -> String {
     let target = format!("{}({})", fk.ref_table, fk.ref_columns.join(", "));
     let conventional = naming::foreign_key(&table.name, &fk.columns, &fk.ref_table);
     let mut parts = vec![
-        list(&fk.columns),
+        fields.to_string(),
         format!("references = {}", string(&target)),
     ];
     if fk.name != conventional {

@@ -14,6 +14,7 @@
 //! `public`, so unqualified names in defaults, checks and raw SQL mean the same schema.
 
 mod apply;
+mod catalog;
 mod connect;
 mod data;
 mod introspect;

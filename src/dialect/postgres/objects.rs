@@ -208,7 +208,6 @@ fn named(ddl: &Ddl<'_>, kind: ObjectKind, table: Option<&str>, name: &str) -> Op
         ObjectKind::View => format!("VIEW {}", ddl.name(name)),
         ObjectKind::MaterializedView => format!("MATERIALIZED VIEW {}", ddl.name(name)),
         ObjectKind::Index => format!("INDEX {}", ddl.name(name)),
-        ObjectKind::Partition => format!("TABLE {}", ddl.name(name)),
         ObjectKind::Trigger => format!("TRIGGER {} ON {}", Q.ident(name), on()),
         ObjectKind::Rule => format!("RULE {} ON {}", Q.ident(name), on()),
         ObjectKind::Policy => format!("POLICY {} ON {}", Q.ident(name), on()),

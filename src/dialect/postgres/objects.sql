@@ -28,17 +28,6 @@ LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regc
 WHERE c.relnamespace = (SELECT oid FROM own) AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_class'::regclass AND m.objid = c.oid)
 UNION ALL
--- partitions of partitioned tables (their columns, keys and indexes are the parent's)
-SELECT 'partition', c.relname::text, p.relname::text,
-       format('CREATE TABLE %I PARTITION OF %I %s', c.relname, p.relname,
-              pg_get_expr(c.relpartbound, c.oid, true)),
-       d.description
-FROM pg_class c
-JOIN pg_inherits i ON i.inhrelid = c.oid
-JOIN pg_class p ON p.oid = i.inhparent
-LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-WHERE c.relnamespace = (SELECT oid FROM own) AND c.relispartition AND c.relkind IN ('r', 'p')
-UNION ALL
 -- indexes of materialized views
 SELECT 'index', ic.relname::text, c.relname::text, pg_get_indexdef(i.indexrelid, 0, true),
        d.description

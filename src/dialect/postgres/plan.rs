@@ -619,6 +619,9 @@ fn table_options(
 ) -> Result<Vec<String>, PlanError> {
     let mut out = Vec::new();
     let name = d.name(table);
+    let mut lineage_of = crate::schema::table(table);
+    lineage_of.options = after.clone();
+    out.extend(super::render::lineage::changes(d, &lineage_of, before)?);
     if before.get("partition_by") != after.get("partition_by") {
         return Err(PlanError::Impossible {
             operation: format!("set options of table '{table}'"),
@@ -635,7 +638,9 @@ fn table_options(
     }
     let gone: std::collections::BTreeMap<String, String> = before
         .iter()
-        .filter(|(k, _)| !after.contains_key(*k))
+        .filter(|(k, _)| {
+            !after.contains_key(*k) && !super::render::lineage::KEYS.contains(&k.as_str())
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let reset: Vec<String> = d
@@ -648,7 +653,9 @@ fn table_options(
     }
     let changed: std::collections::BTreeMap<String, String> = after
         .iter()
-        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .filter(|(k, v)| {
+            before.get(*k) != Some(*v) && !super::render::lineage::KEYS.contains(&k.as_str())
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let set = d.parameters(table, &changed)?;

@@ -5,6 +5,7 @@
 //! SQL by nature: they are pasted only after [`text::is_single_expression`] has made sure
 //! they cannot end the statement.
 
+pub(crate) mod lineage;
 mod numbering;
 
 pub(crate) use numbering::{numbering_of, sequence_name};
@@ -176,10 +177,10 @@ impl Ddl<'_> {
         options: &std::collections::BTreeMap<String, String>,
     ) -> Result<Vec<String>, PlanError> {
         let mut out = Vec::new();
-        for (k, v) in options
-            .iter()
-            .filter(|(k, _)| !["unlogged", "partition_by"].contains(&k.as_str()))
-        {
+        for (k, v) in options.iter().filter(|(k, _)| {
+            !["unlogged", "partition_by"].contains(&k.as_str())
+                && !lineage::KEYS.contains(&k.as_str())
+        }) {
             let plain = |s: &str| {
                 !s.is_empty()
                     && s.chars()
@@ -263,12 +264,9 @@ impl Ddl<'_> {
             }
             None => String::new(),
         };
-        let mut out = vec![format!(
-            "CREATE {unlogged}TABLE {} (\n    {}\n){partition_by}{}",
-            self.name(name),
-            lines.join(",\n    "),
-            self.storage_parameters(table)?
-        )];
+        let head = format!("CREATE {unlogged}TABLE");
+        let tail = format!("{partition_by}{}", self.storage_parameters(table)?);
+        let mut out = lineage::create_table(self, table, &lines, &head, &tail)?;
         for c in &later {
             out.push(format!(
                 "ALTER TABLE {} ADD {}",
