@@ -52,22 +52,3 @@ pub fn driver_sql(name: &str, dialect: Dialect) -> Option<String> {
     }
     Some(lines.join("\n"))
 }
-
-/// The `CREATE DOMAIN` statements of a sample: what its tables need outside the model, which
-/// a team adopting it keeps in a revision of its own (`op.execute`).
-pub fn domains(sql: &str) -> String {
-    // Comments first: pg_dump's own (`-- Name: year; Type: DOMAIN; ...`) hold semicolons.
-    let code: Vec<&str> = sql
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect();
-    let mut out = String::new();
-    for statement in code.join("\n").split(';') {
-        let s = statement.trim();
-        if s.to_ascii_uppercase().starts_with("CREATE DOMAIN") {
-            out.push_str(s);
-            out.push_str(";\n");
-        }
-    }
-    out
-}

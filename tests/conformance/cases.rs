@@ -99,8 +99,7 @@ pub fn migra() -> Vec<Case> {
         .collect()
 }
 
-/// The sample schemas that exist for `dialect`, each as a creation from empty (but for the
-/// domains its tables need, which the model does not hold: those are in both schemas).
+/// The sample schemas that exist for `dialect`, each as a creation from empty.
 pub fn samples(dialect: Dialect) -> Vec<Case> {
     sorted_entries(&corpora().join("schemas"))
         .into_iter()
@@ -110,7 +109,7 @@ pub fn samples(dialect: Dialect) -> Vec<Case> {
             Some(Case {
                 suite: "samples",
                 name,
-                before: crate::common::samples::domains(&after),
+                before: String::new(),
                 after,
                 meta: BTreeMap::new(),
             })

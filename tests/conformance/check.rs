@@ -23,10 +23,8 @@ pub enum Outcome {
     PassEmptyOnly(String),
     /// A check failed: why.
     Fail(String),
-    /// The before or after SQL does not run on our server (not counted in scope).
+    /// The before or after SQL does not run on our server (not counted): why.
     DoesNotLoad(String),
-    /// Needs what the schema model does not hold (not counted in scope).
-    OutOfScope(String),
 }
 
 /// Runs a transition on two fresh databases (made and dropped by the caller, outside the

@@ -1,10 +1,8 @@
-//! Which cases need what the schema model does not hold. Each rule names a feature and the
-//! SQL that shows it; a case matching one is out of scope *for that feature*, listed as such in
-//! `docs/conformance.md`. The rules are the reviewed list: a new rule is a decision about the
-//! product (see `docs/conformance.md`), never a way to hide a failure.
+//! The kind of a case, by the features its SQL shows: how `docs/conformance.md` groups the
+//! cases that fail. Every case runs whatever its kind; the kind only says what a failure is
+//! about (views, partitions, types...), so that the failures are listed by kind.
 
 use crate::cases::Case;
-use crate::common::Dialect;
 
 /// (feature, phrases that show it) in the order they are tried.
 const RULES: &[(&str, &[&str])] = &[
@@ -118,42 +116,28 @@ fn normalised(sql: &str) -> String {
         .join(" ")
 }
 
-/// Why a case is out of scope, if it is: upstream's own conditions first (a case that must
-/// fail, another engine, another version), then the features of its SQL.
-pub fn out_of_scope(case: &Case, dialect: Dialect) -> Option<String> {
-    if let Some(error) = case.meta.get("error") {
-        return Some(format!("upstream expects an error: {}", first_line(error)));
-    }
-    if let Some(flavor) = case.meta.get("flavor") {
-        let ours = dialect == Dialect::Mysql && flavor.contains("mariadb");
-        if !ours {
-            return Some(format!(
-                "another engine or flavour: {flavor} (our server is {})",
-                server(dialect)
-            ));
-        }
-    }
-    if let Some(min) = case.meta.get("min_version")
-        && dialect == Dialect::Postgres
-        && version_above(min, 15)
-    {
-        return Some(format!("needs PostgreSQL {min} (our server is 15)"));
+/// The kind of `case`: upstream's own conditions first (a case upstream expects to fail, a
+/// flavour or version named), then the first feature its SQL shows, else plain tables.
+pub fn kind(case: &Case) -> String {
+    if case.meta.contains_key("error") {
+        return "cases upstream expects to fail".into();
     }
     if case.meta.contains_key("managed_roles") || case.meta.contains_key("manage") {
-        return Some("privileges: managed roles and grants".into());
+        return "privileges".into();
     }
     let text = normalised(&format!("{}\n{}", case.before, case.after));
-    if let Some(kind) = non_enum_type(&text) {
-        return Some(format!(
-            "composite, range and base types (`create type ... as {kind}`)"
-        ));
+    if non_enum_type(&text).is_some() {
+        return "composite, range and base types".into();
     }
     for (feature, phrases) in RULES {
-        if let Some(p) = phrases.iter().find(|p| text.contains(*p)) {
-            return Some(format!("{feature} (`{}`)", p.trim()));
+        if phrases.iter().any(|p| text.contains(*p)) {
+            return (*feature).into();
         }
     }
-    None
+    if let Some(flavor) = case.meta.get("flavor") {
+        return format!("cases for a flavour ({flavor})");
+    }
+    "tables, columns, keys and indexes".into()
 }
 
 /// The kind of the first `CREATE TYPE` that is not an enum (the model holds enums only).
@@ -168,24 +152,4 @@ fn non_enum_type(text: &str) -> Option<String> {
             .collect();
         (kind != "enum" && !kind.starts_with("enum(")).then_some(kind)
     })
-}
-
-fn server(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Sqlite => "SQLite",
-        Dialect::Postgres => "PostgreSQL 15",
-        Dialect::Mysql => "MariaDB",
-    }
-}
-
-fn version_above(version: &str, ours: u32) -> bool {
-    version
-        .split('.')
-        .next()
-        .and_then(|v| v.trim().parse::<u32>().ok())
-        .is_some_and(|major| major > ours)
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("").trim()
 }

@@ -1,11 +1,10 @@
 //! Conformance: other projects' test material through our engine (see `docs/conformance.md`).
 //!
 //! sqldef's cases (SQLite, PostgreSQL, MySQL), migra's fixtures (PostgreSQL) and the sample
-//! schemas, on every dialect with a server. Each case passes, fails with a reason, does not
-//! load on our server, or is out of scope for a named feature. The outcome of every case that
-//! does not pass is in `tests/conformance/expected.tsv`, reviewed: the test fails when a case
-//! changes outcome or category (a regression, or a fix to record), and when the in-scope pass
-//! rate of a suite falls under its floor.
+//! schemas, on every dialect with a server. Every case runs: it passes, fails with a reason, or
+//! does not load on our server. The outcome of every case that does not pass is in
+//! `tests/conformance/expected.tsv`, reviewed: the test fails when a case changes outcome (a
+//! regression, or a fix to record).
 //!
 //! `OUTFLOW_CONFORMANCE_WRITE=1` rewrites `expected.tsv` and `docs/conformance.md` from this
 //! run instead of comparing (`scripts/conformance.sh` does it on fresh servers).
@@ -32,6 +31,8 @@ pub struct Row {
     pub suite: &'static str,
     pub dialect: Dialect,
     pub case: String,
+    /// What the case is about (see [`classify::kind`]).
+    pub kind: String,
     pub outcome: Outcome,
 }
 
@@ -41,37 +42,27 @@ fn run_cases(dialect: Dialect, cases: Vec<Case>, rows: &mut Vec<Row>) {
         .build()
         .unwrap();
     for case in cases {
-        // A sample schema is taken whole: its tables must round-trip, and what the model does
-        // not hold (views, triggers, functions) is not compared, as docs/conformance.md says.
         if !wanted(&case, dialect) {
             continue;
         }
-        let scope = (case.suite != "samples")
-            .then(|| classify::out_of_scope(&case, dialect))
-            .flatten()
-            .filter(|_| std::env::var("OUTFLOW_CONFORMANCE_ALL").as_deref() != Ok("1"));
-        let outcome = match scope {
-            Some(feature) => Outcome::OutOfScope(feature),
-            None => {
-                let run = |rows| {
-                    let (a, b) = (Live::new(dialect).unwrap(), Live::new(dialect).unwrap());
-                    runtime.block_on(check::transition(&a, &b, &case.before, &case.after, rows))
-                };
-                let with_rows = run(true);
-                match check::failed_to_apply(&with_rows) {
-                    // Rows can make a change impossible (any tool needs a data migration
-                    // then): the same case on empty tables tells that apart from a bug.
-                    Some(why) => match run(false) {
-                        Outcome::Pass => Outcome::PassEmptyOnly(why.to_string()),
-                        _ => with_rows,
-                    },
-                    None => with_rows,
-                }
-            }
+        let run = |rows| {
+            let (a, b) = (Live::new(dialect).unwrap(), Live::new(dialect).unwrap());
+            runtime.block_on(check::transition(&a, &b, &case.before, &case.after, rows))
+        };
+        let with_rows = run(true);
+        let outcome = match check::failed_to_apply(&with_rows) {
+            // Rows can make a change impossible (any tool needs a data migration then): the
+            // same case on empty tables tells that apart from a bug.
+            Some(why) => match run(false) {
+                Outcome::Pass => Outcome::PassEmptyOnly(why.to_string()),
+                _ => with_rows,
+            },
+            None => with_rows,
         };
         rows.push(Row {
             suite: case.suite,
             dialect,
+            kind: classify::kind(&case),
             case: case.name,
             outcome,
         });

@@ -114,6 +114,31 @@ LEFT JOIN pg_available_extensions ae ON ae.name = e.extname
 LEFT JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass AND d.objsubid = 0
 WHERE e.extname <> 'plpgsql'
 UNION ALL
+-- schemas other than this one and the ones every database has (tables in them are not read)
+SELECT 'schema', n.nspname::text, NULL, format('CREATE SCHEMA %I', n.nspname), d.description
+FROM pg_namespace n
+LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass
+WHERE n.oid <> (SELECT oid FROM own) AND n.nspname NOT IN ('public', 'information_schema')
+  AND n.nspname !~ '^pg_'
+  AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_namespace'::regclass AND m.objid = n.oid)
+UNION ALL
+-- collations (the locale column of an ICU collation has had three names: read it by name)
+SELECT 'collation', c.collname::text, NULL,
+       format('CREATE COLLATION %I (provider = %s, %s%s)', c.collname,
+              CASE c.collprovider WHEN 'i' THEN 'icu' ELSE 'libc' END,
+              CASE WHEN c.collprovider = 'i'
+                   THEN format('locale = %L', coalesce(to_jsonb(c) ->> 'colllocale',
+                                                       to_jsonb(c) ->> 'colliculocale', c.collcollate))
+                   WHEN c.collcollate = c.collctype THEN format('locale = %L', c.collcollate)
+                   ELSE format('lc_collate = %L, lc_ctype = %L', c.collcollate, c.collctype)
+              END,
+              CASE WHEN c.collisdeterministic THEN '' ELSE ', deterministic = false' END),
+       d.description
+FROM pg_collation c
+LEFT JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_collation'::regclass
+WHERE c.collnamespace = (SELECT oid FROM own)
+  AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_collation'::regclass AND m.objid = c.oid)
+UNION ALL
 -- domains (NOT VALID checks cannot be written in CREATE DOMAIN: added after it)
 SELECT 'domain', t.typname::text, NULL,
        concat(format('CREATE DOMAIN %I AS %s', t.typname, format_type(t.typbasetype, t.typtypmod)),
