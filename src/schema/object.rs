@@ -9,14 +9,13 @@
 use serde::{Deserialize, Serialize};
 
 /// What an [`Object`] is. The order is the order of creation among objects that do not depend
-/// on each other: what tables use (schemas, extensions, types, sequences, functions) first.
+/// on each other: what tables use (extensions, types, sequences, functions) first. Schemas are
+/// not objects: a database label manages one schema (ARCHITECTURE.md, "Fidelity").
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ObjectKind {
-    /// A schema (namespace) other than the configured one (PostgreSQL).
-    Schema,
     /// An extension (PostgreSQL `CREATE EXTENSION`).
     Extension,
     /// A collation (PostgreSQL `CREATE COLLATION`).
@@ -56,8 +55,7 @@ pub enum ObjectKind {
 
 impl ObjectKind {
     /// Every kind, in creation order.
-    pub const ALL: [ObjectKind; 18] = [
-        ObjectKind::Schema,
+    pub const ALL: [ObjectKind; 17] = [
         ObjectKind::Extension,
         ObjectKind::Collation,
         ObjectKind::Type,
@@ -101,7 +99,6 @@ impl ObjectKind {
     /// The kind in words, as messages and revision files say it (`materialized view`).
     pub fn words(self) -> &'static str {
         match self {
-            ObjectKind::Schema => "schema",
             ObjectKind::Extension => "extension",
             ObjectKind::Collation => "collation",
             ObjectKind::Type => "type",
@@ -125,7 +122,6 @@ impl ObjectKind {
     /// The Rust path of the kind in a revision file (`ObjectKind::MaterializedView`).
     pub fn rust_path(self) -> &'static str {
         match self {
-            ObjectKind::Schema => "ObjectKind::Schema",
             ObjectKind::Extension => "ObjectKind::Extension",
             ObjectKind::Collation => "ObjectKind::Collation",
             ObjectKind::Type => "ObjectKind::Type",

@@ -111,14 +111,6 @@ fn postgres() -> Vec<Scenario> {
 fn postgres_types() -> Vec<Scenario> {
     vec![
         scenario(
-            "schema",
-            PG_T,
-            concat!(
-                "CREATE TABLE person (id integer PRIMARY KEY, name text NOT NULL, age integer);",
-                "CREATE SCHEMA archive;"
-            ),
-        ),
-        scenario(
             "extension",
             PG_T,
             concat!(

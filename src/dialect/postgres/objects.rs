@@ -196,7 +196,6 @@ fn routine(ddl: &Ddl<'_>, name: &str) -> String {
 fn named(ddl: &Ddl<'_>, kind: ObjectKind, table: Option<&str>, name: &str) -> Option<String> {
     let on = || ddl.name(table.unwrap_or_default());
     Some(match kind {
-        ObjectKind::Schema => format!("SCHEMA {}", Q.ident(name)),
         ObjectKind::Extension => format!("EXTENSION {}", Q.ident(name)),
         ObjectKind::Collation => format!("COLLATION {}", ddl.name(name)),
         ObjectKind::Type => format!("TYPE {}", ddl.name(name)),

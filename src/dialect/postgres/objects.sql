@@ -114,14 +114,6 @@ LEFT JOIN pg_available_extensions ae ON ae.name = e.extname
 LEFT JOIN pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_extension'::regclass AND d.objsubid = 0
 WHERE e.extname <> 'plpgsql'
 UNION ALL
--- schemas other than this one and the ones every database has (tables in them are not read)
-SELECT 'schema', n.nspname::text, NULL, format('CREATE SCHEMA %I', n.nspname), d.description
-FROM pg_namespace n
-LEFT JOIN pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_namespace'::regclass
-WHERE n.oid <> (SELECT oid FROM own) AND n.nspname NOT IN ('public', 'information_schema')
-  AND n.nspname !~ '^pg_'
-  AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_namespace'::regclass AND m.objid = n.oid)
-UNION ALL
 -- collations (the locale column of an ICU collation has had three names: read it by name)
 SELECT 'collation', c.collname::text, NULL,
        format('CREATE COLLATION %I (provider = %s, %s%s)', c.collname,

@@ -510,13 +510,18 @@ fn is_number(ty: &Type) -> bool {
 
 /// The `USING` clause of a type change. None where PostgreSQL's assignment cast applies (to a
 /// text type, between numbers): it refuses values that do not fit instead of cutting them,
-/// as an explicit cast to `varchar(n)` would. Enums convert through text.
+/// as an explicit cast to `varchar(n)` would. Enums convert through text, and so do two types
+/// of the database's own (an enum of another schema to another, a range to a range): most
+/// have no cast between them, every one reads its text.
 fn using(column: &str, old: Option<&Type>, new: &Type, new_sql: &str) -> String {
     let old = old.map(types::normal);
     if is_text(new) || old.as_ref().is_some_and(|o| is_number(o) && is_number(new)) {
         return String::new();
     }
-    let via_text = matches!(new, Type::Enum { .. }) || matches!(old, Some(Type::Enum { .. }));
+    let own = |ty: &Type| matches!(ty, Type::Raw(_) | Type::Enum { .. });
+    let via_text = matches!(new, Type::Enum { .. })
+        || matches!(old, Some(Type::Enum { .. }))
+        || (own(new) && old.as_ref().is_some_and(own));
     format!(
         " USING {}::{}{new_sql}",
         Q.ident(column),
