@@ -119,6 +119,11 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
     }
     ops.extend(dropped_first);
     let creation = order::creation_order(&created);
+    // A new table's foreign key to a table that gains the key it references in this diff is
+    // added once that key exists.
+    let keyed = newly_keyed(&changes);
+    let mut late_foreign_keys = Vec::new();
+    let mut late_tables = Vec::new();
     for t in &creation.tables {
         let mut t = (*t).clone();
         t.foreign_keys.retain(|fk| {
@@ -127,12 +132,26 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
                 .iter()
                 .any(|(n, d)| *n == t.name && d.name == fk.name)
         });
-        ops.push(Operation::CreateTable(t));
+        let (late, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut t.foreign_keys)
+            .into_iter()
+            .partition(|fk| fk.ref_table != t.name && keyed.contains(fk.ref_table.as_str()));
+        t.foreign_keys = kept;
+        late_foreign_keys.extend(late.into_iter().map(|fk| Operation::AddConstraint {
+            table: t.name.clone(),
+            constraint: Constraint::ForeignKey(fk),
+        }));
+        // A table made from one that changes (a new partition of a table that gains a
+        // column) is made once its parent has changed.
+        match t.parents().iter().any(|p| changes.contains_key(p)) {
+            true => late_tables.push(Operation::CreateTable(t)),
+            false => ops.push(Operation::CreateTable(t)),
+        }
     }
     for c in changes.values() {
         ops.extend(c.columns.iter().cloned());
         ops.extend(c.add_constraints.iter().cloned());
     }
+    ops.extend(late_tables);
     for c in changes.values() {
         ops.extend(c.add_foreign_keys.iter().cloned());
     }
@@ -145,6 +164,7 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
                 constraint: Constraint::ForeignKey((*fk).clone()),
             }),
     );
+    ops.extend(late_foreign_keys);
     ops.extend(dropped);
     for c in changes.values() {
         ops.extend(c.drop_columns.iter().cloned());
@@ -153,6 +173,27 @@ fn changes(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operati
     ops.extend(enums_last);
     ops.extend(objects.late_drops);
     ops
+}
+
+/// The tables that gain a primary key, a unique constraint or a unique index: a foreign key
+/// may reference what they gain.
+fn newly_keyed<'a>(changes: &BTreeMap<&'a str, table::TableChanges>) -> BTreeSet<&'a str> {
+    changes
+        .iter()
+        .filter(|(_, c)| {
+            c.add_constraints.iter().any(|op| match op {
+                Operation::AddConstraint { constraint, .. } => {
+                    matches!(
+                        constraint,
+                        Constraint::PrimaryKey(_) | Constraint::Unique(_)
+                    )
+                }
+                Operation::CreateIndex { index, .. } => index.unique,
+                _ => false,
+            })
+        })
+        .map(|(name, _)| *name)
+        .collect()
 }
 
 /// The tables whose columns change, are renamed or go, and the dropped tables: what uses

@@ -54,6 +54,15 @@ impl Live {
         })
     }
 
+    /// The same database, its tables read from and written to PostgreSQL schema `schema`
+    /// (when given), as a label configured with `schema:` does; its account is that schema's.
+    pub fn in_schema(mut self, schema: Option<&str>) -> Live {
+        if let (Target::Postgres(server), Some(schema)) = (&mut self.target, schema) {
+            server.schema = Some(schema.to_string());
+        }
+        self
+    }
+
     /// A database that already exists at `url` (`sqlite://path` or a server's URL), for
     /// rows and dumps; it is left in place.
     pub fn existing(dialect: Dialect, url: &str) -> Live {
@@ -180,7 +189,7 @@ impl Live {
                 sql.join(";\n")
             }
             Dialect::Postgres => match &self.target {
-                Target::Postgres(s) => pg_dump(&s.url),
+                Target::Postgres(s) => pg_dump(&s.url, s.schema.as_deref()),
                 _ => unreachable!("a PostgreSQL database has a PostgreSQL target"),
             },
             Dialect::Mysql => self.show_create_tables().await,
@@ -243,11 +252,15 @@ fn strip_auto_increment(create: &str) -> String {
 /// `pg_dump --schema-only` without its comments, `SET` lines and the version table. The
 /// binary is the server's own (`OUTFLOW_TEST_PG_DUMP`, written by `scripts/servers.sh`) so its
 /// version matches; a missing one fails the test.
-fn pg_dump(url: &str) -> String {
+/// `pg_dump --schema-only` of the database at `url`, of `schema` alone when given. Owners
+/// are left out (every object is the test user's); privileges are in.
+fn pg_dump(url: &str, schema: Option<&str>) -> String {
     let program = std::env::var("OUTFLOW_TEST_PG_DUMP").unwrap_or_else(|_| "pg_dump".into());
+    let only = schema.map(|s| format!("--schema={s}"));
     let out = std::process::Command::new(&program)
-        .args(["--schema-only", "--no-owner", "--no-privileges"])
-        .args(["--exclude-table", "outflow_version*", url])
+        .args(["--schema-only", "--no-owner"])
+        .args(only)
+        .args(["--exclude-table", "*.outflow_version*", url])
         .output()
         .unwrap_or_else(|e| panic!("{program} cannot run ({e}): set OUTFLOW_TEST_PG_DUMP"));
     assert!(

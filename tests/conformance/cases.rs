@@ -89,12 +89,21 @@ pub fn migra() -> Vec<Case> {
     sorted_entries(&corpora().join("migra"))
         .into_iter()
         .filter(|p| p.is_dir())
-        .map(|dir| Case {
-            suite: "migra",
-            name: dir.file_name().unwrap().to_string_lossy().into_owned(),
-            before: std::fs::read_to_string(dir.join("a.sql")).unwrap(),
-            after: std::fs::read_to_string(dir.join("b.sql")).unwrap(),
-            meta: BTreeMap::new(),
+        .map(|dir| {
+            let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+            // migra's own test diffs these two in one schema (`schema="goodschema"`), as a
+            // label configured with `schema: goodschema` does.
+            let mut meta = BTreeMap::new();
+            if name.starts_with("singleschema") {
+                meta.insert("schema".to_string(), "goodschema".to_string());
+            }
+            Case {
+                suite: "migra",
+                before: std::fs::read_to_string(dir.join("a.sql")).unwrap(),
+                after: std::fs::read_to_string(dir.join("b.sql")).unwrap(),
+                name,
+                meta,
+            }
         })
         .collect()
 }

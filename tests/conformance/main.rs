@@ -45,8 +45,10 @@ fn run_cases(dialect: Dialect, cases: Vec<Case>, rows: &mut Vec<Row>) {
         if !wanted(&case, dialect) {
             continue;
         }
+        let schema = case.meta.get("schema").map(String::as_str);
         let run = |rows| {
-            let (a, b) = (Live::new(dialect).unwrap(), Live::new(dialect).unwrap());
+            let live = || Live::new(dialect).unwrap().in_schema(schema);
+            let (a, b) = (live(), live());
             runtime.block_on(check::transition(&a, &b, &case.before, &case.after, rows))
         };
         let with_rows = run(true);

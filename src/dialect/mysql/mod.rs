@@ -26,6 +26,7 @@
 //!   `DROP CHECK`.
 
 mod apply;
+mod catalog;
 mod connect;
 mod data;
 mod introspect;

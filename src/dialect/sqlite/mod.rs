@@ -2,6 +2,7 @@
 //! the connection the runner drives.
 
 mod apply;
+mod catalog;
 mod connect;
 mod data;
 mod introspect;
