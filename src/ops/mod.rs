@@ -118,6 +118,18 @@ impl From<Exclusion> for Constraint {
 }
 
 impl Constraint {
+    /// Every constraint of `table`: its primary key, unique constraints, foreign keys, checks
+    /// and exclusion constraints, in that order.
+    pub fn all_of(table: &crate::schema::Table) -> Vec<Constraint> {
+        let t = table;
+        let pk = t.primary_key.iter().cloned().map(Constraint::PrimaryKey);
+        pk.chain(t.uniques.iter().cloned().map(Constraint::Unique))
+            .chain(t.foreign_keys.iter().cloned().map(Constraint::ForeignKey))
+            .chain(t.checks.iter().cloned().map(Constraint::Check))
+            .chain(t.exclusions.iter().cloned().map(Constraint::Exclusion))
+            .collect()
+    }
+
     /// What the constraint says beyond its definition.
     pub fn options(&self) -> &ConstraintOptions {
         match self {

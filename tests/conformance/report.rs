@@ -123,28 +123,14 @@ fn document(rows: &[Row], seconds: f64) -> String {
         let _ = writeln!(out, "\n### {kind} ({})\n", failures.len());
         for r in failures {
             if let Outcome::Fail(why) = &r.outcome {
-                let _ = writeln!(
-                    out,
-                    "- {} {} `{}`: {}",
-                    r.suite,
-                    dialect_name(r.dialect),
-                    r.case,
-                    why.replace('|', "\\|")
-                );
+                out.push_str(&case_line(r, why));
             }
         }
     }
     out.push_str("\n## Passing on empty tables only\n\nThe change passes every check on empty tables; with a row in each table it cannot apply (a\nNOT NULL column added without a default, a new check the row breaks, a type the value does not\nconvert to). Any tool needs a data migration there; the reason is the server's.\n\n");
     for r in rows {
         if let Outcome::PassEmptyOnly(why) = &r.outcome {
-            let _ = writeln!(
-                out,
-                "- {} {} `{}`: {}",
-                r.suite,
-                dialect_name(r.dialect),
-                r.case,
-                why.replace('|', "\\|")
-            );
+            out.push_str(&case_line(r, why));
         }
     }
     out.push_str("\n## Does not load on our servers\n\n");
@@ -161,6 +147,17 @@ fn document(rows: &[Row], seconds: f64) -> String {
         }
     }
     out
+}
+
+/// `- suite dialect `case`: why`, one line of a list.
+fn case_line(r: &Row, why: &str) -> String {
+    format!(
+        "- {} {} `{}`: {}\n",
+        r.suite,
+        dialect_name(r.dialect),
+        r.case,
+        why.replace('|', "\\|")
+    )
 }
 
 /// Fails when a case of a dialect that ran changed outcome or category from `expected.tsv`.

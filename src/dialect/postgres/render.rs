@@ -230,21 +230,7 @@ impl Ddl<'_> {
             .iter()
             .map(|c| self.column_def(name, c))
             .collect::<Result<Vec<_>, _>>()?;
-        let constraints = table
-            .primary_key
-            .iter()
-            .cloned()
-            .map(Constraint::PrimaryKey)
-            .chain(table.uniques.iter().cloned().map(Constraint::Unique))
-            .chain(
-                table
-                    .foreign_keys
-                    .iter()
-                    .cloned()
-                    .map(Constraint::ForeignKey),
-            )
-            .chain(table.checks.iter().cloned().map(Constraint::Check))
-            .chain(table.exclusions.iter().cloned().map(Constraint::Exclusion));
+        let constraints = Constraint::all_of(table).into_iter();
         // NOT VALID means nothing in CREATE TABLE (PostgreSQL checks it anyway and forgets the
         // words): those constraints are added after it.
         let (later, inline): (Vec<Constraint>, Vec<Constraint>) =

@@ -223,22 +223,7 @@ pub(crate) fn check_table(table: &Table) -> Result<(), String> {
         check_index(table, index)?;
     }
     check_table_options(&table.options)?;
-    let constraints = table
-        .primary_key
-        .iter()
-        .cloned()
-        .map(Constraint::PrimaryKey);
-    let constraints = constraints
-        .chain(table.uniques.iter().cloned().map(Constraint::Unique))
-        .chain(
-            table
-                .foreign_keys
-                .iter()
-                .cloned()
-                .map(Constraint::ForeignKey),
-        )
-        .chain(table.checks.iter().cloned().map(Constraint::Check))
-        .chain(table.exclusions.iter().cloned().map(Constraint::Exclusion));
+    let constraints = Constraint::all_of(table);
     for c in constraints {
         check_options(&c)?;
     }
