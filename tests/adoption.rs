@@ -36,12 +36,6 @@ const KNOWN: &[(Dialect, &str, &str, &str)] = &[
         "column|Employees|EmployeeID|",
         NULLABLE_KEY,
     ),
-    (
-        Dialect::Postgres,
-        "sakila",
-        "COMMENT ON SCHEMA public",
-        "the schema the database is configured with is the database's, not the models'",
-    ),
 ];
 
 /// SQLite lets a primary-key column hold NULL (a bug it keeps for compatibility); a model's

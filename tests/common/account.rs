@@ -9,10 +9,26 @@ use std::collections::BTreeSet;
 use super::Dialect;
 use super::live::{Live, unordered};
 
-/// The account of `live`'s schema (without the version tables).
+/// The account of `live`'s schema (without the version tables). On PostgreSQL the configured
+/// schema's own comment and privileges are set aside: they are the database's, not the
+/// models' (ARCHITECTURE.md, "One schema per database label").
 pub async fn account(live: &Live) -> BTreeSet<String> {
     match live.dialect {
-        Dialect::Postgres => unordered(&live.dump().await).into_iter().collect(),
+        Dialect::Postgres => {
+            let schema = live.schema_name();
+            let name = match schema
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            {
+                true => schema.to_string(),
+                false => format!("\"{}\"", schema.replace('"', "\"\"")),
+            };
+            let itself = format!(" ON SCHEMA {name} ");
+            unordered(&live.dump().await)
+                .into_iter()
+                .filter(|line| !line.contains(&itself))
+                .collect()
+        }
         Dialect::Mysql => mysql(live).await,
         Dialect::Sqlite => sqlite(live).await,
     }

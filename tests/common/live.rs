@@ -86,6 +86,11 @@ impl Live {
         }
     }
 
+    /// The schema its tables live in (PostgreSQL; `public` unless [`Live::in_schema`] said).
+    pub fn schema_name(&self) -> &str {
+        self.target.schema()
+    }
+
     /// The dialect's normal form.
     pub fn compare(&self) -> &'static dyn Compare {
         compare_for(match self.dialect {

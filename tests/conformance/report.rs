@@ -206,7 +206,9 @@ pub fn compare(rows: &[Row], ran: &[Dialect]) {
             ));
         }
     }
-    for (key, _) in expected {
+    // A part of the cases (OUTFLOW_CONFORMANCE_ONLY) leaves the rest unrun, not missing.
+    let partial = std::env::var("OUTFLOW_CONFORMANCE_ONLY").is_ok();
+    for (key, _) in expected.into_iter().filter(|_| !partial) {
         changes.push(format!(
             "{} {} {}: listed in expected.tsv but not run",
             key.0, key.1, key.2

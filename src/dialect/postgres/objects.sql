@@ -263,7 +263,7 @@ SELECT 'grant', g.grantee_name, g.relname,
        string_agg(format('GRANT %s ON %s %I TO %s%s', g.privileges, g.what, g.relname,
                          CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee_name) END,
                          CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END), E';\n'
-                  ORDER BY g.grantable),
+                  ORDER BY g.grantable, g.privileges),
        NULL
 FROM (
   SELECT c.relname::text AS relname, x.grantee, x.is_grantable AS grantable,
@@ -274,6 +274,18 @@ FROM (
   WHERE c.relnamespace = (SELECT oid FROM own) AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
     AND x.grantee <> c.relowner
   GROUP BY c.relname, c.relkind, x.grantee, x.is_grantable
+  UNION ALL
+  -- privileges on columns: `SELECT (a, b)`, one per privilege
+  SELECT c.relname::text, x.grantee, x.is_grantable,
+         CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(x.grantee)::text END,
+         'TABLE',
+         format('%s (%s)', x.privilege_type, string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum))
+  FROM pg_class c
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  CROSS JOIN LATERAL aclexplode(a.attacl) x
+  WHERE c.relnamespace = (SELECT oid FROM own) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND x.grantee <> c.relowner
+  GROUP BY c.relname, x.grantee, x.is_grantable, x.privilege_type
 ) g
 GROUP BY g.relname, g.grantee, g.grantee_name
 ORDER BY 1, 3, 2
