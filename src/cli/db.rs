@@ -3,6 +3,8 @@
 use clap::{Args, Subcommand};
 
 use super::CliError;
+use super::output::{Format, print_json};
+use super::progress;
 use crate::autogen::{Autogen, CheckReport, MergeRequest, Request, SquashRequest};
 use crate::config::Config;
 use crate::dialect::{Database, DialectName, LockWait, OpenMode};
@@ -72,6 +74,8 @@ impl Locking {
 #[derive(Debug, Subcommand)]
 pub enum DbCommand {
     /// Compare the models with the database and write a revision for each plugin with changes
+    ///
+    /// Example: `db make_migrations --plugin tuto.data_reduction -m "Add the reading table"`
     #[command(name = "make_migrations", visible_alias = "make-migrations")]
     MakeMigrations(MakeMigrationsArgs),
     /// Replace a linear run of revisions by one revision holding their operations
@@ -92,6 +96,8 @@ pub enum DbCommand {
         label: Label,
     },
     /// Write a revision that merges several heads (`heads` for all of them)
+    ///
+    /// Example: `db merge heads -m "Merge the two branches"`
     Merge {
         /// Revisions to merge, or `heads`
         #[arg(required = true, value_name = "REVISION")]
@@ -109,6 +115,8 @@ pub enum DbCommand {
         label: Label,
     },
     /// Apply revisions up to a target: heads (default), head, <rev>, +N, <branch>@head
+    ///
+    /// Example: `db upgrade heads` (or `db upgrade +1`, `db upgrade ae10:heads --sql`)
     Upgrade {
         /// Target revision (with --sql: a range `from:to`, or `to` from base)
         #[arg(default_value = "heads", allow_hyphen_values = true)]
@@ -121,6 +129,8 @@ pub enum DbCommand {
         label: Label,
     },
     /// Revert revisions down to a target: -N, base, <rev>, <branch>@-N
+    ///
+    /// Example: `db downgrade -1` (or `db downgrade base`, `db downgrade tuto.data_reduction@-2`)
     Downgrade {
         /// Target revision (with --sql: a range `from:to`)
         #[arg(allow_hyphen_values = true)]
@@ -133,6 +143,8 @@ pub enum DbCommand {
         label: Label,
     },
     /// Set the version table to revisions without running them
+    ///
+    /// Example: `db stamp heads` (or `db stamp --purge base`)
     Stamp {
         /// Revisions to stamp (`heads`, `base`, ids, `<branch>@head`...)
         #[arg(required = true, allow_hyphen_values = true, value_name = "REVISION")]
@@ -150,57 +162,89 @@ pub enum DbCommand {
         label: Label,
     },
     /// Show the applied log: every revision applied, reverted or stamped, oldest first
+    ///
+    /// Example: `db log --json`
     Log {
+        #[command(flatten)]
+        format: Format,
         #[command(flatten)]
         label: Label,
     },
     /// Exit 1 when an applied revision was edited since it was applied (checksums in the
     /// applied log); changes nothing
+    ///
+    /// Example: `db verify --json`
     Verify {
+        #[command(flatten)]
+        format: Format,
         #[command(flatten)]
         label: Label,
     },
     /// Show the revisions the database is at
+    ///
+    /// Example: `db current --check-heads`
     Current {
         /// Exit 1 when the database is not at every head
         #[arg(long)]
         check_heads: bool,
         #[command(flatten)]
+        format: Format,
+        #[command(flatten)]
         label: Label,
     },
     /// Show the heads of the revision graph
+    ///
+    /// Example: `db heads --json`
     Heads {
         /// Leave out heads that another revision depends on
         #[arg(long)]
         resolve_dependencies: bool,
         #[command(flatten)]
+        format: Format,
+        #[command(flatten)]
         label: Label,
     },
     /// Show the revisions, newest first
+    ///
+    /// Example: `db history -r base:current -i` (or `db history --graph`)
     History(history::HistoryArgs),
     /// Show one revision: its header, place in the graph and operations
+    ///
+    /// Example: `db show head` (or `db show ae10`, a partial id of 4 characters or more)
     Show {
         /// The revision (id, partial id, `head`, `<branch>@head`...)
         #[arg(allow_hyphen_values = true)]
         revision: String,
         #[command(flatten)]
+        format: Format,
+        #[command(flatten)]
         label: Label,
     },
     /// Show the branch points of the revision graph
+    ///
+    /// Example: `db branches`
     Branches {
+        #[command(flatten)]
+        format: Format,
         #[command(flatten)]
         label: Label,
     },
     /// Exit 1 and list what differs when the models, the database or schema/<label>.yml disagree
+    ///
+    /// Example: `db check --offline` (in CI, with no database)
     Check {
         /// Compare the models with the schema the revisions build, replayed in memory, instead
         /// of the database (which is not opened): for CI without a database
         #[arg(long)]
         offline: bool,
         #[command(flatten)]
+        format: Format,
+        #[command(flatten)]
         label: Label,
     },
     /// Print the live database as a YAML schema description, or as Rust models (`--models`)
+    ///
+    /// Example: `db inspect --models > src/models.rs`
     Inspect {
         /// Print `#[derive(Model)]` structs for every table instead, to adopt an existing
         /// database
@@ -210,9 +254,13 @@ pub enum DbCommand {
         label: Label,
     },
     /// Compare two schemas (databases or YAML descriptions); exit 1 when they differ
+    ///
+    /// Example: `db diff --from prod.db --to schema/default.yml --sql`
     Diff(diff::DiffArgs),
     /// Report what the revisions not yet applied risk (dropped data, locks, failures on rows
     /// that exist), one line per finding; exit 1 on an error
+    ///
+    /// Example: `db lint base:heads --dialect postgresql`
     Lint(lint::LintArgs),
 }
 
@@ -268,9 +316,12 @@ pub async fn run(
                 depends_on: a.depends_on,
                 offline: a.offline,
             };
-            let generated = Autogen::new(pipeline.catalog(), config, &a.label.db_label)?
-                .make_migrations(&request)
-                .await?;
+            let autogen = Autogen::new(pipeline.catalog(), config, &a.label.db_label)?;
+            let generated = progress::spinning(
+                &format!("Comparing the models with database '{}'", a.label.db_label),
+                autogen.make_migrations(&request),
+            )
+            .await?;
             if verbose {
                 for table in &generated.unmanaged {
                     println!(
@@ -347,6 +398,7 @@ pub async fn run(
             ..
         } => migrator(&label)?
             .lock_wait(locking.wait())
+            .progress(progress::revisions_on_stderr())
             .upgrade(&target)
             .await
             .map(|_| 0)
@@ -358,6 +410,7 @@ pub async fn run(
             ..
         } => migrator(&label)?
             .lock_wait(locking.wait())
+            .progress(progress::revisions_on_stderr())
             .downgrade(&target)
             .await
             .map(|_| 0)
@@ -386,32 +439,50 @@ pub async fn run(
             .await
             .map(|_| 0)
             .map_err(Into::into),
-        DbCommand::Log { label } => show::log(&migrator(&label)?).await,
-        DbCommand::Verify { label } => show::verify(&migrator(&label)?).await,
-        DbCommand::Current { check_heads, label } => {
-            show::current(&migrator(&label)?, check_heads).await
-        }
+        DbCommand::Log { format, label } => show::log(&migrator(&label)?, format.json).await,
+        DbCommand::Verify { format, label } => show::verify(&migrator(&label)?, format.json).await,
+        DbCommand::Current {
+            check_heads,
+            format,
+            label,
+        } => show::current(&migrator(&label)?, check_heads, format.json).await,
         DbCommand::Heads {
             resolve_dependencies,
+            format,
             label,
-        } => show::heads(&migrator(&label)?, resolve_dependencies),
+        } => show::heads(&migrator(&label)?, resolve_dependencies, format.json),
         DbCommand::History(args) => history::history(&migrator(&args.label)?, &args, verbose).await,
-        DbCommand::Show { revision, label } => history::show(&migrator(&label)?, &revision).await,
-        DbCommand::Branches { label } => history::branches(&migrator(&label)?),
+        DbCommand::Show {
+            revision,
+            format,
+            label,
+        } => history::show(&migrator(&label)?, &revision, format.json).await,
+        DbCommand::Branches { format, label } => history::branches(&migrator(&label)?, format.json),
         DbCommand::Lint(args) => lint::run(args, config, pipeline.catalog()).await,
-        DbCommand::Check { offline, label } => {
-            let report = Autogen::new(pipeline.catalog(), config, &label.db_label)?
-                .check(offline)
-                .await?;
-            Ok(print_check(&report))
+        DbCommand::Check {
+            offline,
+            format,
+            label,
+        } => {
+            let autogen = Autogen::new(pipeline.catalog(), config, &label.db_label)?;
+            let report = match format.json {
+                true => autogen.check(offline).await?,
+                false => {
+                    let what = format!("Comparing the models with database '{}'", label.db_label);
+                    progress::spinning(&what, autogen.check(offline)).await?
+                }
+            };
+            match format.json {
+                true => json_check(&report, &label.db_label),
+                false => Ok(print_check(&report)),
+            }
         }
         DbCommand::Inspect { models, label } => {
             let target = config.database(&label.db_label)?;
             let schema = if target.exists() {
-                Database::open(target, OpenMode::ReadOnly)
-                    .await?
-                    .introspect()
-                    .await?
+                let mut db = Database::open(target, OpenMode::ReadOnly).await?;
+                let what = format!("Reading database '{}'", label.db_label);
+                progress::spinning(&what, db.introspect()).await?
             } else {
                 crate::schema::Schema::new()
             };
@@ -427,6 +498,32 @@ pub async fn run(
         }
         DbCommand::Diff(args) => diff::run(args, config, pipeline).await,
     }
+}
+
+/// `db check --json`: what `print_check` says, as a document.
+fn json_check(report: &CheckReport, label: &str) -> Result<u8, CliError> {
+    let not_at_heads = report
+        .not_at_heads
+        .as_ref()
+        .map(|(applied, heads)| serde_json::json!({"applied": applied, "heads": heads}));
+    let pending: Vec<serde_json::Value> = report
+        .pending
+        .iter()
+        .map(|(plugin, ops)| {
+            let ops: Vec<String> = ops.iter().map(ToString::to_string).collect();
+            serde_json::json!({"plugin": plugin, "operations": ops})
+        })
+        .collect();
+    let stale = report
+        .stale_schema_file
+        .as_ref()
+        .map(|p| p.display().to_string());
+    print_json(
+        "db check",
+        serde_json::json!({"label": label, "clean": report.is_clean(),
+            "not_at_heads": not_at_heads, "pending": pending, "stale_schema_file": stale}),
+    )?;
+    Ok(u8::from(!report.is_clean()))
 }
 
 fn print_check(report: &CheckReport) -> u8 {

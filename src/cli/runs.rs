@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::CliError;
+use super::output::{Format, print_json};
 use crate::config::Config;
 use crate::model::DEFAULT_DATABASE;
 use crate::pipeline::framework::models::{OutflowBlock, OutflowRun, State};
@@ -16,6 +17,8 @@ pub struct ListRuns {
     /// How many runs to show
     #[arg(long, short = 'n', default_value_t = 20)]
     limit: u64,
+    #[command(flatten)]
+    format: Format,
 }
 
 /// Prints the most recent runs, newest first.
@@ -36,12 +39,20 @@ pub(super) fn list(
                 "cannot read the runs of database '{DEFAULT_DATABASE}' ({e}); run `db upgrade heads` first"
             ))
         })?;
-    let mut rows = vec![header()];
+    let mut tasks = Vec::with_capacity(runs.len());
     for run in &runs {
         let blocks = db.select::<OutflowBlock>().filter("run_id", run.id).all()?;
-        rows.push(row(run, &blocks));
+        let done = blocks.iter().filter(|b| b.state == State::Success).count();
+        tasks.push((done, blocks.len()));
     }
     databases.close();
+    if args.format.json {
+        let listed: Vec<serde_json::Value> = runs.iter().zip(&tasks).map(json_run).collect();
+        print_json("list_runs", serde_json::json!({"runs": listed}))?;
+        return Ok(0);
+    }
+    let mut rows = vec![header()];
+    rows.extend(runs.iter().zip(&tasks).map(row));
     if runs.is_empty() {
         println!("No run recorded yet.");
         return Ok(0);
@@ -65,8 +76,7 @@ fn header() -> Vec<String> {
     .to_vec()
 }
 
-fn row(run: &OutflowRun, blocks: &[OutflowBlock]) -> Vec<String> {
-    let done = blocks.iter().filter(|b| b.state == State::Success).count();
+fn row((run, (done, total)): (&OutflowRun, &(usize, usize))) -> Vec<String> {
     vec![
         run.id.to_string(),
         run.start_time
@@ -74,10 +84,30 @@ fn row(run: &OutflowRun, blocks: &[OutflowBlock]) -> Vec<String> {
         duration(run.start_time, run.end_time),
         format!("{:?}", run.state).to_lowercase(),
         run.command_name.clone().unwrap_or_default(),
-        format!("{done}/{}", blocks.len()),
+        format!("{done}/{total}"),
         run.hostname.clone().unwrap_or_default(),
         run.uuid.clone(),
     ]
+}
+
+/// A run in `list_runs --json`, with its tasks done and in all.
+fn json_run((run, (done, total)): (&OutflowRun, &(usize, usize))) -> serde_json::Value {
+    let seconds = match (run.start_time, run.end_time) {
+        (Some(s), Some(e)) => Some((e - s).as_seconds_f64()),
+        _ => None,
+    };
+    serde_json::json!({
+        "id": run.id,
+        "uuid": run.uuid,
+        "state": format!("{:?}", run.state).to_lowercase(),
+        "command": run.command_name,
+        "started_at": run.start_time.map(|t| t.to_rfc3339()),
+        "ended_at": run.end_time.map(|t| t.to_rfc3339()),
+        "duration_s": seconds,
+        "tasks_done": done,
+        "tasks_total": total,
+        "host": run.hostname,
+    })
 }
 
 fn duration(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> String {

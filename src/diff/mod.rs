@@ -52,7 +52,7 @@ use crate::schema::{Schema, Table};
 /// let desired = Schema::from_tables([table("t").column(column("id", Type::Integer))]);
 /// let ops = diff(&current, &desired, &Exact);
 /// assert_eq!(ops.len(), 1);
-/// assert_eq!(ops[0].to_string(), "create table 't' (1 columns)");
+/// assert_eq!(ops[0].to_string(), "create table 't' (1 column)");
 /// ```
 pub fn diff(current: &Schema, desired: &Schema, cmp: &dyn Compare) -> Vec<Operation> {
     let (mut ops, renamed) = rename::renames(current, desired);

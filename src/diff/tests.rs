@@ -103,7 +103,7 @@ fn destructive_operations_come_last() {
         describe(&ops),
         [
             "drop unique constraint 'uq_parent_name' on 'parent'",
-            "create table 'fresh' (1 columns)",
+            "create table 'fresh' (1 column)",
             "add column 'parent.label' text",
             "drop table 'gone'",
             "drop column 'parent.name'",
@@ -379,7 +379,7 @@ fn a_name_taken_again_in_another_case_is_dropped_first() {
     );
     assert_eq!(
         describe(&ops),
-        ["drop table 'USERS'", "create table 'users' (1 columns)"]
+        ["drop table 'USERS'", "create table 'users' (1 column)"]
     );
     let mut renamed = upper.clone();
     renamed.columns[1].name = "name".into();

@@ -9,7 +9,10 @@ impl fmt::Display for Operation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use Operation::*;
         match self {
-            CreateTable(t) => write!(f, "create table '{}' ({} columns)", t.name, t.columns.len()),
+            CreateTable(t) => match t.columns.len() {
+                1 => write!(f, "create table '{}' (1 column)", t.name),
+                n => write!(f, "create table '{}' ({n} columns)", t.name),
+            },
             DropTable { table, .. } => write!(f, "drop table '{table}'"),
             RenameTable { from, to } => write!(f, "rename table '{from}' to '{to}'"),
             AddColumn { table, column } => {
@@ -270,7 +273,7 @@ mod tests {
     fn descriptions_name_the_objects() {
         let t = table("t").column(column("a", Type::Integer));
         let cases: Vec<(Operation, &str)> = vec![
-            (Operation::CreateTable(t), "create table 't' (1 columns)"),
+            (Operation::CreateTable(t), "create table 't' (1 column)"),
             (
                 Operation::AddColumn {
                     table: "t".into(),

@@ -6,6 +6,7 @@ use clap::Args;
 
 use crate::autogen::{Autogen, Request};
 use crate::cli::CliError;
+use crate::cli::output::{Format, print_json};
 use crate::config::Config;
 use crate::dialect::script::{self, Baseline, Purpose, ScriptOptions, ScriptStep};
 use crate::dialect::{Database, DialectName, OpenMode, Target, VERSION_TABLE, compare_for};
@@ -24,14 +25,14 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DB|FILE")]
     pub to: String,
     /// Print the SQL instead of the operations
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub sql: bool,
     /// Dialect for comparing and for --sql when neither side is a database
     #[arg(long, value_parser = ["sqlite", "postgresql", "mysql"])]
     pub dialect: Option<String>,
     /// Write the operations as a revision of this pipeline (on the branch of --plugin, in the
     /// label of --db-label) instead of printing them
-    #[arg(long, conflicts_with = "sql", requires = "message")]
+    #[arg(long, conflicts_with_all = ["sql", "json"], requires = "message")]
     pub revision: bool,
     /// With --revision: what the revision does
     #[arg(long, short, requires = "revision")]
@@ -39,6 +40,8 @@ pub struct DiffArgs {
     /// With --revision: whose branch gets it (may be left out when one plugin qualifies)
     #[arg(long, short, requires = "revision")]
     pub plugin: Option<String>,
+    #[command(flatten)]
+    pub format: Format,
     #[command(flatten)]
     pub label: super::Label,
 }
@@ -124,6 +127,22 @@ pub async fn run(args: DiffArgs, config: &Config, pipeline: &Pipeline) -> Result
         Some(d) => diff(current.schema(), desired.schema(), compare_for(d)),
         None => diff(current.schema(), desired.schema(), &Exact),
     };
+    if args.format.json {
+        let hints = rename_hints(&ops, compare_for(dialect.unwrap_or(DialectName::Sqlite)));
+        let texts = |items: Vec<String>| serde_json::Value::from(items);
+        print_json(
+            "db diff",
+            serde_json::json!({
+                "from": from.shown(),
+                "to": to.shown(),
+                "dialect": dialect.map(|d| d.to_string()),
+                "differences": !ops.is_empty(),
+                "operations": texts(ops.iter().map(ToString::to_string).collect()),
+                "hints": texts(hints.iter().map(ToString::to_string).collect()),
+            }),
+        )?;
+        return Ok(u8::from(!ops.is_empty()));
+    }
     if ops.is_empty() {
         if args.sql {
             // Still a script: a comment any client runs as nothing.

@@ -1,10 +1,12 @@
 //! `db history`, `db show`, `db branches`.
 
 use clap::Args;
+use serde_json::{Value, json};
 
 use super::Label;
 use super::show::Marks;
 use crate::cli::CliError;
+use crate::cli::output::{Format, print_json};
 use crate::revision::load::LoadedRevision;
 use crate::runner::Migrator;
 
@@ -23,11 +25,13 @@ pub struct HistoryArgs {
     #[arg(short = 'i', long)]
     pub indicate_current: bool,
     /// Draw the graph in the terminal, as `git log --graph` does
-    #[arg(long, conflicts_with = "dot")]
+    #[arg(long, conflicts_with_all = ["dot", "json"])]
     pub graph: bool,
     /// Write the graph in Graphviz's DOT language
-    #[arg(long)]
+    #[arg(long, conflicts_with = "json")]
     pub dot: bool,
+    #[command(flatten)]
+    pub format: Format,
     #[command(flatten)]
     pub label: Label,
 }
@@ -73,6 +77,18 @@ pub async fn history(
         Some(range) => graph.range(range, &current)?,
         None => graph.topological().into_iter().rev().collect(),
     };
+    if args.format.json {
+        let known = args.indicate_current.then_some(current.as_slice());
+        let revisions: Vec<Value> = ids
+            .iter()
+            .map(|id| revision_json(migrator, &marks, id, known))
+            .collect();
+        print_json(
+            "db history",
+            json!({"label": migrator.label(), "revisions": revisions}),
+        )?;
+        return Ok(0);
+    }
     for id in ids {
         if verbose {
             println!(
@@ -150,8 +166,32 @@ fn entry(
     out
 }
 
+/// A revision in JSON documents: its place in the graph, file and header. `is_current` is
+/// `null` when the database was not read.
+fn revision_json(
+    migrator: &Migrator,
+    marks: &Marks<'_>,
+    id: &str,
+    current: Option<&[String]>,
+) -> Value {
+    let graph = &migrator.revisions().graph;
+    let revision = migrator.revisions().get(id);
+    let mut out = marks.json(id, &[]);
+    out["message"] = revision.message().into();
+    out["down_revisions"] = revision.embedded.down_revision.into();
+    out["depends_on"] = revision.embedded.depends_on.into();
+    out["children"] = graph.children(id).into();
+    out["plugin"] = revision.plugin.as_str().into();
+    out["path"] = revision.path.display().to_string().into();
+    out["is_head"] = marks.is_head(id).into();
+    out["is_branch_point"] = graph.is_branch_point(id).into();
+    out["is_merge_point"] = graph.is_merge_point(id).into();
+    out["is_current"] = current.map(|c| c.iter().any(|c| c == id)).into();
+    out
+}
+
 /// `db show <rev>`: the verbose entry and the operations each way.
-pub async fn show(migrator: &Migrator, target: &str) -> Result<u8, CliError> {
+pub async fn show(migrator: &Migrator, target: &str, json: bool) -> Result<u8, CliError> {
     let graph = &migrator.revisions().graph;
     let current = migrator.current_heads().await?;
     let found = graph.resolve(target, &current)?;
@@ -162,11 +202,24 @@ pub async fn show(migrator: &Migrator, target: &str) -> Result<u8, CliError> {
             found.join(", ")
         )));
     };
+    let revision = migrator.revisions().get(id);
+    if json {
+        let mut out = revision_json(migrator, &Marks::new(migrator), id, Some(&current));
+        let texts = |ops: &[crate::ops::Operation]| -> Vec<String> {
+            ops.iter().map(ToString::to_string).collect()
+        };
+        out["upgrade"] = texts(&revision.upgrade_ops()).into();
+        out["downgrade"] = texts(&revision.downgrade_ops()).into();
+        print_json(
+            "db show",
+            json!({"label": migrator.label(), "revision": out}),
+        )?;
+        return Ok(0);
+    }
     println!(
         "{}",
         entry(migrator, &Marks::new(migrator), id, &current, true)
     );
-    let revision = migrator.revisions().get(id);
     for (title, ops) in [
         ("Upgrade", revision.upgrade_ops()),
         ("Downgrade", revision.downgrade_ops()),
@@ -183,9 +236,31 @@ pub async fn show(migrator: &Migrator, target: &str) -> Result<u8, CliError> {
 }
 
 /// `db branches`: each branch point and the revisions it branches into.
-pub fn branches(migrator: &Migrator) -> Result<u8, CliError> {
+pub fn branches(migrator: &Migrator, json: bool) -> Result<u8, CliError> {
     let revisions = migrator.revisions();
     let marks = Marks::new(migrator);
+    if json {
+        let named = |id: &str| {
+            let mut out = marks.json(id, &[]);
+            out["message"] = revisions.get(id).message().into();
+            out
+        };
+        let points: Vec<Value> = revisions
+            .graph
+            .branch_points()
+            .into_iter()
+            .map(|(point, children)| {
+                let mut out = named(point);
+                out["children"] = children.iter().map(|c| named(c)).collect();
+                out
+            })
+            .collect();
+        print_json(
+            "db branches",
+            json!({"label": migrator.label(), "branch_points": points}),
+        )?;
+        return Ok(0);
+    }
     for (point, children) in revisions.graph.branch_points() {
         println!(
             "{point}{} (branchpoint), {}",

@@ -2,9 +2,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use serde_json::{Value, json};
 use tracing::info;
 
 use crate::cli::CliError;
+use crate::cli::output::print_json;
 use crate::revision::graph::RevisionGraph;
 use crate::runner::Migrator;
 
@@ -39,6 +41,21 @@ impl<'a> Marks<'a> {
         }
     }
 
+    /// `{"revision": id, "branch_labels": [...], <extra>}`: how JSON documents name a
+    /// revision.
+    pub(super) fn json(&self, id: &str, extra: &[(&str, bool)]) -> Value {
+        let mut out = json!({"revision": id, "branch_labels": self.label_list(id)});
+        for (key, value) in extra {
+            out[*key] = Value::Bool(*value);
+        }
+        out
+    }
+
+    /// Whether `id` is a head nobody revises.
+    pub(super) fn is_head(&self, id: &str) -> bool {
+        self.heads.contains(id)
+    }
+
     /// Labels, then ` (head)`, ` (branchpoint)`, ` (mergepoint)` as they apply.
     pub(super) fn flags(&self, id: &str) -> String {
         let mut out = self.labels(id);
@@ -57,14 +74,26 @@ impl<'a> Marks<'a> {
 
 /// `db current`: one line per applied head; with `check_heads`, exit 1 unless the rows are the
 /// graph's heads.
-pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliError> {
+pub async fn current(migrator: &Migrator, check_heads: bool, json: bool) -> Result<u8, CliError> {
     let mut rows = migrator.current_heads().await?;
     rows.sort();
+    let marks = Marks::new(migrator);
+    let heads = migrator.revisions().graph.heads();
+    let at_heads = rows == heads;
+    if json {
+        let applied: Vec<Value> = rows
+            .iter()
+            .map(|id| marks.json(id, &[("is_head", heads.contains(&id.as_str()))]))
+            .collect();
+        print_json(
+            "db current",
+            json!({"label": migrator.label(), "applied": applied, "heads": heads, "at_heads": at_heads}),
+        )?;
+        return Ok(u8::from(check_heads && !at_heads));
+    }
     if rows.is_empty() {
         info!("Database '{}' has no revision applied", migrator.label());
     }
-    let marks = Marks::new(migrator);
-    let heads = migrator.revisions().graph.heads();
     for row in &rows {
         let head = if heads.contains(&row.as_str()) {
             " (head)"
@@ -73,7 +102,7 @@ pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliEr
         };
         println!("{row}{}{head}", marks.labels(row));
     }
-    if check_heads && rows != heads {
+    if check_heads && !at_heads {
         let show = |ids: Vec<&str>| {
             if ids.is_empty() {
                 "none".to_string()
@@ -93,7 +122,7 @@ pub async fn current(migrator: &Migrator, check_heads: bool) -> Result<u8, CliEr
 
 /// `db heads`: the graph's heads, as Alembic's `heads` lists them (revisions nobody revises);
 /// with `resolve_dependencies`, only those nobody depends on either.
-pub fn heads(migrator: &Migrator, resolve_dependencies: bool) -> Result<u8, CliError> {
+pub fn heads(migrator: &Migrator, resolve_dependencies: bool, json: bool) -> Result<u8, CliError> {
     let graph = &migrator.revisions().graph;
     let marks = Marks::new(migrator);
     let heads = if resolve_dependencies {
@@ -101,6 +130,14 @@ pub fn heads(migrator: &Migrator, resolve_dependencies: bool) -> Result<u8, CliE
     } else {
         graph.versioned_heads()
     };
+    if json {
+        let heads: Vec<Value> = heads.iter().map(|id| marks.json(id, &[])).collect();
+        print_json(
+            "db heads",
+            json!({"label": migrator.label(), "heads": heads}),
+        )?;
+        return Ok(0);
+    }
     for head in heads {
         println!("{head}{} (head)", marks.labels(head));
     }
@@ -109,8 +146,25 @@ pub fn heads(migrator: &Migrator, resolve_dependencies: bool) -> Result<u8, CliE
 
 /// `db verify`: every applied revision against the checksum the applied log recorded for it.
 /// Exit 1 when one was edited.
-pub(super) async fn verify(migrator: &Migrator) -> Result<u8, CliError> {
+pub(super) async fn verify(migrator: &Migrator, json: bool) -> Result<u8, CliError> {
     let found = migrator.verify().await?;
+    let code = u8::from(!found.edited.is_empty());
+    if json {
+        let edited: Vec<Value> = found
+            .edited
+            .iter()
+            .map(|e| {
+                json!({"revision": e.id, "message": e.message, "applied_at": e.applied_at,
+                       "recorded_checksum": e.then, "current_checksum": e.now})
+            })
+            .collect();
+        print_json(
+            "db verify",
+            json!({"label": migrator.label(), "matching": found.matching, "edited": edited,
+                   "unrecorded": found.unrecorded}),
+        )?;
+        return Ok(code);
+    }
     for edited in &found.edited {
         println!("{edited}");
     }
@@ -122,20 +176,33 @@ pub(super) async fn verify(migrator: &Migrator) -> Result<u8, CliError> {
             found.unrecorded.join(", ")
         );
     }
-    if found.edited.is_empty() {
+    if code == 0 {
         println!(
             "{} applied revision(s) match their recorded checksums",
             found.matching
         );
-        Ok(0)
-    } else {
-        Ok(1)
     }
+    Ok(code)
 }
 
 /// `db log`: the applied log, one line per row, oldest first.
-pub(super) async fn log(migrator: &Migrator) -> Result<u8, CliError> {
+pub(super) async fn log(migrator: &Migrator, json: bool) -> Result<u8, CliError> {
     let rows = migrator.applied_log().await?;
+    if json {
+        let entries: Vec<Value> = rows
+            .iter()
+            .map(|row| {
+                json!({"applied_at": row.applied_at, "direction": row.direction,
+                       "revision": row.revision, "outcome": row.outcome,
+                       "duration_ms": row.duration_ms, "checksum": row.checksum})
+            })
+            .collect();
+        print_json(
+            "db log",
+            json!({"label": migrator.label(), "entries": entries}),
+        )?;
+        return Ok(0);
+    }
     if rows.is_empty() {
         info!("The applied log of '{}' is empty", migrator.label());
     }
