@@ -7,8 +7,12 @@
 //! Exit codes: 0 ok, 1 differences found (`db check`, `db diff`), 2 usage or input error,
 //! 3 database error. Errors are one line on stderr, starting with `error:`.
 
+mod completions;
 mod db;
 mod error;
+mod logging;
+pub(crate) mod output;
+mod progress;
 mod runs;
 
 use std::path::PathBuf;
@@ -24,18 +28,40 @@ use crate::pipeline::Pipeline;
 
 /// Command line of a pipeline.
 #[derive(Debug, Parser)]
-#[command(version, about = "An Outflow pipeline", propagate_version = true)]
+#[command(
+    version,
+    about = "An Outflow pipeline",
+    after_help = "Examples: `db make_migrations -m \"Add a table\"`, `db upgrade heads`, `db history --json`",
+    propagate_version = true
+)]
 pub struct Cli {
     /// Pipeline root: where config.yml is and relative database paths start [default: the
     /// current directory]
-    #[arg(long, global = true, env = "OUTFLOW_ROOT", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        env = "OUTFLOW_ROOT",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
     pub root: Option<PathBuf>,
     /// Config file [default: <root>/config.yml]
-    #[arg(long, global = true, env = "OUTFLOW_CONFIG_PATH", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "OUTFLOW_CONFIG_PATH",
+        hide_env_values = true,
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
-    /// Say more (debug logs, unmanaged tables)
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
+    /// Say more: -v each SQL statement with its duration and the unmanaged tables, -vv
+    /// everything (RUST_LOG, when set, decides instead)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Colour in logs and progress: auto (on a terminal, unless NO_COLOR is set), always,
+    /// never
+    #[arg(long, global = true, value_enum, default_value_t = logging::Color::Auto, value_name = "WHEN")]
+    pub color: logging::Color,
     /// What to do
     #[command(subcommand)]
     pub command: Command,
@@ -45,15 +71,23 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Database and migrations
+    ///
+    /// Example: `db upgrade heads`
     #[command(subcommand)]
     Db(db::DbCommand),
     /// The most recent runs recorded in the database, newest first
+    ///
+    /// Example: `list_runs -n 5 --json`
     #[command(name = "list_runs")]
     ListRuns(runs::ListRuns),
+    /// Print a completion script for a shell, offering this build's revisions
+    ///
+    /// Example: `echo 'source <(my_pipeline completions bash)' >> ~/.bashrc`
+    Completions(completions::Completions),
 }
 
 /// The built-in commands, which a plugin's command may not shadow.
-const BUILT_IN: [&str; 3] = ["db", "list_runs", "help"];
+const BUILT_IN: [&str; 4] = ["db", "list_runs", "completions", "help"];
 
 /// The command line of a pipeline whose sources are the calling crate's (its `schema/` folder
 /// is written there): `outflow::pipeline!().plugin(...).run()`.
@@ -97,6 +131,11 @@ impl App {
         &self.pipeline
     }
 
+    /// The pipeline, for `outflow::testing` in a pipeline's tests.
+    pub fn into_pipeline(self) -> Pipeline {
+        self.pipeline
+    }
+
     /// Parses the process arguments, runs the command and returns the exit code.
     pub fn run(self) -> ExitCode {
         main(self.pipeline)
@@ -120,7 +159,13 @@ pub fn main(pipeline: Pipeline) -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    init_logging(matches.get_flag("verbose"));
+    logging::init(
+        matches.get_count("verbose"),
+        matches
+            .get_one::<logging::Color>("color")
+            .copied()
+            .unwrap_or_default(),
+    );
     match run_matches(&matches, &pipeline) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -202,26 +247,32 @@ fn prepare(
 /// Runs a parsed built-in command; `Ok` carries the exit code (0, or 1 when differences were
 /// found).
 pub fn run(cli: Cli, pipeline: &Pipeline) -> Result<u8, CliError> {
+    if let Command::Completions(args) = &cli.command {
+        // Needs no config: it may run before the pipeline has one.
+        let app = command_line(pipeline)?;
+        let name = std::env::args_os()
+            .next()
+            .map(PathBuf::from)
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| app.get_name().to_string());
+        completions::write(
+            args.shell,
+            app,
+            &name,
+            pipeline.catalog(),
+            &mut std::io::stdout(),
+        );
+        return Ok(0);
+    }
     let (config, runtime) = prepare(cli.root.as_ref(), cli.config.as_deref())?;
     match cli.command {
-        Command::Db(command) => runtime.block_on(db::run(command, pipeline, &config, cli.verbose)),
+        Command::Db(command) => {
+            runtime.block_on(db::run(command, pipeline, &config, cli.verbose > 0))
+        }
         Command::ListRuns(args) => runs::list(&args, config, runtime),
+        Command::Completions(_) => unreachable!("answered before the config is read"),
     }
 }
 
-fn init_logging(verbose: bool) {
-    use tracing_subscriber::EnvFilter;
-    let default = if verbose {
-        "debug,sqlx=warn"
-    } else {
-        "info,sqlx=warn"
-    };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .without_time()
-        .with_target(false)
-        .try_init();
-}
+#[cfg(test)]
+mod tests;

@@ -347,6 +347,30 @@ impl RevisionGraph {
         plan::downgrade(self, current, target)
     }
 
+    /// The steps that revert exactly the revision `id` and what builds on it (its applied
+    /// descendants and dependents, first), leaving every other applied revision in place:
+    /// what a stairway test needs after upgrading to one revision.
+    ///
+    /// ```
+    /// use outflow::revision::graph::{Revision, RevisionGraph};
+    ///
+    /// let rev = |id: &str, parents: &[&str]| Revision {
+    ///     id: id.to_string(),
+    ///     down_revisions: parents.iter().map(|p| p.to_string()).collect(),
+    ///     ..Revision::default()
+    /// };
+    /// // Two branches from aaaa: reverting cccc leaves bbbb applied.
+    /// let graph =
+    ///     RevisionGraph::new([rev("aaaa", &[]), rev("bbbb", &["aaaa"]), rev("cccc", &["aaaa"])])?;
+    /// let current = ["bbbb".to_string(), "cccc".to_string()];
+    /// let steps = graph.revert(&current, "cccc")?;
+    /// assert_eq!(steps.iter().map(|s| s.revision.as_str()).collect::<Vec<_>>(), ["cccc"]);
+    /// # Ok::<(), outflow::revision::graph::GraphError>(())
+    /// ```
+    pub fn revert(&self, current: &[String], id: &str) -> Result<Vec<PlanStep>, GraphError> {
+        plan::revert(self, current, id)
+    }
+
     /// The index of the revision with exactly this id.
     fn find(&self, id: &str) -> Option<usize> {
         self.nodes

@@ -112,6 +112,30 @@ impl From<GraphError> for RunError {
     }
 }
 
+/// What a migration says as it goes, for a progress display: the plan's length once the
+/// migration lock is held, then each revision as it starts and ends, then the end (also after
+/// a failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgressEvent<'a> {
+    /// The number of revisions about to run.
+    Planned {
+        /// How many.
+        steps: usize,
+    },
+    /// A revision starts: `Running upgrade a -> b, message`.
+    Step {
+        /// What it does.
+        title: &'a str,
+    },
+    /// The revision that started is applied.
+    Done,
+    /// The migration is over.
+    Finished,
+}
+
+/// Where a [`Migrator`] reports its [`ProgressEvent`]s.
+pub type Progress = std::sync::Arc<dyn Fn(ProgressEvent<'_>) + Send + Sync>;
+
 /// Migrations of one database label of a pipeline.
 #[derive(Debug)]
 pub struct Migrator {
@@ -119,6 +143,29 @@ pub struct Migrator {
     target: Target,
     revisions: Revisions,
     lock_wait: LockWait,
+    progress: Reporter,
+}
+
+/// The optional progress callback (a closure has no `Debug`).
+#[derive(Default)]
+struct Reporter(Option<Progress>);
+
+impl Reporter {
+    fn say(&self, event: ProgressEvent<'_>) {
+        if let Some(progress) = &self.0 {
+            progress(event);
+        }
+    }
+}
+
+impl std::fmt::Debug for Reporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Reporter(set)"
+        } else {
+            "Reporter(none)"
+        })
+    }
 }
 
 impl Migrator {
@@ -132,7 +179,14 @@ impl Migrator {
             target,
             revisions,
             lock_wait: LockWait::DEFAULT,
+            progress: Reporter::default(),
         })
+    }
+
+    /// Reports the progress of `upgrade` and `downgrade` to `progress`.
+    pub fn progress(mut self, progress: Progress) -> Migrator {
+        self.progress = Reporter(Some(progress));
+        self
     }
 
     /// How long `upgrade`, `downgrade` and `stamp` wait for the migration lock.
@@ -199,6 +253,13 @@ impl Migrator {
             self.revisions.graph.downgrade(current, &target)
         })
         .await
+    }
+
+    /// Reverts exactly revision `id` (a full id) and what the database applied on top of it,
+    /// leaving every other applied revision in place. Returns the ids reverted, in order.
+    pub async fn revert(&self, id: &str) -> Result<Vec<String>, RunError> {
+        self.migrate(|current| self.revisions.graph.revert(current, id))
+            .await
     }
 
     /// `-N` and `+N` step from the pipeline's applied head when the only other applied head
@@ -397,9 +458,25 @@ impl Migrator {
         plan: Plan,
         existed: bool,
     ) -> Result<Vec<String>, RunError> {
+        self.progress.say(ProgressEvent::Planned {
+            steps: plan.steps.len(),
+        });
+        let result = self.apply_steps(db, plan, existed).await;
+        self.progress.say(ProgressEvent::Finished);
+        result
+    }
+
+    async fn apply_steps(
+        &self,
+        db: &mut Database,
+        plan: Plan,
+        existed: bool,
+    ) -> Result<Vec<String>, RunError> {
         let mut done = Vec::with_capacity(plan.steps.len());
         for step in plan.steps {
-            info!("{}", step.title());
+            let title = step.title();
+            info!("{title}");
+            self.progress.say(ProgressEvent::Step { title: &title });
             let started = Instant::now();
             if let Err(source) = db.run_step(&step.step()).await {
                 if existed {
@@ -418,6 +495,13 @@ impl Migrator {
                     source,
                 })));
             }
+            info!(
+                "Revision {} {}d in {} ms",
+                step.revision,
+                step.word(),
+                started.elapsed().as_millis()
+            );
+            self.progress.say(ProgressEvent::Done);
             done.push(step.revision);
         }
         Ok(done)

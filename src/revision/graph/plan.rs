@@ -58,6 +58,33 @@ pub(super) fn downgrade(
         .collect())
 }
 
+/// See [`RevisionGraph::revert`].
+pub(super) fn revert(
+    graph: &RevisionGraph,
+    current: &[String],
+    id: &str,
+) -> Result<Vec<PlanStep>, GraphError> {
+    let current = graph.current(current)?;
+    let Some(root) = graph.find(id) else {
+        return Err(GraphError::UnknownRevision {
+            target: id.to_string(),
+        });
+    };
+    if !current.applied[root] {
+        return Err(GraphError::NotApplied {
+            target: id.to_string(),
+            id: id.to_string(),
+        });
+    }
+    let reverted = graph.closure([root], Edges::Descendants);
+    let mut rows = Rows::new(graph, &current);
+    let steps = graph.topo.iter().rev().copied();
+    let steps = steps.filter(|&i| reverted[i] && current.applied[i]);
+    Ok(steps
+        .map(|i| step(graph, i, Direction::Down, rows.down(i)))
+        .collect())
+}
+
 /// Parses and resolves `target` for `command`, refusing what the command cannot do: `heads`
 /// for a downgrade, and a relative step from the current rows the other way (`upgrade -1`).
 fn destination(
