@@ -51,6 +51,7 @@ pub mod revision;
 pub mod runner;
 pub mod schema;
 pub mod store;
+pub mod testing;
 
 pub use model::{DbEnum, Model};
 pub use outflow_macros::{DbEnum, Model, embed_revisions};

@@ -161,6 +161,31 @@ impl Config {
         })
     }
 
+    /// The built-in default for a pipeline rooted at `root`, read from no file and no
+    /// environment variable: the `default` label on SQLite `<root>/outflow.db`.
+    ///
+    /// ```
+    /// use outflow::config::Config;
+    /// use outflow::dialect::Target;
+    /// let config = Config::new("/tmp/p").with_database("archive", Target::sqlite("/tmp/a.db"));
+    /// assert_eq!(config.labels().collect::<Vec<_>>(), ["archive", "default"]);
+    /// ```
+    pub fn new(root: impl Into<PathBuf>) -> Config {
+        let root = root.into();
+        let default = Target::sqlite(root.join("outflow.db"));
+        Config {
+            databases: BTreeMap::from([(DEFAULT_DATABASE.to_string(), default)]),
+            root,
+            file: None,
+        }
+    }
+
+    /// This config with database `label` at `target` (added or replaced).
+    pub fn with_database(mut self, label: &str, target: Target) -> Config {
+        self.databases.insert(label.to_string(), target);
+        self
+    }
+
     /// The pipeline root.
     pub fn root(&self) -> &Path {
         &self.root
