@@ -131,6 +131,14 @@ fn secrets(dialect: Dialect) {
         .run_with_env(&["-v", "db", "upgrade", "c0de00000002"], &env)
         .expect(0);
     assert_clean("a successful upgrade", &run);
+    // Every log, sqlx's connection and statement records included (`-vv`; the harness sets
+    // RUST_LOG, which decides over the flags, so it says trace too).
+    let everything = [("OUTFLOW_TEST_SECRET", PASSWORD), ("RUST_LOG", "trace")];
+    let run = p
+        .run_with_env(&["-vv", "db", "current", "--json"], &everything)
+        .expect(0);
+    assert!(run.stderr.contains("sqlx::query"), "{}", run.stderr);
+    assert_clean("trace logs", &run);
 
     // A revision whose SQL fails, run as that admin.
     let broken = p.path("src/revisions/default/c0de00000021_broken.rs");
