@@ -49,13 +49,23 @@ pub(super) fn downgrade(
     let roots = destination
         .roots
         .unwrap_or_else(|| destination.revisions.iter().flat_map(children).collect());
+    Ok(revert_from(graph, &current, roots))
+}
+
+/// The steps that revert every applied revision of `roots` and what builds on them, children
+/// and dependents first.
+fn revert_from(
+    graph: &RevisionGraph,
+    current: &Current,
+    roots: impl IntoIterator<Item = usize>,
+) -> Vec<PlanStep> {
     let reverted = graph.closure(roots, Edges::Descendants);
-    let mut rows = Rows::new(graph, &current);
+    let mut rows = Rows::new(graph, current);
     let steps = graph.topo.iter().rev().copied();
     let steps = steps.filter(|&i| reverted[i] && current.applied[i]);
-    Ok(steps
+    steps
         .map(|i| step(graph, i, Direction::Down, rows.down(i)))
-        .collect())
+        .collect()
 }
 
 /// See [`RevisionGraph::revert`].
@@ -76,13 +86,7 @@ pub(super) fn revert(
             id: id.to_string(),
         });
     }
-    let reverted = graph.closure([root], Edges::Descendants);
-    let mut rows = Rows::new(graph, &current);
-    let steps = graph.topo.iter().rev().copied();
-    let steps = steps.filter(|&i| reverted[i] && current.applied[i]);
-    Ok(steps
-        .map(|i| step(graph, i, Direction::Down, rows.down(i)))
-        .collect())
+    Ok(revert_from(graph, &current, [root]))
 }
 
 /// Parses and resolves `target` for `command`, refusing what the command cannot do: `heads`
