@@ -25,6 +25,7 @@ fn reviewed(p: &Project, doc: &Value) -> String {
     serde_json::to_string_pretty(doc)
         .unwrap()
         .replace(&p.dir.display().to_string(), "[project]")
+        .replace(&common::workspace().display().to_string(), "[workspace]")
         .replace(&common::framework_head(), "[framework head]")
 }
 
