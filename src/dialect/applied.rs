@@ -97,7 +97,7 @@ pub(crate) struct NewRow {
 impl NewRow {
     /// The row of an entry whose step succeeded after `took`.
     pub fn applied(entry: &LogEntry, took: Duration) -> NewRow {
-        NewRow::new(entry, "applied", took, None)
+        NewRow::new(entry, APPLIED, took, None)
     }
 
     /// The row of an entry whose step failed with `error` after `took`.
@@ -117,6 +117,9 @@ impl NewRow {
         }
     }
 }
+
+/// The outcome of a step that succeeded.
+pub(crate) const APPLIED: &str = "applied";
 
 /// The columns an insert names, in bind order.
 pub(crate) const COLUMNS: [&str; 7] = [

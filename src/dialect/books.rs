@@ -107,11 +107,17 @@ impl<'a> Books<'a> {
 
     /// A version-table change with placeholders, and the values they take in order.
     pub fn version_change(&self, change: &'a VersionChange) -> (String, Vec<&'a str>) {
-        let (t, c, p) = (
-            self.qualified(self.version_table),
-            self.column(),
-            self.spelling.placeholder,
-        );
+        self.version_change_with(change, self.spelling.placeholder)
+    }
+
+    /// [`Books::version_change`] with placeholders spelled by `p` (statements sent together
+    /// take theirs in order: `?`).
+    pub fn version_change_with(
+        &self,
+        change: &'a VersionChange,
+        p: impl Fn(usize) -> String,
+    ) -> (String, Vec<&'a str>) {
+        let (t, c) = (self.qualified(self.version_table), self.column());
         match change {
             VersionChange::Insert(id) => {
                 (format!("INSERT INTO {t} ({c}) VALUES ({})", p(1)), vec![id])
@@ -124,6 +130,11 @@ impl<'a> Books<'a> {
                 (format!("DELETE FROM {t} WHERE {c} = {}", p(1)), vec![id])
             }
         }
+    }
+
+    /// The applied log's name, qualified and quoted.
+    pub fn log_table(&self) -> String {
+        self.qualified(&applied::log_table(self.version_table))
     }
 
     /// A version-table change with its values written as literals (offline scripts).
@@ -141,16 +152,13 @@ impl<'a> Books<'a> {
     }
 
     fn select_log(&self) -> String {
-        applied::select(
-            self.spelling.quote,
-            &self.qualified(&applied::log_table(self.version_table)),
-        )
+        applied::select(self.spelling.quote, &self.log_table())
     }
 
     fn insert_log(&self) -> String {
         applied::insert(
             self.spelling.quote,
-            &self.qualified(&applied::log_table(self.version_table)),
+            &self.log_table(),
             self.spelling.placeholder,
         )
     }

@@ -19,7 +19,12 @@
 use super::applied::{LogRow, NewRow};
 use super::script::{Baseline, ScriptOptions, ScriptStep, Writer};
 use super::sql::Quote;
-use super::{DbError, DialectName, LockWait, OpenMode, PlanError, Step, Target};
+use std::time::Instant;
+
+use super::{
+    DbError, DialectName, LockWait, OpenMode, PlanError, Step, StepEvent, StepEvents, StepFailed,
+    Target,
+};
 use crate::diff::Compare;
 use crate::schema::Type;
 
@@ -106,6 +111,45 @@ pub(crate) trait Driver: Sized {
     /// Runs one step (a revision's operations, its version-table changes, its log rows) as
     /// atomically as the dialect allows.
     async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError>;
+
+    /// Runs `steps` in order, each as atomically as [`Driver::run_step`] runs it, and reports
+    /// each through `events`. Stops at the first failure; the steps before it are applied. A
+    /// dialect may run several steps per round trip, provided a failure still names its step.
+    async fn run_steps(
+        &mut self,
+        steps: &[Step<'_>],
+        events: &mut StepEvents<'_>,
+    ) -> Result<(), StepFailed> {
+        for (index, step) in steps.iter().enumerate() {
+            run_one(self, index, step, events).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the step at `index` of a list alone, with its events.
+pub(crate) async fn run_one<D: Driver>(
+    db: &mut D,
+    index: usize,
+    step: &Step<'_>,
+    events: &mut StepEvents<'_>,
+) -> Result<(), StepFailed> {
+    events(StepEvent::Started(index));
+    let started = Instant::now();
+    match db.run_step(step).await {
+        Ok(()) => {
+            events(StepEvent::Applied {
+                index,
+                took: started.elapsed(),
+            });
+            Ok(())
+        }
+        Err(error) => Err(StepFailed {
+            index,
+            took: started.elapsed(),
+            error,
+        }),
+    }
 }
 
 /// The error of a driver given another dialect's target (the dispatch in

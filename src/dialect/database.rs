@@ -7,7 +7,8 @@ use super::applied::{LogEntry, LogRow, NewRow};
 use super::contract::{Driver, dialect_of};
 use super::script::Baseline;
 use super::{
-    DbError, DialectName, LockWait, OpenMode, Step, Target, VERSION_TABLE, mysql, postgres, sqlite,
+    DbError, DialectName, LockWait, OpenMode, Step, StepEvents, StepFailed, Target, VERSION_TABLE,
+    mysql, postgres, sqlite,
 };
 use crate::diff::Compare;
 use crate::schema::Schema;
@@ -133,6 +134,25 @@ impl Database {
     pub async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
         super::expr::check_pasted_text(step.ops, false)?;
         each!(self, db => Driver::run_step(db, step).await)
+    }
+
+    /// Runs `steps` in order (see [`Database::run_step`]), reporting each through `events`;
+    /// stops at the first failure, with the steps before it applied.
+    pub async fn run_steps(
+        &mut self,
+        steps: &[Step<'_>],
+        events: &mut StepEvents<'_>,
+    ) -> Result<(), StepFailed> {
+        for (index, step) in steps.iter().enumerate() {
+            if let Err(e) = super::expr::check_pasted_text(step.ops, false) {
+                return Err(StepFailed {
+                    index,
+                    took: Duration::ZERO,
+                    error: e.into(),
+                });
+            }
+        }
+        each!(self, db => Driver::run_steps(db, steps, events).await)
     }
 
     /// Whether the database holds no table at all.

@@ -267,3 +267,32 @@ pub struct Step<'a> {
     /// What the applied log records when the step succeeds.
     pub log: &'a [LogEntry],
 }
+
+/// What [`Database::run_steps`] reports while it runs a list of steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepEvent {
+    /// The step at this index starts. A dialect that runs several steps in one round trip
+    /// (SQLite) reports their starts after the fact, each just before its [`StepEvent::Applied`].
+    Started(usize),
+    /// The step at `index` is applied (in the migration's transaction where there is one).
+    Applied {
+        /// Which step.
+        index: usize,
+        /// How long its statements took.
+        took: std::time::Duration,
+    },
+}
+
+/// The callback of [`Database::run_steps`].
+pub type StepEvents<'a> = dyn FnMut(StepEvent) + Send + 'a;
+
+/// The step [`Database::run_steps`] stopped at; every step before it is applied.
+#[derive(Debug)]
+pub struct StepFailed {
+    /// Which step.
+    pub index: usize,
+    /// How long it ran before it failed.
+    pub took: std::time::Duration,
+    /// Why.
+    pub error: DbError,
+}

@@ -9,14 +9,13 @@
 //! target or a graph error never touches the database.
 
 use std::collections::BTreeSet;
-use std::time::Instant;
 
 use tracing::{info, warn};
 
 use crate::config::{Config, ConfigError};
 use crate::dialect::applied::LogEvent;
 use crate::dialect::{
-    Database, DbError, LockWait, LogEntry, LogRow, OpenMode, Step, Target, VERSION_TABLE,
+    Database, DbError, LockWait, LogEntry, LogRow, OpenMode, Step, StepEvent, Target, VERSION_TABLE,
 };
 use crate::model::Catalog;
 use crate::ops::VersionChange;
@@ -472,39 +471,44 @@ impl Migrator {
         plan: Plan,
         existed: bool,
     ) -> Result<Vec<String>, RunError> {
+        let steps: Vec<Step<'_>> = plan.steps.iter().map(PlannedStep::step).collect();
         let mut done = Vec::with_capacity(plan.steps.len());
-        for step in plan.steps {
-            let title = step.title();
-            info!("{title}");
-            self.progress.say(ProgressEvent::Step { title: &title });
-            let started = Instant::now();
-            if let Err(source) = db.run_step(&step.step()).await {
-                if existed {
-                    let error = source.to_string();
-                    if let Err(e) = db
-                        .log_failure(&step.log[0], started.elapsed(), &error)
-                        .await
-                    {
-                        warn!("The failure could not be recorded in the applied log: {e}");
-                    }
+        let ran = db
+            .run_steps(&steps, &mut |event| match event {
+                StepEvent::Started(index) => {
+                    let title = plan.steps[index].title();
+                    info!("{title}");
+                    self.progress.say(ProgressEvent::Step { title: &title });
                 }
-                return Err(RunError::Revision(Box::new(RevisionFailed {
-                    direction: step.word(),
-                    id: step.revision,
-                    message: step.message,
-                    source,
-                })));
+                StepEvent::Applied { index, took } => {
+                    let step = &plan.steps[index];
+                    info!(
+                        "Revision {} {}d in {} ms",
+                        step.revision,
+                        step.word(),
+                        took.as_millis()
+                    );
+                    self.progress.say(ProgressEvent::Done);
+                    done.push(step.revision.clone());
+                }
+            })
+            .await;
+        let Err(failed) = ran else {
+            return Ok(done);
+        };
+        let step = &plan.steps[failed.index];
+        if existed {
+            let error = failed.error.to_string();
+            if let Err(e) = db.log_failure(&step.log[0], failed.took, &error).await {
+                warn!("The failure could not be recorded in the applied log: {e}");
             }
-            info!(
-                "Revision {} {}d in {} ms",
-                step.revision,
-                step.word(),
-                started.elapsed().as_millis()
-            );
-            self.progress.say(ProgressEvent::Done);
-            done.push(step.revision);
         }
-        Ok(done)
+        Err(RunError::Revision(Box::new(RevisionFailed {
+            direction: step.word(),
+            id: step.revision.clone(),
+            message: step.message.clone(),
+            source: failed.error,
+        })))
     }
 }
 

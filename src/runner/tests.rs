@@ -127,3 +127,115 @@ async fn relative_steps_leave_the_framework_branch_alone() {
         [framework]
     );
 }
+
+/// A revision's `upgrade` or `downgrade`.
+type Body = fn(&mut Operations);
+
+/// A chain of `n` revisions `r00000000000`, `r00000000001`, ... whose upgrades are `nothing`
+/// but where `special` says otherwise.
+fn chain(n: usize, special: &[(usize, Body)]) -> &'static [EmbeddedRevision] {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let ids: Vec<&'static str> = (0..n).map(|i| leak(format!("r{i:011}"))).collect();
+    let revisions: Vec<EmbeddedRevision> = (0..n)
+        .map(|i| {
+            let upgrade = special
+                .iter()
+                .find(|(at, _)| *at == i)
+                .map_or(nothing as Body, |(_, f)| *f);
+            let down: &'static [&'static str] = match i {
+                0 => &[],
+                _ => Box::leak(vec![ids[i - 1]].into_boxed_slice()),
+            };
+            revision(ids[i], down, upgrade, nothing)
+        })
+        .collect();
+    Box::leak(revisions.into_boxed_slice())
+}
+
+fn orphan(op: &mut Operations) {
+    op.create_table(
+        table("child")
+            .column(column("id", Type::Integer))
+            .column(column("kept_id", Type::Integer))
+            .foreign_key(crate::schema::foreign_key(
+                "fk_child_kept",
+                ["kept_id"],
+                "kept",
+                ["id"],
+            )),
+    );
+    op.execute("INSERT INTO child (id, kept_id) VALUES (1, 42)");
+}
+
+/// Hundreds of revisions go to SQLite a few hundred per round trip: each is still recorded as
+/// its own step, with a duration SQLite measured and the time it ran.
+#[tokio::test]
+async fn a_long_chain_records_every_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = migrator(dir.path(), chain(600, &[(3, good)]));
+    let done = m.upgrade("r00000000599").await.unwrap();
+    assert_eq!(done.len(), 600);
+    assert_eq!(m.current_heads().await.unwrap(), ["r00000000599"]);
+    let log = m.applied_log().await.unwrap();
+    assert_eq!(log.len(), 600);
+    for (i, row) in log.iter().enumerate() {
+        assert_eq!(row.revision, format!("r{i:011}"));
+        assert_eq!(
+            (row.direction.as_str(), row.outcome.as_str()),
+            ("upgrade", "applied")
+        );
+        assert_eq!(row.checksum, Some(checksum("//! a test revision\n")));
+        assert!(row.duration_ms >= 0);
+        let at = chrono::DateTime::parse_from_rfc3339(&row.applied_at).unwrap();
+        assert!(
+            (chrono::Utc::now() - at.to_utc()).num_seconds().abs() < 600,
+            "{at}"
+        );
+    }
+    assert_eq!(m.downgrade("base").await.unwrap().len(), 600);
+    assert!(m.current_heads().await.unwrap().is_empty());
+}
+
+/// A failure in the middle of a batch names its revision and keeps every revision before it,
+/// in the batch and before it.
+#[tokio::test]
+async fn a_failure_inside_a_batch_keeps_the_revisions_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = migrator(dir.path(), chain(400, &[(3, good), (300, bad)]));
+    // The failure is logged in a database that existed before the command.
+    m.upgrade("r00000000000").await.unwrap();
+    let err = m.upgrade("r00000000399").await.unwrap_err().to_string();
+    assert!(
+        err.starts_with("upgrade of revision r00000000300 (a test revision) failed, nothing of it was applied: near \"THIS\": syntax error"),
+        "{err}"
+    );
+    assert_eq!(m.current_heads().await.unwrap(), ["r00000000299"]);
+    let log = m.applied_log().await.unwrap();
+    assert_eq!(log.len(), 301, "300 applied and the failure");
+    assert_eq!(
+        (log[300].revision.as_str(), log[300].outcome.as_str()),
+        ("r00000000300", "failed")
+    );
+    let mut db = Database::open(m.target(), OpenMode::ReadOnly)
+        .await
+        .unwrap();
+    let tables: Vec<String> = db
+        .introspect()
+        .await
+        .unwrap()
+        .table_names()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(tables, ["kept"], "the failed revision's table is gone");
+}
+
+/// A broken foreign key fails the revision that broke it, not the batch around it.
+#[tokio::test]
+async fn a_broken_foreign_key_inside_a_batch_names_its_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = migrator(dir.path(), chain(20, &[(3, good), (10, orphan)]));
+    let err = m.upgrade("r00000000019").await.unwrap_err().to_string();
+    assert!(err.starts_with("upgrade of revision r00000000010"), "{err}");
+    assert!(err.contains("child"), "{err}");
+    assert_eq!(m.current_heads().await.unwrap(), ["r00000000009"]);
+}

@@ -117,7 +117,7 @@ async fn run_in(
     let skip = [step.version_table];
     for op in step.ops {
         if let Some(table) = planner.needs(op) {
-            let found = introspect::introspect(conn, Some(&table), &skip).await?;
+            let found = introspect::introspect(conn, Some(&table), &skip, &mut 0).await?;
             let t = found.schema.table(&table).cloned().ok_or_else(|| {
                 DbError::from(PlanError::Apply {
                     operation: op.to_string(),

@@ -23,6 +23,8 @@ pub struct SqliteDb {
     pub(super) ready: Vec<String>,
     /// Whether the migration lock (a write transaction) is held.
     pub(super) locked: bool,
+    /// Catalog queries run by introspection so far.
+    pub(super) queries: u64,
 }
 
 impl SqliteDb {
@@ -72,6 +74,7 @@ impl SqliteDb {
             path: path.to_path_buf(),
             ready: Vec::new(),
             locked: false,
+            queries: 0,
         };
         // Reading the schema catches files that are not databases before anything else runs.
         db.scalar("SELECT count(*) FROM sqlite_master")
@@ -97,7 +100,7 @@ impl SqliteDb {
     pub async fn introspect(&mut self, skip: &[&str]) -> Result<Introspected, DbError> {
         let names = crate::dialect::applied::with_logs(skip);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        introspect::introspect(&mut self.conn, None, &names).await
+        introspect::introspect(&mut self.conn, None, &names, &mut self.queries).await
     }
 
     /// The rows of the version table, or `None` when it does not exist.
@@ -111,6 +114,12 @@ impl SqliteDb {
         books::versions(&mut self.conn, &books_of(version_table))
             .await
             .map(Some)
+    }
+
+    /// Catalog queries run by introspection so far.
+    #[cfg(test)]
+    pub(crate) fn catalog_queries(&self) -> u64 {
+        self.queries
     }
 
     /// Runs SQL outside any migration (tests set up databases with it).

@@ -33,7 +33,8 @@ impl RowServer for SqliteRows<'_> {
     }
 
     async fn table(&mut self, name: &str) -> Result<Option<Table>, DbError> {
-        let found = introspect::introspect(self.conn, Some(name), &[self.version_table]).await?;
+        let found =
+            introspect::introspect(self.conn, Some(name), &[self.version_table], &mut 0).await?;
         Ok(found.schema.table(name).cloned())
     }
 

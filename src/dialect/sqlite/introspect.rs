@@ -56,12 +56,16 @@ struct Raw {
 }
 
 /// Reads every table, or only `only`. Tables named in `skip` (the version table) are left out.
+/// Adds the catalog queries it runs to `queries`: five whatever the number of tables, and one
+/// more per parent table a foreign key names that is not read (another table's when `only`).
 pub(crate) async fn introspect(
     conn: &mut SqliteConnection,
     only: Option<&str>,
     skip: &[&str],
+    queries: &mut u64,
 ) -> Result<Introspected, DbError> {
     let mut raw: BTreeMap<String, Raw> = BTreeMap::new();
+    *queries += 1;
     for row in sqlx::query(TABLES)
         .bind(only)
         .fetch_all(&mut *conn)
@@ -93,9 +97,10 @@ pub(crate) async fn introspect(
             },
         );
     }
-    read_columns(conn, only, &mut raw).await?;
-    read_indexes(conn, only, &mut raw).await?;
-    read_foreign_keys(conn, only, &mut raw).await?;
+    read_columns(conn, only, &mut raw, queries).await?;
+    read_indexes(conn, only, &mut raw, queries).await?;
+    read_foreign_keys(conn, only, &mut raw, queries).await?;
+    *queries += 1;
     let objects = super::objects::introspect(conn, only).await?;
     for trigger in objects.iter().filter(|o| o.kind == ObjectKind::Trigger) {
         if let Some(r) = trigger.table.as_ref().and_then(|t| raw.get_mut(t)) {
@@ -136,7 +141,9 @@ async fn read_columns(
     conn: &mut SqliteConnection,
     only: Option<&str>,
     raw: &mut BTreeMap<String, Raw>,
+    queries: &mut u64,
 ) -> Result<(), DbError> {
+    *queries += 1;
     for row in sqlx::query(COLUMNS)
         .bind(only)
         .fetch_all(&mut *conn)
@@ -183,7 +190,9 @@ async fn read_indexes(
     conn: &mut SqliteConnection,
     only: Option<&str>,
     raw: &mut BTreeMap<String, Raw>,
+    queries: &mut u64,
 ) -> Result<(), DbError> {
+    *queries += 1;
     let mut found: BTreeMap<(String, String), FoundIndex> = BTreeMap::new();
     for row in sqlx::query(INDEXES)
         .bind(only)
@@ -252,7 +261,9 @@ async fn read_foreign_keys(
     conn: &mut SqliteConnection,
     only: Option<&str>,
     raw: &mut BTreeMap<String, Raw>,
+    queries: &mut u64,
 ) -> Result<(), DbError> {
+    *queries += 1;
     let mut found: BTreeMap<(String, i64), ForeignKey> = BTreeMap::new();
     for row in sqlx::query(FOREIGN_KEYS)
         .bind(only)
@@ -282,7 +293,7 @@ async fn read_foreign_keys(
     for ((table, _), mut fk) in found {
         if fk.ref_columns.is_empty() {
             // `REFERENCES parent` without columns means the parent's primary key.
-            fk.ref_columns = parent_key(conn, raw, &fk.ref_table).await?;
+            fk.ref_columns = parent_key(conn, raw, &fk.ref_table, queries).await?;
         }
         if let Some(r) = raw.get_mut(&table) {
             r.table.foreign_keys.push(fk);
@@ -295,12 +306,14 @@ async fn parent_key(
     conn: &mut SqliteConnection,
     raw: &BTreeMap<String, Raw>,
     parent: &str,
+    queries: &mut u64,
 ) -> Result<Vec<String>, DbError> {
     if let Some(r) = raw.get(parent) {
         let mut pk = r.pk.clone();
         pk.sort();
         return Ok(pk.into_iter().map(|(_, c)| c).collect());
     }
+    *queries += 1;
     let rows = sqlx::query("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")
         .bind(parent)
         .fetch_all(&mut *conn)

@@ -2,6 +2,7 @@
 //! the connection the runner drives.
 
 mod apply;
+mod batch;
 mod catalog;
 mod connect;
 mod data;
@@ -26,7 +27,9 @@ pub(crate) use types::bind;
 use crate::dialect::applied::{LogRow, NewRow};
 use crate::dialect::contract::{Dialect, Driver, not_mine};
 use crate::dialect::script::{Baseline, ScriptOptions, ScriptStep, Writer};
-use crate::dialect::{DbError, LockWait, OpenMode, PlanError, Step, Target};
+use crate::dialect::{
+    DbError, LockWait, OpenMode, PlanError, Step, StepEvents, StepFailed, Target,
+};
 use crate::diff::Compare;
 use connect::db_message;
 
@@ -100,6 +103,14 @@ impl Driver for SqliteDb {
 
     async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
         SqliteDb::run_step(self, step).await
+    }
+
+    async fn run_steps(
+        &mut self,
+        steps: &[Step<'_>],
+        events: &mut StepEvents<'_>,
+    ) -> Result<(), StepFailed> {
+        SqliteDb::run_steps(self, steps, events).await
     }
 }
 
