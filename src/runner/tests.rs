@@ -47,17 +47,20 @@ const fn revision(
 }
 
 fn migrator(dir: &std::path::Path, revisions: &'static [EmbeddedRevision]) -> Migrator {
+    migrator_on(dir, revisions, &Config::load(dir, None).unwrap())
+}
+
+fn migrator_on(
+    dir: &std::path::Path,
+    revisions: &'static [EmbeddedRevision],
+    config: &Config,
+) -> Migrator {
     let set = RevisionSet {
         dir: "/nonexistent",
         revisions,
     };
     let pipeline = Pipeline::new(dir).plugin(Plugin::new("p").revisions(set));
-    Migrator::new(
-        pipeline.catalog(),
-        &Config::load(dir, None).unwrap(),
-        "default",
-    )
-    .unwrap()
+    Migrator::new(pipeline.catalog(), config, "default").unwrap()
 }
 
 #[tokio::test]
@@ -238,4 +241,43 @@ async fn a_broken_foreign_key_inside_a_batch_names_its_revision() {
     assert!(err.starts_with("upgrade of revision r00000000010"), "{err}");
     assert!(err.contains("child"), "{err}");
     assert_eq!(m.current_heads().await.unwrap(), ["r00000000009"]);
+}
+
+/// On each server CI gives: a long chain applies with a log row per revision, and a failure in
+/// the middle names its revision and keeps the ones before it.
+#[tokio::test]
+async fn long_chains_and_failures_inside_them_on_each_server() {
+    for variable in ["OUTFLOW_TEST_POSTGRES_URL", "OUTFLOW_TEST_MYSQL_URL"] {
+        let Some(server) = crate::testing::TestDatabase::from_env(variable) else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{variable} must be set in CI"
+            );
+            eprintln!("{variable} is not set: not run on that server");
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let config = server.config(dir.path());
+        let m = migrator_on(dir.path(), chain(400, &[(3, good), (300, bad)]), &config);
+        m.upgrade("r00000000000").await.unwrap();
+        let err = m.upgrade("r00000000399").await.unwrap_err().to_string();
+        assert!(
+            err.starts_with("upgrade of revision r00000000300 (a test revision) failed"),
+            "{variable}: {err}"
+        );
+        assert_eq!(m.current_heads().await.unwrap(), ["r00000000299"]);
+        let log = m.applied_log().await.unwrap();
+        assert_eq!(log.len(), 301, "{variable}: 300 applied and the failure");
+        for (i, row) in log[..300].iter().enumerate() {
+            assert_eq!(
+                (row.revision.clone(), row.outcome.as_str()),
+                (format!("r{i:011}"), "applied")
+            );
+            assert!(row.duration_ms >= 0);
+            chrono::DateTime::parse_from_rfc3339(&row.applied_at).unwrap();
+        }
+        assert_eq!(log[300].outcome, "failed");
+        assert_eq!(m.downgrade("base").await.unwrap().len(), 300);
+        assert!(m.current_heads().await.unwrap().is_empty());
+    }
 }

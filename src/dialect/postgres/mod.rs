@@ -14,6 +14,7 @@
 //! `public`, so unqualified names in defaults, checks and raw SQL mean the same schema.
 
 mod apply;
+mod batch;
 mod catalog;
 mod connect;
 mod data;
@@ -49,7 +50,7 @@ use super::sql::Quote;
 use crate::dialect::applied::{LogRow, NewRow};
 use crate::dialect::contract::{Dialect, Driver, not_mine};
 use crate::dialect::script::{Baseline, ScriptOptions, ScriptStep, Writer};
-use crate::dialect::{DbError, LockWait, OpenMode, Step, Target};
+use crate::dialect::{DbError, LockWait, OpenMode, Step, StepEvents, StepFailed, Target};
 use crate::diff::Compare;
 use crate::ops::Operation;
 use crate::schema::{Schema, Type};
@@ -177,6 +178,14 @@ impl Driver for PgDb {
 
     async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError> {
         PgDb::run_step(self, step).await
+    }
+
+    async fn run_steps(
+        &mut self,
+        steps: &[Step<'_>],
+        events: &mut StepEvents<'_>,
+    ) -> Result<(), StepFailed> {
+        PgDb::run_steps(self, steps, events).await
     }
 }
 
