@@ -30,7 +30,7 @@ CRATE=$WORK/pipeline-$N
 BIN=$TARGET/release/scale
 EMPTY=$WORK/pipeline-$N-empty
 EMPTY_BIN=$TARGET/release/scale_empty
-RESULTS=$WORK/results-$DIALECT-$N.txt
+RESULTS=${RESULTS:-$WORK/results-$DIALECT-$N.txt}
 mkdir -p "$WORK"
 export WORK ALEMBIC_BENCH VENV
 : > "$RESULTS"
@@ -62,7 +62,7 @@ alembic() {
     sqlite) "$ALEMBIC_BENCH/$script" sqlite "$@" ;;
     postgresql) PGPORT=$PG_PORT "$ALEMBIC_BENCH/$script" pg "$@" ;;
     mysql) "$HERE/alembic_mysql.sh" "$script" "$@" ;;
-  esac | sed 's/^RESULT /RESULT tool=alembic /' | tee -a "$RESULTS"
+  esac | sed "s/^RESULT /RESULT tool=alembic dialect=$DIALECT /" | tee -a "$RESULTS"
 }
 
 start_servers
@@ -98,9 +98,9 @@ for round in $(seq "$ROUNDS"); do
   fresh_db s1
   # Not timed: the framework's run tables (make_migrations needs the database at its heads).
   (cd "$EMPTY" && "$EMPTY_BIN" db upgrade heads >/dev/null 2>&1)
-  timed "tool=outflow scenario=S1 n=$N" sh -c "cd '$EMPTY' && exec '$EMPTY_BIN' db make_migrations -m init"
+  timed "tool=outflow dialect=$DIALECT scenario=S1 n=$N" sh -c "cd '$EMPTY' && exec '$EMPTY_BIN' db make_migrations -m init"
   alembic s1_autogen_empty.sh "$N"
-  timed "tool=outflow scenario=S2 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db check"
+  timed "tool=outflow dialect=$DIALECT scenario=S2 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db check"
   alembic s2_check_nochange.sh "$N"
 done
 
@@ -109,7 +109,7 @@ build --change
 for round in $(seq "$ROUNDS"); do
   ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f || true
   restore_head
-  timed "tool=outflow scenario=S3 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db make_migrations -m change"
+  timed "tool=outflow dialect=$DIALECT scenario=S3 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db make_migrations -m change"
   alembic s3_autogen_small_change.sh "$N"
 done
 ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f || true
@@ -119,29 +119,10 @@ client_script "$WORK/upgrade-$DIALECT.sql" > "$WORK/client-$DIALECT.sql"
 write_config "$CRATE" s5
 for round in $(seq "$ROUNDS"); do
   fresh_db s5
-  timed "tool=outflow scenario=S5 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db upgrade heads"
+  timed "tool=outflow dialect=$DIALECT scenario=S5 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db upgrade heads"
   fresh_db s5
-  timed "tool=client scenario=S5 n=$N" sh -c "$(client_command s5 "$WORK/client-$DIALECT.sql")"
+  timed "tool=client dialect=$DIALECT scenario=S5 n=$N" sh -c "$(client_command s5 "$WORK/client-$DIALECT.sql")"
   alembic s5_upgrade_createall.sh "$N"
 done
 
-python3 - "$RESULTS" "$DIALECT" <<'PY'
-import re, statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    m = re.match(r"RESULT tool=(\S+) scenario=(\S+).*? seconds=([0-9.]+)", line)
-    if m:
-        runs.setdefault((m.group(2), m.group(1)), []).append(float(m.group(3)))
-def median(scenario, tool):
-    r = runs.get((scenario, tool))
-    return statistics.median(r) if r else None
-print(f"{sys.argv[2]}:")
-print("| scenario | outflow median (s) | alembic median (s) | alembic / outflow | client median (s) | outflow / client |")
-print("|---|---|---|---|---|---|")
-for scenario in sorted({s for s, _ in runs}):
-    o, a, c = (median(scenario, t) for t in ("outflow", "alembic", "client"))
-    show = lambda v: f"{v:.3f}" if v is not None else "-"
-    ratio = f"{a / o:.0f}x" if o and a else "-"
-    versus = f"{o / c:.2f}" if o and c else "-"
-    print(f"| {scenario} | {show(o)} | {show(a)} | {ratio} | {show(c)} | {versus} |")
-PY
+python3 "$HERE/report.py" scale "$RESULTS"

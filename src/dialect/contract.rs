@@ -112,6 +112,13 @@ pub(crate) trait Driver: Sized {
     /// atomically as the dialect allows.
     async fn run_step(&mut self, step: &Step<'_>) -> Result<(), DbError>;
 
+    /// Creates an empty database called `name` on this connection's server (test helpers).
+    async fn create_database(&mut self, name: &str) -> Result<(), DbError>;
+
+    /// Drops the database `name` of this connection's server if it exists, ending its other
+    /// sessions where the server can.
+    async fn drop_database(&mut self, name: &str) -> Result<(), DbError>;
+
     /// Runs `steps` in order, each as atomically as [`Driver::run_step`] runs it, and reports
     /// each through `events`. Stops at the first failure; the steps before it are applied. A
     /// dialect may run several steps per round trip, provided a failure still names its step.

@@ -155,6 +155,18 @@ impl Database {
         each!(self, db => Driver::run_steps(db, steps, events).await)
     }
 
+    /// Creates an empty database called `name` on this server (for test helpers; an error on
+    /// SQLite).
+    pub async fn create_database(&mut self, name: &str) -> Result<(), DbError> {
+        each!(self, db => Driver::create_database(db, name).await)
+    }
+
+    /// Drops the database `name` of this server if it exists, ending its other sessions where
+    /// the server can (PostgreSQL `WITH (FORCE)`); an error on SQLite.
+    pub async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
+        each!(self, db => Driver::drop_database(db, name).await)
+    }
+
     /// Whether the database holds no table at all.
     pub async fn is_empty(&mut self) -> Result<bool, DbError> {
         each!(self, db => Driver::is_empty(db).await)

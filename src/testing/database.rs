@@ -4,12 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sqlx::{AssertSqlSafe, Connection};
-
 use super::block_on;
 use crate::config::Config;
-use crate::dialect::sql::Quote;
-use crate::dialect::{DialectName, Target};
+use crate::dialect::{Database, DbError, OpenMode, Target};
 use crate::model::DEFAULT_DATABASE;
 
 /// A database that lives as long as this value: created empty, removed on drop.
@@ -31,12 +28,8 @@ pub struct TestDatabase {
 enum Cleanup {
     /// The folder holding the SQLite file.
     Folder(PathBuf),
-    /// The database made on a server, dropped through the URL it was made with.
-    Server {
-        dialect: DialectName,
-        admin_url: String,
-        name: String,
-    },
+    /// The database made on a server, dropped through the server it was made on.
+    Server { admin: Target, name: String },
 }
 
 impl TestDatabase {
@@ -62,17 +55,15 @@ impl TestDatabase {
             .ok()
             .filter(|u| !u.trim().is_empty())?;
         let shown = crate::dialect::redact(&admin_url);
-        let dialect = match Target::from_url(&admin_url, Path::new(".")) {
-            Ok(Target::Postgres(_)) => DialectName::Postgres,
-            Ok(Target::Mysql(_)) => DialectName::Mysql,
+        let admin = match Target::from_url(&admin_url, Path::new(".")) {
             Ok(Target::Sqlite { .. }) => {
                 panic!("{variable} names a SQLite file ({shown}); use TestDatabase::sqlite()")
             }
+            Ok(server) => server,
             Err(e) => panic!("{variable} is not a database URL: {e}"),
         };
         let name = format!("outflow_test_{}", unique());
-        let create = format!("CREATE DATABASE {}", quote(dialect).ident(&name));
-        if let Err(e) = block_on(|| execute(dialect, &admin_url, create)) {
+        if let Err(e) = on_server(&admin, &name, Make::Create) {
             panic!("cannot create database {name} on {shown} ({variable}): {e}");
         }
         let url = with_database(&admin_url, &name);
@@ -81,11 +72,7 @@ impl TestDatabase {
         Some(TestDatabase {
             label: DEFAULT_DATABASE.to_string(),
             target,
-            cleanup: Cleanup::Server {
-                dialect,
-                admin_url,
-                name,
-            },
+            cleanup: Cleanup::Server { admin, name },
         })
     }
 
@@ -118,29 +105,13 @@ impl Drop for TestDatabase {
             Cleanup::Folder(folder) => {
                 let _ = std::fs::remove_dir_all(folder);
             }
-            Cleanup::Server {
-                dialect,
-                admin_url,
-                name,
-            } => {
-                let drop = match dialect {
-                    DialectName::Postgres => "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    _ => "DROP DATABASE IF EXISTS {}",
-                }
-                .replace("{}", &quote(*dialect).ident(name));
+            Cleanup::Server { admin, name } => {
                 // Never a panic here: the test may already be failing.
-                if let Err(e) = block_on(|| execute(*dialect, admin_url, drop)) {
-                    eprintln!("warning: test database {name} was not dropped: {e}");
+                if let Err(e) = on_server(admin, name, Make::Drop) {
+                    tracing::warn!("test database {name} was not dropped: {e}");
                 }
             }
         }
-    }
-}
-
-fn quote(dialect: DialectName) -> Quote {
-    match dialect {
-        DialectName::Mysql => Quote::Backtick,
-        _ => Quote::Double,
     }
 }
 
@@ -158,19 +129,25 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{scheme}://{authority}/{name}{query}")
 }
 
-async fn execute(dialect: DialectName, url: &str, sql: String) -> Result<(), sqlx::Error> {
-    match dialect {
-        DialectName::Postgres => {
-            let mut conn = sqlx::PgConnection::connect(url).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await?;
-            conn.close().await
-        }
-        _ => {
-            let mut conn = sqlx::MySqlConnection::connect(url).await?;
-            sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await?;
-            conn.close().await
-        }
-    }
+/// What [`on_server`] does with a database.
+#[derive(Debug, Clone, Copy)]
+enum Make {
+    Create,
+    Drop,
+}
+
+/// Creates or drops the database `name` on the server `admin` connects to, through the
+/// dialect (each quotes the name and knows how its server drops a database in use).
+fn on_server(admin: &Target, name: &str, make: Make) -> Result<(), DbError> {
+    block_on(|| async {
+        let mut db = Database::open(admin, OpenMode::ReadWrite).await?;
+        let done = match make {
+            Make::Create => db.create_database(name).await,
+            Make::Drop => db.drop_database(name).await,
+        };
+        db.close().await;
+        done
+    })
 }
 
 #[cfg(test)]

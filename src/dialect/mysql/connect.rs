@@ -3,7 +3,6 @@
 
 use std::str::FromStr;
 
-#[cfg(test)]
 use sqlx::AssertSqlSafe;
 use sqlx::Connection;
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
@@ -194,6 +193,15 @@ impl MySqlDb {
     #[cfg(test)]
     pub(crate) fn catalog_queries(&self) -> u64 {
         self.catalog_queries
+    }
+
+    /// Runs one statement of ours outside any migration (creating or dropping a database).
+    pub(super) async fn execute_admin(&mut self, sql: &str) -> Result<(), DbError> {
+        sqlx::raw_sql(AssertSqlSafe(sql.to_string()))
+            .execute(&mut self.conn)
+            .await
+            .map(|_| ())
+            .map_err(|e| DbError::statement(sql, e, message))
     }
 
     /// Runs SQL outside any migration (tests set up databases with it).

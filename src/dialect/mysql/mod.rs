@@ -117,6 +117,16 @@ impl Dialect for Mysql {
 }
 
 impl Driver for MySqlDb {
+    async fn create_database(&mut self, name: &str) -> Result<(), DbError> {
+        let sql = format!("CREATE DATABASE {}", render::Q.ident(name));
+        self.execute_admin(&sql).await
+    }
+
+    async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
+        let sql = format!("DROP DATABASE IF EXISTS {}", render::Q.ident(name));
+        self.execute_admin(&sql).await
+    }
+
     async fn open(target: &Target, mode: OpenMode) -> Result<MySqlDb, DbError> {
         match target {
             Target::Mysql(server) => MySqlDb::open(server, mode).await,

@@ -180,6 +180,19 @@ impl Driver for PgDb {
         PgDb::run_step(self, step).await
     }
 
+    async fn create_database(&mut self, name: &str) -> Result<(), DbError> {
+        connect::exec(
+            &mut self.conn,
+            &format!("CREATE DATABASE {}", Q.ident(name)),
+        )
+        .await
+    }
+
+    async fn drop_database(&mut self, name: &str) -> Result<(), DbError> {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", Q.ident(name));
+        connect::exec(&mut self.conn, &sql).await
+    }
+
     async fn run_steps(
         &mut self,
         steps: &[Step<'_>],

@@ -105,6 +105,14 @@ impl Driver for SqliteDb {
         SqliteDb::run_step(self, step).await
     }
 
+    async fn create_database(&mut self, _name: &str) -> Result<(), DbError> {
+        Err(not_a_server())
+    }
+
+    async fn drop_database(&mut self, _name: &str) -> Result<(), DbError> {
+        Err(not_a_server())
+    }
+
     async fn run_steps(
         &mut self,
         steps: &[Step<'_>],
@@ -112,6 +120,11 @@ impl Driver for SqliteDb {
     ) -> Result<(), StepFailed> {
         SqliteDb::run_steps(self, steps, events).await
     }
+}
+
+/// The error of a server-only request on a SQLite file.
+fn not_a_server() -> DbError {
+    DbError::failure("a SQLite file is not a server: it holds no other database")
 }
 
 #[cfg(test)]
