@@ -27,20 +27,12 @@ fn chain(n: usize) -> &'static [EmbeddedRevision] {
         .map(|i| &*Box::leak(format!("{i:012x}").into_boxed_str()))
         .collect();
     let revisions: Vec<EmbeddedRevision> = (0..n)
-        .map(|i| EmbeddedRevision {
-            db_label: "default",
-            file_name: ids[i],
-            source: "//! an empty revision\n",
-            id: ids[i],
-            down_revision: if i == 0 {
-                &[]
-            } else {
-                Box::leak(Box::new([ids[i - 1]]))
-            },
-            branch_labels: &[],
-            depends_on: &[],
-            upgrade: nothing,
-            downgrade: nothing,
+        .map(|i| {
+            let down: &'static [&'static str] = match i {
+                0 => &[],
+                _ => Box::leak(Box::new([ids[i - 1]])),
+            };
+            EmbeddedRevision::in_code(ids[i], down, nothing, nothing)
         })
         .collect();
     Box::leak(revisions.into_boxed_slice())

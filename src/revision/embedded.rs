@@ -26,6 +26,39 @@ pub struct EmbeddedRevision {
     pub downgrade: fn(&mut Operations),
 }
 
+impl EmbeddedRevision {
+    /// A revision of the `default` label made in code, for tests and benchmarks that build a
+    /// graph without files: its file name is its id and its source one comment line.
+    ///
+    /// ```
+    /// use outflow::revision::EmbeddedRevision;
+    /// fn nothing(_: &mut outflow::ops::Operations) {}
+    /// static CHAIN: [EmbeddedRevision; 2] = [
+    ///     EmbeddedRevision::in_code("a00000000001", &[], nothing, nothing),
+    ///     EmbeddedRevision::in_code("a00000000002", &["a00000000001"], nothing, nothing),
+    /// ];
+    /// assert_eq!(CHAIN[1].down_revision, ["a00000000001"]);
+    /// ```
+    pub const fn in_code(
+        id: &'static str,
+        down_revision: &'static [&'static str],
+        upgrade: fn(&mut Operations),
+        downgrade: fn(&mut Operations),
+    ) -> EmbeddedRevision {
+        EmbeddedRevision {
+            db_label: "default",
+            file_name: id,
+            source: "//! a revision made in code\n",
+            id,
+            down_revision,
+            branch_labels: &[],
+            depends_on: &[],
+            upgrade,
+            downgrade,
+        }
+    }
+}
+
 /// The revisions of one plugin: the folder they were read from and the compiled files.
 #[derive(Debug, Clone, Copy)]
 pub struct RevisionSet {

@@ -21,30 +21,12 @@ fn bad(op: &mut Operations) {
 
 fn nothing(_: &mut Operations) {}
 
-static FIRST_FAILS: [EmbeddedRevision; 1] = [revision("bad000000001", &[], bad, nothing)];
+static FIRST_FAILS: [EmbeddedRevision; 1] =
+    [EmbeddedRevision::in_code("bad000000001", &[], bad, nothing)];
 static SECOND_FAILS: [EmbeddedRevision; 2] = [
-    revision("good00000001", &[], good, undo_good),
-    revision("bad000000002", &["good00000001"], bad, nothing),
+    EmbeddedRevision::in_code("good00000001", &[], good, undo_good),
+    EmbeddedRevision::in_code("bad000000002", &["good00000001"], bad, nothing),
 ];
-
-const fn revision(
-    id: &'static str,
-    down: &'static [&'static str],
-    upgrade: fn(&mut Operations),
-    downgrade: fn(&mut Operations),
-) -> EmbeddedRevision {
-    EmbeddedRevision {
-        db_label: "default",
-        file_name: id,
-        source: "//! a test revision\n",
-        id,
-        down_revision: down,
-        branch_labels: &[],
-        depends_on: &[],
-        upgrade,
-        downgrade,
-    }
-}
 
 fn migrator(dir: &std::path::Path, revisions: &'static [EmbeddedRevision]) -> Migrator {
     migrator_on(dir, revisions, &Config::load(dir, None).unwrap())
@@ -73,7 +55,7 @@ async fn a_failed_first_revision_leaves_no_file() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("upgrade of revision bad000000001 (a test revision) failed, nothing of it was applied: near \"THIS\": syntax error"),
+        err.starts_with("upgrade of revision bad000000001 (a revision made in code) failed, nothing of it was applied: near \"THIS\": syntax error"),
         "{err}"
     );
     assert!(!dir.path().join("outflow.db").exists());
@@ -102,8 +84,8 @@ async fn a_failed_revision_keeps_the_ones_before_it() {
 }
 
 static TWO_GOOD: [EmbeddedRevision; 2] = [
-    revision("good00000001", &[], good, undo_good),
-    revision("good00000002", &["good00000001"], nothing, nothing),
+    EmbeddedRevision::in_code("good00000001", &[], good, undo_good),
+    EmbeddedRevision::in_code("good00000002", &["good00000001"], nothing, nothing),
 ];
 
 #[tokio::test]
@@ -149,7 +131,7 @@ fn chain(n: usize, special: &[(usize, Body)]) -> &'static [EmbeddedRevision] {
                 0 => &[],
                 _ => Box::leak(vec![ids[i - 1]].into_boxed_slice()),
             };
-            revision(ids[i], down, upgrade, nothing)
+            EmbeddedRevision::in_code(ids[i], down, upgrade, nothing)
         })
         .collect();
     Box::leak(revisions.into_boxed_slice())
@@ -187,7 +169,10 @@ async fn a_long_chain_records_every_revision() {
             (row.direction.as_str(), row.outcome.as_str()),
             ("upgrade", "applied")
         );
-        assert_eq!(row.checksum, Some(checksum("//! a test revision\n")));
+        assert_eq!(
+            row.checksum,
+            Some(checksum("//! a revision made in code\n"))
+        );
         assert!(row.duration_ms >= 0);
         let at = chrono::DateTime::parse_from_rfc3339(&row.applied_at).unwrap();
         assert!(
@@ -209,7 +194,7 @@ async fn a_failure_inside_a_batch_keeps_the_revisions_before_it() {
     m.upgrade("r00000000000").await.unwrap();
     let err = m.upgrade("r00000000399").await.unwrap_err().to_string();
     assert!(
-        err.starts_with("upgrade of revision r00000000300 (a test revision) failed, nothing of it was applied: near \"THIS\": syntax error"),
+        err.starts_with("upgrade of revision r00000000300 (a revision made in code) failed, nothing of it was applied: near \"THIS\": syntax error"),
         "{err}"
     );
     assert_eq!(m.current_heads().await.unwrap(), ["r00000000299"]);
@@ -262,7 +247,7 @@ async fn long_chains_and_failures_inside_them_on_each_server() {
         m.upgrade("r00000000000").await.unwrap();
         let err = m.upgrade("r00000000399").await.unwrap_err().to_string();
         assert!(
-            err.starts_with("upgrade of revision r00000000300 (a test revision) failed"),
+            err.starts_with("upgrade of revision r00000000300 (a revision made in code) failed"),
             "{variable}: {err}"
         );
         assert_eq!(m.current_heads().await.unwrap(), ["r00000000299"]);

@@ -34,36 +34,17 @@ fn drop_c(op: &mut Operations) {
     op.drop_table("c");
 }
 
-const fn revision(
-    id: &'static str,
-    down: &'static [&'static str],
-    upgrade: fn(&mut Operations),
-    downgrade: fn(&mut Operations),
-) -> EmbeddedRevision {
-    EmbeddedRevision {
-        db_label: "default",
-        file_name: id,
-        source: "//! a test revision\n",
-        id,
-        down_revision: down,
-        branch_labels: &[],
-        depends_on: &[],
-        upgrade,
-        downgrade,
-    }
-}
-
 /// Two branches from `aaaa00000001`, then a merge.
 static BRANCHY: [EmbeddedRevision; 4] = [
-    revision("aaaa00000001", &[], create_a, drop_a),
-    revision(
+    EmbeddedRevision::in_code("aaaa00000001", &[], create_a, drop_a),
+    EmbeddedRevision::in_code(
         "bbbb00000001",
         &["aaaa00000001"],
         create_b_and_index,
         drop_b,
     ),
-    revision("cccc00000001", &["aaaa00000001"], create_c, drop_c),
-    revision(
+    EmbeddedRevision::in_code("cccc00000001", &["aaaa00000001"], create_c, drop_c),
+    EmbeddedRevision::in_code(
         "dddd00000001",
         &["bbbb00000001", "cccc00000001"],
         |_| {},
@@ -72,8 +53,8 @@ static BRANCHY: [EmbeddedRevision; 4] = [
 ];
 
 static FORGETFUL: [EmbeddedRevision; 2] = [
-    revision("aaaa00000001", &[], create_a, drop_a),
-    revision(
+    EmbeddedRevision::in_code("aaaa00000001", &[], create_a, drop_a),
+    EmbeddedRevision::in_code(
         "bbbb00000001",
         &["aaaa00000001"],
         create_b_and_index,
@@ -112,7 +93,7 @@ fn a_downgrade_that_forgets_a_table_is_named() {
         stairway(&pipeline(&FORGETFUL), &TestDatabase::sqlite());
     });
     assert!(
-        text.contains("the downgrade of revision bbbb00000001 (a test revision) does not give back the schema before it"),
+        text.contains("the downgrade of revision bbbb00000001 (a revision made in code) does not give back the schema before it"),
         "{text}"
     );
     assert!(
