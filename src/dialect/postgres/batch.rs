@@ -50,10 +50,10 @@ impl PgDb {
     ) -> Result<(), StepFailed> {
         let mut at = 0;
         while at < steps.len() {
-            let batch = match self.batch_ready(&steps[at]).await {
-                true => plan(&steps[at..], &self.schema, self.grantee.is_some()),
-                false => Batch::default(),
-            };
+            let mut batch = plan(&steps[at..], &self.schema, self.grantee.is_some());
+            if batch.steps > 0 && !self.schema_exists().await {
+                batch = Batch::default();
+            }
             if batch.steps == 0 {
                 run_one(self, at, &steps[at], events).await?;
                 at += 1;
@@ -81,13 +81,10 @@ impl PgDb {
         Ok(())
     }
 
-    /// Whether steps can be batched here: the schema exists (creating it is left to a step
-    /// alone, which checks first: `CREATE SCHEMA IF NOT EXISTS` needs a privilege even when
-    /// the schema is there). Any error here leaves the decision to the step alone.
-    async fn batch_ready(&mut self, first: &Step<'_>) -> bool {
-        if first.log.len() != 1 {
-            return false;
-        }
+    /// Whether the schema exists: creating it is left to a step alone, which checks first
+    /// (`CREATE SCHEMA IF NOT EXISTS` needs a privilege even when the schema is there). An
+    /// error here leaves the decision to the step alone too.
+    async fn schema_exists(&mut self) -> bool {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
             .bind(&self.schema)
             .fetch_one(&mut self.conn)
