@@ -10,6 +10,7 @@
 #
 # PROFILE=release|dev (default release) is the profile of the timed binary. Server dialects
 # run on throwaway servers with their default, durable settings (scripts/servers.sh).
+# BUILD_ONLY=1 builds the pipeline and stops (nothing timed).
 set -euo pipefail
 R=${1:-1000}
 ROUNDS=${2:-3}
@@ -33,6 +34,7 @@ mkdir -p "$WORK"
 : > "$RESULTS"
 export WORK ALEMBIC_BENCH VENV
 source "$HERE/dialect.sh"
+source "$HERE/build.sh"
 
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b-a}'; }
 
@@ -51,7 +53,8 @@ trap stop_servers EXIT
 python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n 0 --outflow "$REPO" --name "$NAME" --revisions "$R"
 rm -f "$CRATE"/src/revisions/default/zz*.rs
 write_config "$CRATE" graph
-(cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --quiet $FLAG)
+build "$CRATE" $FLAG
+[ "${BUILD_ONLY:-0}" != 1 ] || exit 0
 
 with_alembic=0
 if [ "${NO_ALEMBIC:-0}" != 1 ] && [ -x "$VENV/bin/alembic" ] && [ -d "$ALEMBIC_BENCH" ]; then

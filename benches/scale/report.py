@@ -56,7 +56,8 @@ def ratio(a, b, suffix="x", digits=0):
 
 def scale(runs):
     out = []
-    for dialect in sorted({r.get("dialect") for r in runs if r.get("scenario")} - {None}):
+    found = {r.get("dialect") for r in runs if r.get("scenario")}
+    for dialect in [d for d in ["sqlite", "postgresql", "mysql"] if d in found]:
         ns = sorted({int(r["n"]) for r in runs if r.get("dialect") == dialect and "n" in r})
         for n in ns:
             out += [f"**{dialect}, {n:,} tables**", "",

@@ -11,6 +11,7 @@
 #       (`db upgrade heads --sql`) run by the dialect's own client in one transaction where
 #       the dialect has them (`psql -1 -f`, `mariadb <`, `sqlite3 <`)
 #
+# BUILD_ONLY=1 builds the pipelines and stops (nothing timed).
 # Server dialects run on throwaway servers with their default, durable settings, started by
 # scripts/servers.sh (and stopped at the end); both tools use the same server. Each round runs
 # every scenario once for each tool, alternating, and the medians are printed. Work files go
@@ -27,19 +28,22 @@ ALEMBIC_BENCH=${ALEMBIC_BENCH:-$REPO/../shared/bench/alembic}
 VENV=${VENV:-/tmp/alembic-venv}
 TARGET=$REPO/target/scale
 CRATE=$WORK/pipeline-$N
-BIN=$TARGET/release/scale
+BIN=$TARGET/release/scale_$N
 EMPTY=$WORK/pipeline-$N-empty
-EMPTY_BIN=$TARGET/release/scale_empty
+EMPTY_BIN=$TARGET/release/scale_empty_$N
+CHANGE=$WORK/pipeline-$N-change
+CHANGE_BIN=$TARGET/release/scale_change_$N
 RESULTS=${RESULTS:-$WORK/results-$DIALECT-$N.txt}
 mkdir -p "$WORK"
 export WORK ALEMBIC_BENCH VENV
 : > "$RESULTS"
 source "$HERE/dialect.sh"
+source "$HERE/build.sh"
 
-build() { # build [--change]
-  python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n "$N" --outflow "$REPO" "$@"
-  write_config "$CRATE" head
-  (cd "$CRATE" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
+# gen CRATE NAME [--change]: the pipeline's sources (only files whose text changes are written).
+gen() {
+  local crate=$1 name=$2; shift 2
+  python3 "$HERE/gen_pipeline.py" --out "$crate" --n "$N" --outflow "$REPO" --name "$name" "$@"
 }
 
 # timed TAG CMD...: one run, output to a log, prints and records "RESULT TAG seconds=..".
@@ -70,21 +74,39 @@ trap stop_servers EXIT
 
 echo "building the $N-table pipelines (release) ..." >&2
 # S1's pipeline never has a revision compiled in: each run starts from nothing.
-python3 "$HERE/gen_pipeline.py" --out "$EMPTY" --n "$N" --outflow "$REPO" --name scale_empty
-rm -rf "$EMPTY/src/revisions" "$EMPTY"/outflow.db*
+gen "$EMPTY" "scale_empty_$N"
+rm -rf "$EMPTY/src/revisions" "$EMPTY/schema" "$EMPTY"/outflow.db*
 write_config "$EMPTY" s1
-(cd "$EMPTY" && CARGO_TARGET_DIR=$TARGET cargo build --release --quiet)
+build "$EMPTY" --release
 
-# Base state for S2/S3: the creation revision embedded, the database `head` at head.
-rm -rf "$CRATE/src/revisions" "$CRATE/schema" "$CRATE"/outflow.db*
-build
+# The pipeline at head: its creation revision is written once per size (by make_migrations on
+# the first dialect that runs) and kept, so that every dialect runs the same revision.
+gen "$CRATE" "scale_$N"
+write_config "$CRATE" head
 fresh_db head
-# The framework's run tables first, as a pipeline's first step does.
-(cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
-(cd "$CRATE" && "$BIN" db make_migrations -m init >/dev/null 2>&1)
-build
+if ! ls "$CRATE"/src/revisions/default/*_init.rs >/dev/null 2>&1; then
+  rm -rf "$CRATE/src/revisions" "$CRATE/schema"
+  build "$CRATE" --release
+  # The framework's run tables first, as a pipeline's first step does.
+  (cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
+  (cd "$CRATE" && "$BIN" db make_migrations -m init >/dev/null 2>&1)
+fi
+build "$CRATE" --release
 (cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
 save_head
+
+# S3's pipeline: the models with the small change, the same revisions.
+gen "$CHANGE" "scale_change_$N" --change
+rm -rf "$CHANGE/src/revisions" "$CHANGE/schema"
+cp -a "$CRATE/src/revisions" "$CHANGE/src/"
+[ ! -d "$CRATE/schema" ] || cp -a "$CRATE/schema" "$CHANGE/"
+write_config "$CHANGE" head
+build "$CHANGE" --release
+
+if [ "${BUILD_ONLY:-0}" = 1 ]; then
+  echo "built the $N-table pipelines" >&2
+  exit 0
+fi
 
 with_alembic=0
 if [ "${NO_ALEMBIC:-0}" != 1 ] && [ -x "$VENV/bin/alembic" ] && [ -d "$ALEMBIC_BENCH" ]; then
@@ -104,16 +126,14 @@ for round in $(seq "$ROUNDS"); do
   alembic s2_check_nochange.sh "$N"
 done
 
-# S3 and S5 need other builds: one pass each round, after S1/S2.
-build --change
 for round in $(seq "$ROUNDS"); do
-  ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f || true
   restore_head
-  timed "tool=outflow dialect=$DIALECT scenario=S3 n=$N" sh -c "cd '$CRATE' && exec '$BIN' db make_migrations -m change"
+  timed "tool=outflow dialect=$DIALECT scenario=S3 n=$N" sh -c "cd '$CHANGE' && exec '$CHANGE_BIN' db make_migrations -m change"
+  ls "$CHANGE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f
+  rm -rf "$CHANGE/schema"
+  [ ! -d "$CRATE/schema" ] || cp -a "$CRATE/schema" "$CHANGE/"
   alembic s3_autogen_small_change.sh "$N"
 done
-ls "$CRATE"/src/revisions/default/*.rs | grep -v _init.rs | xargs -r rm -f || true
-build
 (cd "$CRATE" && "$BIN" db upgrade heads --sql) > "$WORK/upgrade-$DIALECT.sql"
 client_script "$WORK/upgrade-$DIALECT.sql" > "$WORK/client-$DIALECT.sql"
 write_config "$CRATE" s5
