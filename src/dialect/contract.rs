@@ -19,7 +19,7 @@
 use super::applied::{LogRow, NewRow};
 use super::script::{Baseline, ScriptOptions, ScriptStep, Writer};
 use super::sql::Quote;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::{
     DbError, DialectName, LockWait, OpenMode, PlanError, Step, StepEvent, StepEvents, StepFailed,
@@ -132,6 +132,83 @@ pub(crate) trait Driver: Sized {
         }
         Ok(())
     }
+}
+
+/// A dialect that sends several steps per round trip: its [`Driver::run_steps`] is
+/// [`run_batched`] over these two methods.
+#[allow(async_fn_in_trait)]
+pub(crate) trait Batches: Driver {
+    /// A run of steps written to be sent at once.
+    type Batch: Batched;
+
+    /// The longest run of `steps`, from the first, that can be sent at once (none: the first
+    /// runs alone).
+    async fn batch(&mut self, steps: &[Step<'_>]) -> Self::Batch;
+
+    /// Sends `batch`; returns each step's duration, or says that the batch was undone (run its
+    /// steps one by one to find the failing one) or could not be.
+    async fn send(&mut self, batch: &Self::Batch) -> Result<Vec<Duration>, Unsent>;
+}
+
+/// How many steps a batch holds.
+pub(crate) trait Batched {
+    /// The number of steps.
+    fn steps(&self) -> usize;
+}
+
+/// Why a batch was not applied.
+#[derive(Debug)]
+pub(crate) enum Unsent {
+    /// It failed and was rolled back: nothing of it is applied.
+    Undone(DbError),
+    /// It failed and the database rolled back the whole migration with it.
+    Lost(DbError),
+}
+
+/// [`Driver::run_steps`] of a dialect that [`Batches`]: each batch at once, reported step by
+/// step when it returns; a batch that fails is run again step by step, so that the failure is
+/// that of its step, with the steps before it applied.
+pub(crate) async fn run_batched<D: Batches>(
+    db: &mut D,
+    steps: &[Step<'_>],
+    events: &mut StepEvents<'_>,
+) -> Result<(), StepFailed> {
+    let mut at = 0;
+    while at < steps.len() {
+        let batch = db.batch(&steps[at..]).await;
+        let count = batch.steps();
+        if count == 0 {
+            run_one(db, at, &steps[at], events).await?;
+            at += 1;
+            continue;
+        }
+        match db.send(&batch).await {
+            Ok(took) => {
+                for (i, took) in took.into_iter().enumerate() {
+                    events(StepEvent::Started(at + i));
+                    events(StepEvent::Applied {
+                        index: at + i,
+                        took,
+                    });
+                }
+            }
+            Err(Unsent::Undone(e)) => {
+                tracing::debug!("running {count} steps one by one after: {e}");
+                for (i, step) in steps[at..at + count].iter().enumerate() {
+                    run_one(db, at + i, step, events).await?;
+                }
+            }
+            Err(Unsent::Lost(error)) => {
+                return Err(StepFailed {
+                    index: at,
+                    took: Duration::ZERO,
+                    error,
+                });
+            }
+        }
+        at += count;
+    }
+    Ok(())
 }
 
 /// Runs the step at `index` of a list alone, with its events.

@@ -45,6 +45,16 @@ fn migrator_on(
     Migrator::new(pipeline.catalog(), config, "default").unwrap()
 }
 
+/// The tables of the migrator's database.
+async fn table_names(m: &Migrator) -> Vec<String> {
+    let mut db = Database::open(m.target(), OpenMode::ReadOnly)
+        .await
+        .unwrap();
+    let schema = db.introspect().await.unwrap();
+    db.close().await;
+    schema.table_names().map(str::to_owned).collect()
+}
+
 #[tokio::test]
 async fn a_failed_first_revision_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -68,16 +78,7 @@ async fn a_failed_revision_keeps_the_ones_before_it() {
     let err = m.upgrade("bad000000002").await.unwrap_err().to_string();
     assert!(err.starts_with("upgrade of revision bad000000002"), "{err}");
     assert_eq!(m.current_heads().await.unwrap(), ["good00000001"]);
-    let mut db = Database::open(m.target(), OpenMode::ReadOnly)
-        .await
-        .unwrap();
-    let tables: Vec<String> = db
-        .introspect()
-        .await
-        .unwrap()
-        .table_names()
-        .map(str::to_owned)
-        .collect();
+    let tables = table_names(&m).await;
     assert_eq!(tables, ["kept"]);
     assert_eq!(m.downgrade("base").await.unwrap(), ["good00000001"]);
     assert!(m.current_heads().await.unwrap().is_empty());
@@ -204,16 +205,7 @@ async fn a_failure_inside_a_batch_keeps_the_revisions_before_it() {
         (log[300].revision.as_str(), log[300].outcome.as_str()),
         ("r00000000300", "failed")
     );
-    let mut db = Database::open(m.target(), OpenMode::ReadOnly)
-        .await
-        .unwrap();
-    let tables: Vec<String> = db
-        .introspect()
-        .await
-        .unwrap()
-        .table_names()
-        .map(str::to_owned)
-        .collect();
+    let tables = table_names(&m).await;
     assert_eq!(tables, ["kept"], "the failed revision's table is gone");
 }
 

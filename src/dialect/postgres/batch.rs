@@ -26,9 +26,9 @@ use super::connect::{books_of, exec};
 use super::plan::Planner;
 use super::{PgDb, Q};
 use crate::dialect::applied::{self, COLUMNS};
-use crate::dialect::contract::run_one;
+use crate::dialect::contract::{Batched, Batches, Unsent};
 use crate::dialect::sql::literal;
-use crate::dialect::{DbError, Step, StepEvent, StepEvents, StepFailed};
+use crate::dialect::{DbError, Step};
 use crate::ops::Operation;
 
 /// Steps per round trip: enough that round trips and commits no longer count, few enough that
@@ -41,46 +41,46 @@ const STARTED: &str = "outflow.step_started";
 /// The session setting that holds the last log row before the batch.
 const FLOOR: &str = "outflow.log_floor";
 
-impl PgDb {
-    /// Runs `steps` in order (see the module documentation).
-    pub async fn run_steps(
-        &mut self,
-        steps: &[Step<'_>],
-        events: &mut StepEvents<'_>,
-    ) -> Result<(), StepFailed> {
-        let mut at = 0;
-        while at < steps.len() {
-            let mut batch = plan(&steps[at..], &self.schema, self.grantee.is_some());
-            if batch.steps > 0 && !self.schema_exists().await {
-                batch = Batch::default();
-            }
-            if batch.steps == 0 {
-                run_one(self, at, &steps[at], events).await?;
-                at += 1;
-                continue;
-            }
-            match self.run_batch(&batch).await {
-                Ok(took) => {
-                    for (i, took) in took.into_iter().enumerate() {
-                        events(StepEvent::Started(at + i));
-                        events(StepEvent::Applied {
-                            index: at + i,
-                            took,
-                        });
-                    }
-                }
-                Err(e) => {
-                    tracing::debug!("running {} steps one by one after: {e}", batch.steps);
-                    for (i, step) in steps[at..at + batch.steps].iter().enumerate() {
-                        run_one(self, at + i, step, events).await?;
-                    }
-                }
-            }
-            at += batch.steps;
+impl Batched for Batch {
+    fn steps(&self) -> usize {
+        self.steps
+    }
+}
+
+impl Batches for PgDb {
+    type Batch = Batch;
+
+    async fn batch(&mut self, steps: &[Step<'_>]) -> Batch {
+        let batch = plan(steps, &self.schema, self.grantee.is_some());
+        match batch.steps > 0 && self.schema_exists().await {
+            true => batch,
+            false => Batch::default(),
         }
-        Ok(())
     }
 
+    /// The transaction commits only once every step wrote its log row; on any error it is
+    /// rolled back (a failed rollback is a lost connection: nothing of the batch committed).
+    async fn send(&mut self, batch: &Batch) -> Result<Vec<Duration>, Unsent> {
+        let sql = batch.statements.join(";\n");
+        let sent = sqlx::raw_sql(AssertSqlSafe(sql))
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(DbError::query)
+            .and_then(|rows| {
+                durations(&rows, batch.steps)
+                    .ok_or_else(|| DbError::failure("a step of the batch wrote no log row"))
+            });
+        let end = if sent.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = exec(&mut self.conn, end).await;
+        match (sent, ended) {
+            (Ok(took), Ok(())) => Ok(took),
+            (Err(error), Ok(())) => Err(Unsent::Undone(error)),
+            (_, Err(error)) => Err(Unsent::Lost(error)),
+        }
+    }
+}
+
+impl PgDb {
     /// Whether the schema exists: creating it is left to a step alone, which checks first
     /// (`CREATE SCHEMA IF NOT EXISTS` needs a privilege even when the schema is there). An
     /// error here leaves the decision to the step alone too.
@@ -91,37 +91,11 @@ impl PgDb {
             .await
             .unwrap_or(false)
     }
-
-    /// Sends the batch in one transaction; returns each step's duration by the server's clock,
-    /// or the reason to replay it step by step (the transaction rolled back).
-    async fn run_batch(&mut self, batch: &Batch) -> Result<Vec<Duration>, DbError> {
-        let sql = batch.statements.join(";\n");
-        let rows = match sqlx::raw_sql(AssertSqlSafe(sql))
-            .fetch_all(&mut self.conn)
-            .await
-        {
-            Ok(rows) => rows,
-            Err(e) => {
-                exec(&mut self.conn, "ROLLBACK").await?;
-                return Err(DbError::query(e));
-            }
-        };
-        match durations(&rows, batch.steps) {
-            Some(took) => {
-                exec(&mut self.conn, "COMMIT").await?;
-                Ok(took)
-            }
-            None => {
-                exec(&mut self.conn, "ROLLBACK").await?;
-                Err(DbError::failure("a step of the batch wrote no log row"))
-            }
-        }
-    }
 }
 
 /// A run of steps written as one message.
 #[derive(Debug, Default)]
-struct Batch {
+pub(crate) struct Batch {
     statements: Vec<String>,
     steps: usize,
 }

@@ -48,7 +48,7 @@ pub(crate) use types::bind;
 use super::PlanError;
 use super::sql::Quote;
 use crate::dialect::applied::{LogRow, NewRow};
-use crate::dialect::contract::{Dialect, Driver, not_mine};
+use crate::dialect::contract::{Dialect, Driver, not_mine, run_batched};
 use crate::dialect::script::{Baseline, ScriptOptions, ScriptStep, Writer};
 use crate::dialect::{DbError, LockWait, OpenMode, Step, StepEvents, StepFailed, Target};
 use crate::diff::Compare;
@@ -198,7 +198,7 @@ impl Driver for PgDb {
         steps: &[Step<'_>],
         events: &mut StepEvents<'_>,
     ) -> Result<(), StepFailed> {
-        PgDb::run_steps(self, steps, events).await
+        run_batched(self, steps, events).await
     }
 }
 

@@ -22,8 +22,8 @@ use sqlx::{AssertSqlSafe, Row};
 use super::connect::{books_of, exec};
 use super::{Planner, Q, SqliteDb};
 use crate::dialect::applied::{self, COLUMNS};
-use crate::dialect::contract::run_one;
-use crate::dialect::{DbError, Step, StepEvent, StepEvents, StepFailed};
+use crate::dialect::contract::{Batched, Batches, Unsent};
+use crate::dialect::{DbError, Step};
 use crate::ops::Operation;
 
 /// Steps per round trip: enough that the hand-offs no longer count, few enough that the
@@ -40,7 +40,7 @@ const CLOCK: &str = "temp.outflow_step_clock";
 
 /// A run of steps written as one query.
 #[derive(Debug, Default)]
-struct Batch {
+pub(crate) struct Batch {
     statements: Vec<String>,
     values: Vec<String>,
     /// How many steps.
@@ -49,46 +49,46 @@ struct Batch {
     creates: Vec<String>,
 }
 
-impl SqliteDb {
-    /// Runs `steps` in order (see the module documentation): batched under the lock, one by one
-    /// otherwise.
-    pub async fn run_steps(
-        &mut self,
-        steps: &[Step<'_>],
-        events: &mut StepEvents<'_>,
-    ) -> Result<(), StepFailed> {
-        let mut at = 0;
-        while at < steps.len() {
-            let batch = match self.locked {
-                true => plan(&steps[at..], &self.ready),
-                false => Batch::default(),
-            };
-            if batch.steps == 0 {
-                run_one(self, at, &steps[at], events).await?;
-                at += 1;
-                continue;
-            }
-            let count = batch.steps;
-            match self.run_batch(&batch).await {
-                Ok(took) => {
-                    for (i, took) in took.into_iter().enumerate() {
-                        events(StepEvent::Started(at + i));
-                        events(StepEvent::Applied {
-                            index: at + i,
-                            took,
-                        });
-                    }
-                }
-                Err(e) => self.replay(at, &steps[at..at + count], e, events).await?,
-            }
-            at += count;
+impl Batched for Batch {
+    fn steps(&self) -> usize {
+        self.steps
+    }
+}
+
+impl Batches for SqliteDb {
+    type Batch = Batch;
+
+    /// Batches only under the lock: one by one otherwise, each its own transaction.
+    async fn batch(&mut self, steps: &[Step<'_>]) -> Batch {
+        match self.locked {
+            true => plan(steps, &self.ready),
+            false => Batch::default(),
         }
-        Ok(())
     }
 
-    /// Sends the batch; returns each step's duration by SQLite's clock, or the reason to
-    /// replay it step by step.
-    async fn run_batch(&mut self, batch: &Batch) -> Result<Vec<Duration>, DbError> {
+    async fn send(&mut self, batch: &Batch) -> Result<Vec<Duration>, Unsent> {
+        let sent = match self.send_batch(batch).await {
+            Ok(took) => exec(&mut self.conn, "RELEASE outflow_batch")
+                .await
+                .map(|()| took),
+            Err(error) => Err(error),
+        };
+        let took = match sent {
+            Ok(took) => took,
+            Err(error) => return Err(self.undo_batch(error).await),
+        };
+        for table in &batch.creates {
+            if !self.ready.contains(table) {
+                self.ready.push(table.clone());
+            }
+        }
+        Ok(took)
+    }
+}
+
+impl SqliteDb {
+    /// Sends the batch inside its savepoint; each step's duration by SQLite's clock.
+    async fn send_batch(&mut self, batch: &Batch) -> Result<Vec<Duration>, DbError> {
         let sql = batch.statements.join(";\n");
         let mut query = sqlx::query(AssertSqlSafe(sql)).persistent(false);
         for value in &batch.values {
@@ -98,46 +98,28 @@ impl SqliteDb {
             .fetch_all(&mut self.conn)
             .await
             .map_err(DbError::query)?;
-        let took = durations(&rows, batch.steps)
-            .ok_or_else(|| DbError::failure("a step of the batch wrote no log row"))?;
-        exec(&mut self.conn, "RELEASE outflow_batch").await?;
-        for table in &batch.creates {
-            if !self.ready.contains(table) {
-                self.ready.push(table.clone());
-            }
-        }
-        Ok(took)
+        durations(&rows, batch.steps)
+            .ok_or_else(|| DbError::failure("a step of the batch wrote no log row"))
     }
 
-    /// Undoes a failed batch and runs its steps one by one, which names the failing one.
-    async fn replay(
-        &mut self,
-        at: usize,
-        steps: &[Step<'_>],
-        error: DbError,
-        events: &mut StepEvents<'_>,
-    ) -> Result<(), StepFailed> {
-        tracing::debug!("running {} steps one by one after: {error}", steps.len());
-        if let Err(undo) = exec(
+    /// Rolls a failed batch back to its savepoint; when SQLite already rolled the whole
+    /// transaction back (it does on some errors), says that nothing of the command was applied.
+    async fn undo_batch(&mut self, error: DbError) -> Unsent {
+        let undone = exec(
             &mut self.conn,
             "ROLLBACK TO outflow_batch; RELEASE outflow_batch",
         )
-        .await
-        {
-            self.locked = false;
-            self.ready.clear();
-            return Err(StepFailed {
-                index: at,
-                took: Duration::ZERO,
-                error: DbError::failure(format!(
+        .await;
+        match undone {
+            Ok(()) => Unsent::Undone(error),
+            Err(undo) => {
+                self.locked = false;
+                self.ready.clear();
+                Unsent::Lost(DbError::failure(format!(
                     "{error}; {undo}; SQLite rolled the whole migration back, so no revision of this command was applied"
-                )),
-            });
+                )))
+            }
         }
-        for (i, step) in steps.iter().enumerate() {
-            run_one(self, at + i, step, events).await?;
-        }
-        Ok(())
     }
 }
 

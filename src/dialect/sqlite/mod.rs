@@ -25,7 +25,7 @@ pub(crate) use connect::open_pool;
 pub(crate) use types::bind;
 
 use crate::dialect::applied::{LogRow, NewRow};
-use crate::dialect::contract::{Dialect, Driver, not_mine};
+use crate::dialect::contract::{Dialect, Driver, not_mine, run_batched};
 use crate::dialect::script::{Baseline, ScriptOptions, ScriptStep, Writer};
 use crate::dialect::{
     DbError, LockWait, OpenMode, PlanError, Step, StepEvents, StepFailed, Target,
@@ -118,7 +118,7 @@ impl Driver for SqliteDb {
         steps: &[Step<'_>],
         events: &mut StepEvents<'_>,
     ) -> Result<(), StepFailed> {
-        SqliteDb::run_steps(self, steps, events).await
+        run_batched(self, steps, events).await
     }
 }
 
