@@ -14,13 +14,13 @@
 //! `introspect.rs` (catalogs to a schema), `normal.rs` (the normal form), `types.rs` (the
 //! portable types), `text.rs` (literals and SQL text), `render.rs` (DDL), `plan.rs`
 //! (operations to statements, given the schema they apply to), `apply.rs` (a step's
-//! transaction), `lock.rs` (the migration lock), `script.rs` (offline scripts).
+//! transaction; `apply/batch.rs` where several steps go per round trip), `lock.rs` (the migration lock), `script.rs` (offline scripts).
+
+use std::time::{Duration, Instant};
 
 use super::applied::{LogRow, NewRow};
 use super::script::{Baseline, ScriptOptions, ScriptStep, Writer};
 use super::sql::Quote;
-use std::time::{Duration, Instant};
-
 use super::{
     DbError, DialectName, LockWait, OpenMode, PlanError, Step, StepEvent, StepEvents, StepFailed,
     Target,

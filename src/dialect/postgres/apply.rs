@@ -2,6 +2,7 @@
 //! each on its own, then the operations, the version-table changes, the grants and the
 //! applied log in one transaction.
 
+mod batch;
 mod grants;
 
 use std::time::Duration;

@@ -14,7 +14,6 @@
 //! `public`, so unqualified names in defaults, checks and raw SQL mean the same schema.
 
 mod apply;
-mod batch;
 mod catalog;
 mod connect;
 mod data;

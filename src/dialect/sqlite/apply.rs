@@ -5,6 +5,8 @@
 //! the steps before it are committed when the command ends. Without the lock (library callers,
 //! tests) each step is its own `BEGIN IMMEDIATE` transaction.
 
+mod batch;
+
 use std::time::Instant;
 
 use sqlx::sqlite::SqliteConnection;

@@ -2,7 +2,6 @@
 //! the connection the runner drives.
 
 mod apply;
-mod batch;
 mod catalog;
 mod connect;
 mod data;

@@ -22,9 +22,9 @@ use std::time::Duration;
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::connect::{books_of, exec};
-use super::plan::Planner;
-use super::{PgDb, Q};
+use super::super::connect::{books_of, exec};
+use super::super::plan::Planner;
+use super::super::{PgDb, Q};
 use crate::dialect::applied::{self, COLUMNS};
 use crate::dialect::contract::{Batched, Batches, Unsent};
 use crate::dialect::sql::literal;
@@ -178,9 +178,10 @@ fn step_batch(step: &Step<'_>, schema: &str) -> Option<Vec<String>> {
     Some(sql)
 }
 
-/// Each step's duration, when every step wrote its log row.
+/// Each step's duration, when every step wrote its log row (the message's last row; the
+/// steps' start times and raw SQL return rows before it).
 fn durations(rows: &[PgRow], steps: usize) -> Option<Vec<Duration>> {
-    let took: String = rows.iter().rev().find_map(|r| r.try_get("took").ok())?;
+    let took: String = rows.last()?.try_get("took").ok()?;
     let took: Vec<i64> = serde_json::from_str(&took).ok()?;
     (took.len() == steps).then(|| {
         took.into_iter()

@@ -19,8 +19,8 @@ use std::time::Duration;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::connect::{books_of, exec};
-use super::{Planner, Q, SqliteDb};
+use super::super::connect::{books_of, exec};
+use super::super::{Planner, Q, SqliteDb};
 use crate::dialect::applied::{self, COLUMNS};
 use crate::dialect::contract::{Batched, Batches, Unsent};
 use crate::dialect::{DbError, Step};
@@ -228,12 +228,10 @@ fn log_insert(log_table: &str, keys_hold: &str) -> String {
     )
 }
 
-/// Each step's duration, when every step wrote its log row.
+/// Each step's duration, when every step wrote its log row (the batch's last row; raw SQL of
+/// a step may return rows of its own before it).
 fn durations(rows: &[SqliteRow], steps: usize) -> Option<Vec<Duration>> {
-    let [row] = rows else {
-        return None;
-    };
-    let took: String = row.try_get("took").ok()?;
+    let took: String = rows.last()?.try_get("took").ok()?;
     let took: Vec<i64> = serde_json::from_str(&took).ok()?;
     (took.len() == steps).then(|| {
         took.into_iter()
