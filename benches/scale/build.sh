@@ -3,16 +3,17 @@
 # wrote and removed since (which cargo's own check, by modification time, takes for a change).
 # Needs REPO and TARGET.
 
-# build CRATE [--release]: builds CRATE into $TARGET unless the key of the last build, kept in
-# CRATE/.built, is that of its sources and outflow's now.
+# build CRATE BIN [--release]: builds CRATE into $TARGET unless its binary BIN is there and the
+# key of the last build, kept in CRATE/.built, is that of its sources and outflow's now.
 build() {
-  local crate=$1 profile=${2:-} key
-  key=$( (cd "$REPO" && git rev-parse HEAD && git diff HEAD -- src macros Cargo.toml Cargo.lock
+  local crate=$1 bin=$2 profile=${3:-} key
+  # Outflow's sources by content (a commit that touches only docs keeps the key).
+  key=$( (cd "$REPO" && git ls-files -s src macros Cargo.toml Cargo.lock && git diff HEAD -- src macros Cargo.toml Cargo.lock
           echo "$profile"
           cd "$crate" && { find src Cargo.toml build.rs schema -type f 2>/dev/null || true; } |
             sort | xargs cat) |
          sha256sum | cut -c1-32)
-  [ "$(cat "$crate/.built" 2>/dev/null)" = "$key" ] && return 0
+  [ -x "$bin" ] && [ "$(cat "$crate/.built" 2>/dev/null)" = "$key" ] && return 0
   (cd "$crate" && CARGO_TARGET_DIR=$TARGET cargo build --quiet $profile)
   echo "$key" > "$crate/.built"
 }

@@ -53,7 +53,7 @@ trap stop_servers EXIT
 python3 "$HERE/gen_pipeline.py" --out "$CRATE" --n 0 --outflow "$REPO" --name "$NAME" --revisions "$R"
 rm -f "$CRATE"/src/revisions/default/zz*.rs
 write_config "$CRATE" graph
-build "$CRATE" $FLAG
+build "$CRATE" "$BIN" $FLAG
 [ "${BUILD_ONLY:-0}" != 1 ] || exit 0
 
 with_alembic=0

@@ -77,7 +77,7 @@ echo "building the $N-table pipelines (release) ..." >&2
 gen "$EMPTY" "scale_empty_$N"
 rm -rf "$EMPTY/src/revisions" "$EMPTY/schema" "$EMPTY"/outflow.db*
 write_config "$EMPTY" s1
-build "$EMPTY" --release
+build "$EMPTY" "$EMPTY_BIN" --release
 
 # The pipeline at head: its creation revision is written once per size (by make_migrations on
 # the first dialect that runs) and kept, so that every dialect runs the same revision.
@@ -86,12 +86,12 @@ write_config "$CRATE" head
 fresh_db head
 if ! ls "$CRATE"/src/revisions/default/*_init.rs >/dev/null 2>&1; then
   rm -rf "$CRATE/src/revisions" "$CRATE/schema"
-  build "$CRATE" --release
+  build "$CRATE" "$BIN" --release
   # The framework's run tables first, as a pipeline's first step does.
   (cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
   (cd "$CRATE" && "$BIN" db make_migrations -m init >/dev/null 2>&1)
 fi
-build "$CRATE" --release
+build "$CRATE" "$BIN" --release
 (cd "$CRATE" && "$BIN" db upgrade heads >/dev/null 2>&1)
 save_head
 
@@ -101,7 +101,7 @@ rm -rf "$CHANGE/src/revisions" "$CHANGE/schema"
 cp -a "$CRATE/src/revisions" "$CHANGE/src/"
 [ ! -d "$CRATE/schema" ] || cp -a "$CRATE/schema" "$CHANGE/"
 write_config "$CHANGE" head
-build "$CHANGE" --release
+build "$CHANGE" "$CHANGE_BIN" --release
 
 if [ "${BUILD_ONLY:-0}" = 1 ]; then
   echo "built the $N-table pipelines" >&2
